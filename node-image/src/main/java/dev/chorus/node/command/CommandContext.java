@@ -1,0 +1,237 @@
+package dev.chorus.node.command;
+
+import dev.chorus.node.Server;
+import dev.chorus.node.net.Client;
+import dev.chorus.node.resp.Doubles;
+import dev.chorus.node.resp.RespWriter;
+import dev.chorus.node.store.Database;
+import dev.chorus.node.store.KeyEntry;
+import dev.chorus.node.store.RedisValue;
+import dev.chorus.node.store.ValueType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a handler sees of one command invocation: its arguments, the client, the selected database, the reply writer,
+ * and what to send to replicas. By default a write command that changed the keyspace ({@link #dirty()}) is propagated
+ * as it was received; {@link #propagate} replaces that with rewritten commands (e.g. relative expiries made absolute).
+ */
+public final class CommandContext {
+    private final Server server;
+    private final Client client;
+    private byte[][] argv;
+    private CommandSpec spec;
+    private long dirty;
+    private List<byte[][]> propagated;
+    private boolean suppressPropagation;
+
+    public CommandContext(Server server, Client client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    /** Prepares the context for the next command (contexts are reused per client). */
+    public void reset(CommandSpec spec, byte[][] argv) {
+        this.spec = spec;
+        this.argv = argv;
+        this.dirty = 0;
+        this.propagated = null;
+        this.suppressPropagation = false;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    public RespWriter reply() {
+        return client.writer();
+    }
+
+    public Database db() {
+        return server.keyspace().db(client.dbIndex());
+    }
+
+    public long now() {
+        return server.keyspace().now();
+    }
+
+    // ---- arguments ----
+
+    public byte[][] argv() {
+        return argv;
+    }
+
+    public int argc() {
+        return argv.length;
+    }
+
+    public byte[] arg(int i) {
+        return argv[i];
+    }
+
+    public String argString(int i) {
+        return new String(argv[i], StandardCharsets.UTF_8);
+    }
+
+    /** The argument lower-cased, for matching options such as "nx" or "withscores". */
+    public String option(int i) {
+        return new String(argv[i], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+    }
+
+    public boolean optionIs(int i, String lowerCaseName) {
+        return option(i).equals(lowerCaseName);
+    }
+
+    public long longArg(int i) {
+        return parseLong(argv[i], Errors.NOT_INTEGER);
+    }
+
+    /** Like {@link #longArg} but with a command-specific error text. */
+    public long longArg(int i, String error) {
+        return parseLong(argv[i], error);
+    }
+
+    public int intArg(int i) {
+        long v = longArg(i);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new CommandError(Errors.NOT_INTEGER);
+        }
+        return (int) v;
+    }
+
+    public double doubleArg(int i) {
+        Double d = Doubles.parse(argv[i]);
+        if (d == null) {
+            throw new CommandError(Errors.NOT_FLOAT);
+        }
+        return d;
+    }
+
+    /** Redis' string2ll: optional '-', no '+', no leading zeros or spaces, fits in a signed 64-bit integer. */
+    public static Long parseLongOrNull(byte[] b) {
+        int n = b.length;
+        if (n == 0 || n > 20) {
+            return null;
+        }
+        if (n == 1 && b[0] == '0') {
+            return 0L;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (b[0] == '-') {
+            negative = true;
+            i = 1;
+            if (n == 1) {
+                return null;
+            }
+        }
+        if (b[i] < '1' || b[i] > '9') {
+            return null;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return null;
+            }
+            // Accumulate negatively so Long.MIN_VALUE parses.
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return null;
+            }
+            v = v * 10 - d;
+        }
+        if (!negative) {
+            if (v == Long.MIN_VALUE) {
+                return null;
+            }
+            v = -v;
+        }
+        return v;
+    }
+
+    public static long parseLong(byte[] b, String error) {
+        Long v = parseLongOrNull(b);
+        if (v == null) {
+            throw new CommandError(error);
+        }
+        return v;
+    }
+
+    // ---- typed key access ----
+
+    /** The live entry for a key, checking its type; null when the key does not exist. */
+    public KeyEntry entry(byte[] key, ValueType expected) {
+        KeyEntry e = db().lookup(key);
+        if (e != null && e.type() != expected) {
+            throw Errors.wrongType();
+        }
+        return e;
+    }
+
+    /** The collection stored at {@code key} or null, after checking its type. */
+    @SuppressWarnings("unchecked")
+    public <T extends RedisValue> T value(byte[] key, ValueType expected) {
+        KeyEntry e = entry(key, expected);
+        return e == null ? null : (T) e.value();
+    }
+
+    // ---- replication ----
+
+    /** Marks the keyspace as changed by this command (counted for SAVE points; triggers propagation of writes). */
+    public void dirty() {
+        dirty++;
+    }
+
+    public void dirty(long n) {
+        dirty += n;
+    }
+
+    public long dirtyCount() {
+        return dirty;
+    }
+
+    /** Sends {@code command} to replicas instead of the original argv (may be called several times). */
+    public void propagate(byte[]... command) {
+        if (propagated == null) {
+            propagated = new ArrayList<>(2);
+        }
+        propagated.add(command);
+    }
+
+    /** The command changed nothing that replicas need to hear about. */
+    public void suppressPropagation() {
+        suppressPropagation = true;
+    }
+
+    /** What the dispatcher sends to replicas for this invocation. */
+    public List<byte[][]> propagation() {
+        if (suppressPropagation) {
+            return List.of();
+        }
+        if (propagated != null) {
+            return propagated;
+        }
+        if (dirty > 0 && spec != null && spec.isWrite()) {
+            return List.<byte[][]>of(argv);
+        }
+        return List.of();
+    }
+
+    public static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] bytes(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+}

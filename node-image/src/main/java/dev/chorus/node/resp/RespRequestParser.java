@@ -1,0 +1,329 @@
+package dev.chorus.node.resp;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Incremental parser for client requests: RESP multibulk arrays and inline commands, exactly as Redis' networking.c
+ * accepts them. Bytes are fed as they arrive; {@link #next()} returns one command's arguments at a time, or null when
+ * more bytes are needed. Errors carry Redis' own messages. Independent of Netty so it can be fuzzed directly.
+ */
+public final class RespRequestParser {
+    /** Redis' PROTO_INLINE_MAX_SIZE: an inline command or a length line may not exceed this without a newline. */
+    public static final int INLINE_MAX = 64 * 1024;
+    private static final long MULTIBULK_MAX = 1024L * 1024 * 1024;
+
+    private byte[] buf = new byte[16 * 1024];
+    private int start;
+    private int end;
+    private long maxBulkLength = 512L * 1024 * 1024;
+    private boolean inlineAllowed = true;
+
+    // State of a partially read multibulk command.
+    private int pendingArgs = -1;
+    private byte[][] argv;
+    private int argIndex;
+    private int commandStart;
+    private long lastCommandBytes;
+
+    public void setMaxBulkLength(long maxBulkLength) {
+        this.maxBulkLength = maxBulkLength;
+    }
+
+    /** A replica reading its master's stream accepts only arrays, as Redis does. */
+    public void setInlineAllowed(boolean inlineAllowed) {
+        this.inlineAllowed = inlineAllowed;
+    }
+
+    public void feed(byte[] src, int off, int len) {
+        ensureRoom(len);
+        System.arraycopy(src, off, buf, end, len);
+        end += len;
+    }
+
+    /** A writable window for callers that copy straight into the buffer: call {@link #commitWrite(int)} after. */
+    public byte[] writeWindow(int len) {
+        ensureRoom(len);
+        return buf;
+    }
+
+    public int writeOffset() {
+        return end;
+    }
+
+    public void commitWrite(int len) {
+        end += len;
+    }
+
+    public int buffered() {
+        return end - start;
+    }
+
+    /** Bytes the last command returned by {@link #next()} occupied on the wire (for replication offsets). */
+    public long lastCommandBytes() {
+        return lastCommandBytes;
+    }
+
+    /** Takes raw bytes out of the buffer (used when a stream switches from commands to an RDB payload). */
+    public byte[] takeRaw(int max) {
+        int n = Math.min(max, end - start);
+        byte[] out = Arrays.copyOfRange(buf, start, start + n);
+        start += n;
+        compactIfEmpty();
+        return out;
+    }
+
+    /**
+     * Returns the next complete command's arguments, an empty array for an empty inline line, or null when the
+     * buffer holds only part of a command.
+     */
+    public byte[][] next() throws RespProtocolException {
+        if (pendingArgs < 0) {
+            if (start == end) {
+                return null;
+            }
+            commandStart = start;
+            if (buf[start] != '*') {
+                return parseInline();
+            }
+            int lineEnd = findCrlf(start);
+            if (lineEnd < 0) {
+                if (end - start > INLINE_MAX) {
+                    throw new RespProtocolException("Protocol error: too big mbulk count string");
+                }
+                return null;
+            }
+            long count = parseLong(start + 1, lineEnd);
+            if (count == Long.MIN_VALUE || count > MULTIBULK_MAX) {
+                throw new RespProtocolException("Protocol error: invalid multibulk length");
+            }
+            start = lineEnd + 2;
+            if (count <= 0) {
+                return complete(new byte[0][]);
+            }
+            pendingArgs = (int) count;
+            argv = new byte[Math.min(pendingArgs, 1024)][];
+            argIndex = 0;
+        }
+        while (argIndex < pendingArgs) {
+            if (start == end) {
+                return null;
+            }
+            if (buf[start] != '$') {
+                String got = new String(new byte[] {buf[start]}, java.nio.charset.StandardCharsets.ISO_8859_1);
+                throw new RespProtocolException("Protocol error: expected '$', got '" + got + "'");
+            }
+            int lineEnd = findCrlf(start);
+            if (lineEnd < 0) {
+                if (end - start > INLINE_MAX) {
+                    throw new RespProtocolException("Protocol error: too big bulk count string");
+                }
+                return null;
+            }
+            long len = parseLong(start + 1, lineEnd);
+            if (len < 0 || len > maxBulkLength) {
+                throw new RespProtocolException("Protocol error: invalid bulk length");
+            }
+            long needed = (lineEnd + 2 - start) + len + 2;
+            if (end - start < needed) {
+                ensureCapacityFor(needed);
+                return null;
+            }
+            int dataStart = lineEnd + 2;
+            if (argIndex == argv.length) {
+                argv = Arrays.copyOf(argv, Math.min(pendingArgs, argv.length * 2));
+            }
+            argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + (int) len);
+            start = dataStart + (int) len + 2;
+        }
+        byte[][] done = argv;
+        pendingArgs = -1;
+        argv = null;
+        return complete(done);
+    }
+
+    private byte[][] complete(byte[][] args) {
+        lastCommandBytes = start - commandStart;
+        compactIfEmpty();
+        return args;
+    }
+
+    private byte[][] parseInline() throws RespProtocolException {
+        int nl = -1;
+        for (int i = start; i < end; i++) {
+            if (buf[i] == '\n') {
+                nl = i;
+                break;
+            }
+        }
+        if (nl < 0) {
+            if (end - start > INLINE_MAX) {
+                throw new RespProtocolException("Protocol error: too big inline request");
+            }
+            return null;
+        }
+        int lineEnd = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
+        byte[] line = Arrays.copyOfRange(buf, start, lineEnd);
+        start = nl + 1;
+        if (!inlineAllowed) {
+            // A master's stream sends a bare newline as a keepalive; anything else inline is ignored too.
+            return complete(new byte[0][]);
+        }
+        List<byte[]> args = splitArgs(line);
+        if (args == null) {
+            throw new RespProtocolException("Protocol error: unbalanced quotes in request");
+        }
+        return complete(args.toArray(new byte[0][]));
+    }
+
+    /** Redis' sdssplitargs: whitespace-separated words, "double quotes" with escapes, 'single quotes'. Null if unbalanced. */
+    public static List<byte[]> splitArgs(byte[] line) {
+        List<byte[]> out = new ArrayList<>();
+        int i = 0;
+        int n = line.length;
+        while (true) {
+            while (i < n && isSpace(line[i])) {
+                i++;
+            }
+            if (i >= n) {
+                return out;
+            }
+            java.io.ByteArrayOutputStream cur = new java.io.ByteArrayOutputStream();
+            boolean inDouble = false;
+            boolean inSingle = false;
+            boolean done = false;
+            while (!done) {
+                if (inDouble) {
+                    if (i >= n) {
+                        return null;
+                    }
+                    byte c = line[i];
+                    if (c == '\\' && i + 3 < n && line[i + 1] == 'x' && isHex(line[i + 2]) && isHex(line[i + 3])) {
+                        cur.write(Character.digit(line[i + 2], 16) * 16 + Character.digit(line[i + 3], 16));
+                        i += 3;
+                    } else if (c == '\\' && i + 1 < n) {
+                        i++;
+                        byte e = line[i];
+                        cur.write(switch (e) {
+                            case 'n' -> '\n';
+                            case 'r' -> '\r';
+                            case 't' -> '\t';
+                            case 'b' -> '\b';
+                            case 'a' -> 7;
+                            default -> e;
+                        });
+                    } else if (c == '"') {
+                        if (i + 1 < n && !isSpace(line[i + 1])) {
+                            return null;
+                        }
+                        done = true;
+                    } else {
+                        cur.write(c);
+                    }
+                } else if (inSingle) {
+                    if (i >= n) {
+                        return null;
+                    }
+                    byte c = line[i];
+                    if (c == '\\' && i + 1 < n && line[i + 1] == '\'') {
+                        i++;
+                        cur.write('\'');
+                    } else if (c == '\'') {
+                        if (i + 1 < n && !isSpace(line[i + 1])) {
+                            return null;
+                        }
+                        done = true;
+                    } else {
+                        cur.write(c);
+                    }
+                } else {
+                    if (i >= n) {
+                        done = true;
+                        continue;
+                    }
+                    byte c = line[i];
+                    switch (c) {
+                        case ' ', '\n', '\r', '\t', 0 -> done = true;
+                        case '"' -> inDouble = true;
+                        case '\'' -> inSingle = true;
+                        default -> cur.write(c);
+                    }
+                }
+                if (i < n) {
+                    i++;
+                }
+            }
+            out.add(cur.toByteArray());
+        }
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f';
+    }
+
+    private static boolean isHex(byte c) {
+        return Character.digit(c, 16) >= 0;
+    }
+
+    private int findCrlf(int from) {
+        for (int i = from; i < end - 1; i++) {
+            if (buf[i] == '\r' && buf[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Parses a decimal integer in buf[from, to); Long.MIN_VALUE when not a valid integer. */
+    private long parseLong(int from, int to) {
+        if (from >= to || to - from > 20) {
+            return Long.MIN_VALUE;
+        }
+        boolean negative = buf[from] == '-';
+        int i = negative ? from + 1 : from;
+        if (i == to) {
+            return Long.MIN_VALUE;
+        }
+        long v = 0;
+        for (; i < to; i++) {
+            int d = buf[i] - '0';
+            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 + d;
+        }
+        return negative ? -v : v;
+    }
+
+    private void ensureRoom(int len) {
+        if (end + len <= buf.length) {
+            return;
+        }
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            commandStart -= start;
+            start = 0;
+        }
+        if (end + len > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, end + len));
+        }
+    }
+
+    private void ensureCapacityFor(long needed) {
+        if (needed <= Integer.MAX_VALUE - 16 && start + needed > buf.length) {
+            ensureRoom((int) (needed - (end - start)));
+        }
+    }
+
+    private void compactIfEmpty() {
+        if (start == end) {
+            start = 0;
+            end = 0;
+            if (buf.length > 1024 * 1024) {
+                buf = new byte[16 * 1024];
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.chorus.node.store;
+
+import java.util.function.Consumer;
+
+/**
+ * One of the numbered databases: the key dictionary, the subset of keys with an expiry (for active expiry sampling),
+ * and the single place every change goes through, so WATCH, blocked clients, snapshots and memory accounting all see
+ * every change.
+ */
+public final class Database {
+    /** An element of the volatile-keys dictionary: points at the key entry that carries the expiry. */
+    static final class VolatileRef extends Dict.Node {
+        final KeyEntry entry;
+
+        VolatileRef(KeyEntry entry) {
+            super(entry.key);
+            this.entry = entry;
+        }
+    }
+
+    private final int index;
+    private final Keyspace keyspace;
+    final Dict<KeyEntry> dict = new Dict<>();
+    final Dict<VolatileRef> volatileKeys = new Dict<>();
+    private long memory;
+
+    Database(int index, Keyspace keyspace) {
+        this.index = index;
+        this.keyspace = keyspace;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int size() {
+        return dict.size();
+    }
+
+    public int expiresCount() {
+        return volatileKeys.size();
+    }
+
+    public long memoryEstimate() {
+        return memory;
+    }
+
+    // ---- reads ----
+
+    /** The live entry for {@code key}, or null when absent or logically expired. Expired keys are deleted on masters. */
+    public KeyEntry lookup(byte[] key) {
+        KeyEntry e = dict.get(key);
+        if (e == null) {
+            return null;
+        }
+        if (e.expireAt != 0 && keyspace.isExpired(e.expireAt)) {
+            if (keyspace.mayDeleteExpired()) {
+                removeByServer(e);
+                keyspace.countExpired();
+                return null;
+            }
+            if (!keyspace.executingMasterStream()) {
+                return null;
+            }
+        }
+        e.lru = keyspace.lruClock();
+        return e;
+    }
+
+    /** The value for {@code key}, or null. */
+    public Object get(byte[] key) {
+        KeyEntry e = lookup(key);
+        return e == null ? null : e.value;
+    }
+
+    /** The entry as stored, ignoring expiry and without touching LRU (OBJECT, DEBUG, snapshots). */
+    public KeyEntry peek(byte[] key) {
+        return dict.get(key);
+    }
+
+    public boolean exists(byte[] key) {
+        return lookup(key) != null;
+    }
+
+    // ---- writes ----
+
+    /** Creates or overwrites {@code key} with {@code value} and the given absolute expiry (0 for none). */
+    public KeyEntry set(byte[] key, Object value, long expireAt) {
+        KeyEntry e = dict.get(key);
+        if (e == null) {
+            e = new KeyEntry(key, value, expireAt, keyspace.epoch());
+            e.lru = keyspace.lruClock();
+            dict.add(e);
+            memory += Memory.entry(e);
+            if (expireAt != 0) {
+                volatileKeys.add(new VolatileRef(e));
+            }
+        } else {
+            beforeChange(e);
+            memory -= Memory.entry(e);
+            e.value = value;
+            e.valueEpoch = keyspace.epoch();
+            e.lru = keyspace.lruClock();
+            updateExpire(e, expireAt);
+            memory += Memory.entry(e);
+        }
+        keyspace.listener().keyModified(this, key);
+        return e;
+    }
+
+    /** Replaces the value and keeps the key's expiry (SET ... KEEPTTL, SETRANGE, APPEND, INCR...). */
+    public KeyEntry setKeepTtl(byte[] key, Object value) {
+        KeyEntry e = dict.get(key);
+        return set(key, value, e == null ? 0 : e.expireAt);
+    }
+
+    /**
+     * The entry's value, safe to mutate in place. While a snapshot may still reference the current object, the
+     * entry gets a private copy first (copy-on-write per key), so the snapshot keeps the point-in-time contents.
+     * Callers must report size changes through {@link #changed}.
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends RedisValue> T mutable(KeyEntry e) {
+        SnapshotCapture snap = keyspace.activeSnapshot();
+        if (snap != null && e.valueEpoch < snap.epoch()) {
+            beforeChange(e);
+            e.value = ((RedisValue) e.value).copy();
+            e.valueEpoch = snap.epoch();
+        }
+        memory -= Memory.entry(e);
+        return (T) e.value;
+    }
+
+    /** Completes a change made through {@link #mutable}: deletes an emptied collection and re-counts memory. */
+    public void changed(KeyEntry e) {
+        memory += Memory.entry(e);
+        if (e.value instanceof RedisValue rv && rv.size() == 0) {
+            delete(e.key);
+            return;
+        }
+        keyspace.listener().keyModified(this, e.key);
+    }
+
+    public boolean delete(byte[] key) {
+        KeyEntry e = dict.get(key);
+        if (e == null) {
+            return false;
+        }
+        boolean live = e.expireAt == 0 || !keyspace.isExpired(e.expireAt) || keyspace.executingMasterStream();
+        remove(e);
+        return live;
+    }
+
+    /** Sets an absolute expiry on a live entry (0 removes it). */
+    public void setExpire(KeyEntry e, long expireAt) {
+        beforeChange(e);
+        updateExpire(e, expireAt);
+        keyspace.listener().keyModified(this, e.key);
+    }
+
+    /** Removes the entry's expiry; false when it had none. */
+    public boolean persist(KeyEntry e) {
+        if (e.expireAt == 0) {
+            return false;
+        }
+        setExpire(e, 0);
+        return true;
+    }
+
+    /** Deletes every key. Returns how many there were. */
+    public long flush() {
+        long n = dict.size();
+        if (n == 0) {
+            return 0;
+        }
+        SnapshotCapture snap = keyspace.activeSnapshot();
+        dict.forEach(e -> {
+            if (snap != null) {
+                beforeChange(e);
+            }
+            keyspace.listener().keyModified(this, e.key);
+        });
+        dict.clear();
+        volatileKeys.clear();
+        memory = 0;
+        return n;
+    }
+
+    /** Removes a key this node decided to drop (expiry or eviction): replicas learn of it through the listener. */
+    void removeByServer(KeyEntry e) {
+        remove(e);
+        keyspace.listener().keyRemovedByServer(this, e.key);
+    }
+
+    private void remove(KeyEntry e) {
+        beforeChange(e);
+        dict.remove(e.key);
+        if (e.expireAt != 0) {
+            volatileKeys.remove(e.key);
+        }
+        memory -= Memory.entry(e);
+        keyspace.listener().keyModified(this, e.key);
+    }
+
+    private void updateExpire(KeyEntry e, long expireAt) {
+        if (e.expireAt == 0 && expireAt != 0) {
+            volatileKeys.add(new VolatileRef(e));
+        } else if (e.expireAt != 0 && expireAt == 0) {
+            volatileKeys.remove(e.key);
+        }
+        e.expireAt = expireAt;
+    }
+
+    /** Lets a running snapshot capture the entry as it is, before it changes. */
+    private void beforeChange(KeyEntry e) {
+        SnapshotCapture snap = keyspace.activeSnapshot();
+        if (snap != null && e.claimedEpoch < snap.epoch()) {
+            e.claimedEpoch = snap.epoch();
+            snap.capture(index, e);
+        }
+    }
+
+    // ---- iteration ----
+
+    public KeyEntry randomEntry() {
+        return dict.random();
+    }
+
+    /** One SCAN step over the keys (expired keys included; callers filter). */
+    public long scan(long cursor, Consumer<KeyEntry> visitor) {
+        return dict.scan(cursor, visitor);
+    }
+
+    public void forEach(Consumer<KeyEntry> action) {
+        dict.forEach(action);
+    }
+
+    /** A random key that has an expiry, for the active expiry cycle. */
+    KeyEntry randomVolatile() {
+        VolatileRef r = volatileKeys.random();
+        return r == null ? null : r.entry;
+    }
+}

@@ -1,0 +1,162 @@
+package dev.chorus.node.store;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A chained hash table keyed by byte arrays, like Redis' dict.c. The node is the entry itself (no wrapper objects),
+ * and {@link #scan} walks buckets with Redis' reverse-binary cursor, so a scan that spans resizes still returns every
+ * element that was present from its start to its end. Single-threaded: only the server thread touches it.
+ */
+public class Dict<N extends Dict.Node> {
+    /** A table entry. Subclasses carry the value. */
+    public static class Node {
+        public final byte[] key;
+        final int hash;
+        Node next;
+
+        public Node(byte[] key) {
+            this.key = key;
+            this.hash = Hashing.hash(key);
+        }
+    }
+
+    private static final int MIN_SIZE = 4;
+    private Node[] table = new Node[MIN_SIZE];
+    private int size;
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    public N get(byte[] key) {
+        int h = Hashing.hash(key);
+        for (Node n = table[h & (table.length - 1)]; n != null; n = n.next) {
+            if (n.hash == h && Arrays.equals(n.key, key)) {
+                return (N) n;
+            }
+        }
+        return null;
+    }
+
+    public boolean containsKey(byte[] key) {
+        return get(key) != null;
+    }
+
+    /** Adds a node whose key is not in the table yet (callers check with {@link #get} first). */
+    public void add(N node) {
+        if (size >= table.length) {
+            resize(table.length * 2);
+        }
+        int idx = node.hash & (table.length - 1);
+        node.next = table[idx];
+        table[idx] = node;
+        size++;
+    }
+
+    /** Removes and returns the node for {@code key}, or null. */
+    @SuppressWarnings("unchecked")
+    public N remove(byte[] key) {
+        int h = Hashing.hash(key);
+        int idx = h & (table.length - 1);
+        Node prev = null;
+        for (Node n = table[idx]; n != null; prev = n, n = n.next) {
+            if (n.hash == h && Arrays.equals(n.key, key)) {
+                if (prev == null) {
+                    table[idx] = n.next;
+                } else {
+                    prev.next = n.next;
+                }
+                n.next = null;
+                size--;
+                if (table.length > MIN_SIZE && size < table.length / 8) {
+                    resize(Math.max(MIN_SIZE, Integer.highestOneBit(Math.max(size, 1)) * 2));
+                }
+                return (N) n;
+            }
+        }
+        return null;
+    }
+
+    public void clear() {
+        table = new Node[MIN_SIZE];
+        size = 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void forEach(Consumer<? super N> action) {
+        for (Node head : table) {
+            for (Node n = head; n != null; ) {
+                Node next = n.next; // the action may remove n
+                action.accept((N) n);
+                n = next;
+            }
+        }
+    }
+
+    /**
+     * Visits one bucket (every node in it) and returns the next cursor; 0 when the scan is complete. Same contract as
+     * Redis' dictScan: elements present for the whole scan are returned at least once, some may be returned twice.
+     */
+    @SuppressWarnings("unchecked")
+    public long scan(long cursor, Consumer<? super N> visitor) {
+        if (size == 0) {
+            return 0;
+        }
+        long mask = table.length - 1;
+        for (Node n = table[(int) (cursor & mask)]; n != null; ) {
+            Node next = n.next;
+            visitor.accept((N) n);
+            n = next;
+        }
+        long v = cursor | ~mask;
+        v = Long.reverse(v);
+        v++;
+        return Long.reverse(v);
+    }
+
+    /** A uniformly chosen bucket's random node (Redis' dictGetFairRandomKey is close enough), or null when empty. */
+    @SuppressWarnings("unchecked")
+    public N random() {
+        if (size == 0) {
+            return null;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        Node head;
+        do {
+            head = table[rnd.nextInt(table.length)];
+        } while (head == null);
+        int len = 0;
+        for (Node n = head; n != null; n = n.next) {
+            len++;
+        }
+        int pick = rnd.nextInt(len);
+        Node n = head;
+        while (pick-- > 0) {
+            n = n.next;
+        }
+        return (N) n;
+    }
+
+    private void resize(int newLength) {
+        Node[] old = table;
+        Node[] fresh = new Node[newLength];
+        int mask = newLength - 1;
+        for (Node head : old) {
+            for (Node n = head; n != null; ) {
+                Node next = n.next;
+                int idx = n.hash & mask;
+                n.next = fresh[idx];
+                fresh[idx] = n;
+                n = next;
+            }
+        }
+        table = fresh;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.chorus.node.store;
+
+import java.util.Objects;
+
+/**
+ * All databases plus what governs them: the clock expiry is judged by, whether this node may delete expired keys
+ * (masters do; replicas wait for their master's DEL, as in Redis), the snapshot in progress, and the listener.
+ */
+public final class Keyspace {
+    private final Database[] dbs;
+    private KeyspaceListener listener = new KeyspaceListener() { };
+    private boolean replica;
+    private boolean executingMasterStream;
+    private int epoch;
+    private volatile SnapshotCapture activeSnapshot;
+    private long expiredKeys;
+    private long evictedKeys;
+
+    public Keyspace(int databases) {
+        dbs = new Database[databases];
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = new Database(i, this);
+        }
+    }
+
+    public Database db(int index) {
+        return dbs[index];
+    }
+
+    public int databases() {
+        return dbs.length;
+    }
+
+    public KeyspaceListener listener() {
+        return listener;
+    }
+
+    public void setListener(KeyspaceListener listener) {
+        this.listener = Objects.requireNonNull(listener);
+    }
+
+    // ---- expiry policy ----
+
+    public long now() {
+        return System.currentTimeMillis();
+    }
+
+    boolean isExpired(long expireAt) {
+        return expireAt <= now();
+    }
+
+    int lruClock() {
+        return (int) (now() / 1000);
+    }
+
+    /** Replicas keep expired keys until their master deletes them; they only hide them from normal clients. */
+    public void setReplica(boolean replica) {
+        this.replica = replica;
+    }
+
+    public boolean isReplica() {
+        return replica;
+    }
+
+    /** True while commands from the master link are applied: they see keys regardless of expiry. */
+    public boolean executingMasterStream() {
+        return executingMasterStream;
+    }
+
+    public void setExecutingMasterStream(boolean executingMasterStream) {
+        this.executingMasterStream = executingMasterStream;
+    }
+
+    boolean mayDeleteExpired() {
+        return !replica;
+    }
+
+    public long expiredKeys() {
+        return expiredKeys;
+    }
+
+    public long evictedKeys() {
+        return evictedKeys;
+    }
+
+    public void resetStats() {
+        expiredKeys = 0;
+        evictedKeys = 0;
+    }
+
+    /**
+     * Redis' active expiry cycle: sample keys with a TTL in each database, delete the expired ones, and repeat while
+     * more than a quarter of a sample was expired, within a time budget.
+     */
+    public void activeExpireCycle(long budgetMillis) {
+        if (replica) {
+            return;
+        }
+        long deadline = System.nanoTime() + budgetMillis * 1_000_000L;
+        long now = now();
+        for (Database db : dbs) {
+            while (db.expiresCount() > 0) {
+                int sampled = 0;
+                int expired = 0;
+                int sample = Math.min(20, db.expiresCount());
+                for (int i = 0; i < sample; i++) {
+                    KeyEntry e = db.randomVolatile();
+                    if (e == null) {
+                        break;
+                    }
+                    sampled++;
+                    if (e.expireAt != 0 && e.expireAt <= now) {
+                        db.removeByServer(e);
+                        expiredKeys++;
+                        expired++;
+                    }
+                }
+                if (sampled == 0 || expired * 4 <= sampled || System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+        }
+    }
+
+    /** Counts a key deleted lazily on access (the lookup path) as expired. */
+    void countExpired() {
+        expiredKeys++;
+    }
+
+    /**
+     * allkeys-lru eviction step: samples {@code samples} keys across databases and evicts the least recently used.
+     * Returns false when there was nothing to evict.
+     */
+    public boolean evictOneLru(int samples, boolean volatileOnly) {
+        KeyEntry best = null;
+        Database bestDb = null;
+        for (Database db : dbs) {
+            if (db.size() == 0) {
+                continue;
+            }
+            for (int i = 0; i < samples; i++) {
+                KeyEntry e = volatileOnly ? db.randomVolatile() : db.randomEntry();
+                if (e != null && (best == null || e.lru < best.lru)) {
+                    best = e;
+                    bestDb = db;
+                }
+            }
+        }
+        if (best == null) {
+            return false;
+        }
+        bestDb.removeByServer(best);
+        evictedKeys++;
+        return true;
+    }
+
+    /** Evicts a random key (allkeys-random / volatile-random). */
+    public boolean evictOneRandom(boolean volatileOnly) {
+        for (Database db : dbs) {
+            KeyEntry e = volatileOnly ? db.randomVolatile() : db.randomEntry();
+            if (e != null) {
+                db.removeByServer(e);
+                evictedKeys++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public long memoryEstimate() {
+        long total = 0;
+        for (Database db : dbs) {
+            total += db.memoryEstimate();
+        }
+        return total;
+    }
+
+    public long totalKeys() {
+        long total = 0;
+        for (Database db : dbs) {
+            total += db.size();
+        }
+        return total;
+    }
+
+    public void flushAll() {
+        for (Database db : dbs) {
+            db.flush();
+        }
+    }
+
+    // ---- snapshots ----
+
+    int epoch() {
+        return epoch;
+    }
+
+    public SnapshotCapture activeSnapshot() {
+        return activeSnapshot;
+    }
+
+    /** Starts a point-in-time snapshot; items flow to {@code sink} as the server thread captures them. */
+    public SnapshotCapture beginSnapshot(SnapshotCapture.Sink sink) {
+        if (activeSnapshot != null) {
+            throw new IllegalStateException("a snapshot is already in progress");
+        }
+        epoch++;
+        activeSnapshot = new SnapshotCapture(this, epoch, sink);
+        return activeSnapshot;
+    }
+
+    /** Called once the snapshot's writer has serialized everything: values may be mutated in place again. */
+    public void endSnapshot(SnapshotCapture snapshot) {
+        if (activeSnapshot == snapshot) {
+            activeSnapshot = null;
+        }
+    }
+}
