@@ -82,11 +82,21 @@ public final class Server {
                 propagate(db.index(), List.<byte[][]>of(new byte[][] {"DEL".getBytes(), key}));
             }
         });
+        configureEviction();
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
+            } else if (d == Directives.MAXMEMORY_POLICY || d == Directives.LFU_LOG_FACTOR
+                    || d == Directives.LFU_DECAY_TIME) {
+                configureEviction();
             }
         });
+    }
+
+    private void configureEviction() {
+        keyspace.eviction().configure(
+                dev.chorus.node.store.Eviction.Policy.parse(config.getString(Directives.MAXMEMORY_POLICY)),
+                config.getInt(Directives.LFU_LOG_FACTOR), config.getInt(Directives.LFU_DECAY_TIME));
     }
 
     public Config config() {
@@ -296,17 +306,9 @@ public final class Server {
         if (max == 0 || isReplica()) {
             return true;
         }
-        String policy = config.getString(Directives.MAXMEMORY_POLICY);
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);
         while (usedMemory() > max) {
-            boolean evicted = switch (policy) {
-                case "allkeys-lru" -> keyspace.evictOneLru(samples, false);
-                case "volatile-lru" -> keyspace.evictOneLru(samples, true);
-                case "allkeys-random" -> keyspace.evictOneRandom(false);
-                case "volatile-random" -> keyspace.evictOneRandom(true);
-                default -> false;
-            };
-            if (!evicted) {
+            if (!keyspace.evictOne(samples)) {
                 return false;
             }
         }

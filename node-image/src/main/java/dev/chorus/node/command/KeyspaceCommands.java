@@ -410,9 +410,13 @@ public final class KeyspaceCommands implements CommandFamily {
 
     static void objectIdletime(CommandContext ctx) {
         KeyEntry e = ctx.db().peek(ctx.arg(2));
-        if (e == null || ctx.db().lookup(ctx.arg(2)) == null) {
+        if (e == null || e.hasExpire() && e.expireAt() <= ctx.now()) {
             ctx.reply().nullBulk();
             return;
+        }
+        if (ctx.server().keyspace().eviction().policy().lfu()) {
+            throw new CommandError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that "
+                    + "when switching between policies at runtime LRU and LFU data will take some time to adjust.");
         }
         ctx.reply().integer(Math.max(0, ctx.now() / 1000 - e.lru()));
     }
@@ -429,9 +433,13 @@ public final class KeyspaceCommands implements CommandFamily {
     }
 
     static void objectFreq(CommandContext ctx) {
-        KeyEntry e = ctx.db().lookup(ctx.arg(2));
-        if (e == null) {
+        KeyEntry e = ctx.db().peek(ctx.arg(2));
+        if (e == null || e.hasExpire() && e.expireAt() <= ctx.now()) {
             ctx.reply().nullBulk();
+            return;
+        }
+        if (ctx.server().keyspace().eviction().policy().lfu()) {
+            ctx.reply().integer(ctx.server().keyspace().eviction().frequency(e, ctx.now()));
             return;
         }
         throw new CommandError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please "

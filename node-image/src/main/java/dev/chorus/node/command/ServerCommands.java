@@ -131,7 +131,7 @@ public final class ServerCommands implements CommandFamily {
         for (int i = 2; i < ctx.argc(); i++) {
             CommandSpec spec = lookupFull(ctx, ctx.argString(i));
             if (spec == null) {
-                ctx.reply().nullArray();
+                ctx.reply().nullBulk();
             } else {
                 writeInfo(ctx.reply(), spec);
             }

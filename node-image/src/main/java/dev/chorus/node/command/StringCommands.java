@@ -327,21 +327,16 @@ public final class StringCommands implements CommandFamily {
 
     static void incrbyfloat(CommandContext ctx) {
         byte[] key = ctx.arg(1);
-        double by = ctx.doubleArg(2);
+        ctx.doubleArg(2); // validates the increment: "ERR value is not a valid float"
         byte[] cur = string(ctx, key);
-        double value = 0;
-        if (cur != null) {
-            Double parsed = Doubles.parse(cur);
-            if (parsed == null) {
-                throw new CommandError(Errors.NOT_FLOAT);
-            }
-            value = parsed;
+        if (cur != null && Doubles.parse(cur) == null) {
+            throw new CommandError(Errors.NOT_FLOAT);
         }
-        value += by;
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
+        String sum = Doubles.addAsLongDouble(cur == null ? bytes("0") : cur, ctx.arg(2));
+        if (sum == null) {
             throw new CommandError("ERR increment would produce NaN or Infinity");
         }
-        byte[] result = bytes(Doubles.formatHuman(value));
+        byte[] result = bytes(sum);
         ctx.db().setKeepTtl(key, result);
         ctx.dirty();
         ctx.reply().bulk(result);

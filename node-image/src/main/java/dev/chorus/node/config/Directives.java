@@ -60,7 +60,10 @@ public final class Directives {
     // Memory
     public static final Directive MAXMEMORY = memory("maxmemory", 0, Long.MAX_VALUE, true);
     public static final Directive MAXMEMORY_POLICY = enumeration("maxmemory-policy", "noeviction", true,
-            "noeviction", "allkeys-lru", "volatile-lru", "allkeys-random", "volatile-random");
+            "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu",
+            "allkeys-random", "noeviction");
+    public static final Directive LFU_LOG_FACTOR = integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true);
+    public static final Directive LFU_DECAY_TIME = integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true);
     public static final Directive MAXMEMORY_SAMPLES = integer("maxmemory-samples", 5, 1, 64, true);
 
     // Data type encodings (reported by OBJECT ENCODING; the thresholds Redis 7.0 uses)
