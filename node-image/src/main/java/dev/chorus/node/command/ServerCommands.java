@@ -184,7 +184,7 @@ public final class ServerCommands implements CommandFamily {
         String group = spec.parent() == null ? spec.group() : spec.parent().group();
         switch (group) {
             case "generic" -> out.add("@keyspace");
-            case "string", "list", "hash", "set", "pubsub", "connection", "transactions" -> out.add("@" + group
+            case "string", "list", "hash", "set", "bitmap", "pubsub", "connection", "transactions" -> out.add("@" + group
                     .replace("transactions", "transaction"));
             case "sorted-set" -> out.add("@sortedset");
             default -> { }
