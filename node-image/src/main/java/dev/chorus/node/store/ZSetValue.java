@@ -200,12 +200,79 @@ public final class ZSetValue implements RedisValue {
         return list.lastInRange(r);
     }
 
+    /*
+     * Lex ranges are only meaningful when all scores are equal. When they are not, Redis' answers depend on the
+     * encoding: a listpack is scanned linearly from the ends, a skiplist is descended by its (random) levels. The
+     * listpack answers are deterministic, so we reproduce them; skiplist ones we answer with our own descent.
+     */
+
     public Node firstInRange(LexRange r) {
-        return list.firstInRange(r);
+        return listpack ? scanFirst(r) : list.firstInRange(r);
     }
 
     public Node lastInRange(LexRange r) {
-        return list.lastInRange(r);
+        return listpack ? scanLast(r) : list.lastInRange(r);
+    }
+
+    /** ZLEXCOUNT, computed as zlexcountCommand does for the current encoding. */
+    public long count(LexRange r) {
+        Node first = firstInRange(r);
+        if (first == null) {
+            return 0;
+        }
+        if (listpack) {
+            long count = 0;
+            for (Node n = first; n != null && r.belowMax(n.key); n = n.next()) {
+                count++;
+            }
+            return count;
+        }
+        long count = size() - rank(first);
+        Node last = lastInRange(r);
+        if (last != null) {
+            count -= size() - 1 - rank(last);
+        }
+        return count;
+    }
+
+    /** ZCOUNT: scores are ordered, so the rank difference is exact for both encodings. */
+    public long count(ScoreRange r) {
+        Node first = firstInRange(r);
+        if (first == null) {
+            return 0;
+        }
+        return rank(lastInRange(r)) - rank(first) + 1;
+    }
+
+    /** zzlFirstInLexRange: the first member (in order) at or above min, if it is also at or below max. */
+    private Node scanFirst(LexRange r) {
+        if (!mayIntersect(r)) {
+            return null;
+        }
+        for (Node n = list.first(); n != null; n = n.next()) {
+            if (r.aboveMin(n.key)) {
+                return r.belowMax(n.key) ? n : null;
+            }
+        }
+        return null;
+    }
+
+    /** zzlLastInLexRange: the last member at or below max, if it is also at or above min. */
+    private Node scanLast(LexRange r) {
+        if (!mayIntersect(r)) {
+            return null;
+        }
+        for (Node n = list.last(); n != null; n = n.prev()) {
+            if (r.belowMax(n.key)) {
+                return r.aboveMin(n.key) ? n : null;
+            }
+        }
+        return null;
+    }
+
+    /** zzlIsInLexRange: the range is not empty, the last member reaches min and the first reaches max. */
+    private boolean mayIntersect(LexRange r) {
+        return !r.isEmpty() && list.length() > 0 && r.aboveMin(list.last().key) && r.belowMax(list.first().key);
     }
 
     // ---- bulk removal ----
@@ -215,7 +282,17 @@ public final class ZSetValue implements RedisValue {
     }
 
     public int removeRange(LexRange r) {
-        return list.deleteRange(r, this::forget);
+        if (!listpack) {
+            return list.deleteRange(r, this::forget);
+        }
+        int removed = 0;
+        for (Node n = scanFirst(r); n != null && r.belowMax(n.key); ) {
+            Node next = n.next();
+            remove(n);
+            removed++;
+            n = next;
+        }
+        return removed;
     }
 
     /** Removes 0-based ranks {@code start..end} inclusive (both already clamped to the set). */

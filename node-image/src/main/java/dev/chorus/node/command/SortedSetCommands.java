@@ -1,0 +1,584 @@
+package dev.chorus.node.command;
+
+import dev.chorus.node.resp.Doubles;
+import dev.chorus.node.resp.RespWriter;
+import dev.chorus.node.store.Database;
+import dev.chorus.node.store.KeyEntry;
+import dev.chorus.node.store.LexRange;
+import dev.chorus.node.store.ScoreRange;
+import dev.chorus.node.store.SkipList.Node;
+import dev.chorus.node.store.ValueType;
+import dev.chorus.node.store.ZSetValue;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The sorted set commands (t_zset.c), Redis 7.0 semantics. Set algebra lives in {@link ZSetAlgebra}. */
+public final class SortedSetCommands implements CommandFamily {
+    private static final String GROUP = "sorted-set";
+
+    @Override
+    public List<CommandSpec.Builder> commands() {
+        return List.of(
+                spec("zadd", -4, "write denyoom fast", 1, 1, 1, "1.2.0",
+                        "Add one or more members to a sorted set, or update its score if it already exists",
+                        SortedSetCommands::zadd),
+                spec("zincrby", 4, "write denyoom fast", 1, 1, 1, "1.2.0",
+                        "Increment the score of a member in a sorted set", SortedSetCommands::zincrby),
+                spec("zrem", -3, "write fast", 1, 1, 1, "1.2.0",
+                        "Remove one or more members from a sorted set", SortedSetCommands::zrem),
+                spec("zcard", 2, "readonly fast", 1, 1, 1, "1.2.0",
+                        "Get the number of members in a sorted set", SortedSetCommands::zcard),
+                spec("zscore", 3, "readonly fast", 1, 1, 1, "1.2.0",
+                        "Get the score associated with the given member in a sorted set", SortedSetCommands::zscore),
+                spec("zmscore", -3, "readonly fast", 1, 1, 1, "6.2.0",
+                        "Get the score associated with the given members in a sorted set", SortedSetCommands::zmscore),
+                spec("zrank", 3, "readonly fast", 1, 1, 1, "2.0.0",
+                        "Determine the index of a member in a sorted set", ctx -> zrank(ctx, false)),
+                spec("zrevrank", 3, "readonly fast", 1, 1, 1, "2.0.0",
+                        "Determine the index of a member in a sorted set, with scores ordered from high to low",
+                        ctx -> zrank(ctx, true)),
+                spec("zcount", 4, "readonly fast", 1, 1, 1, "2.0.0",
+                        "Count the members in a sorted set with scores within the given values",
+                        SortedSetCommands::zcount),
+                spec("zlexcount", 4, "readonly fast", 1, 1, 1, "2.8.9",
+                        "Count the number of members in a sorted set between a given lexicographical range",
+                        SortedSetCommands::zlexcount),
+                spec("zrange", -4, "readonly", 1, 1, 1, "1.2.0", "Return a range of members in a sorted set",
+                        ctx -> ZRange.run(ctx, 1, false, ZRange.Type.AUTO, ZRange.Direction.AUTO)),
+                spec("zrangestore", -5, "write denyoom", 1, 2, 1, "6.2.0",
+                        "Store a range of members from sorted set into another key",
+                        ctx -> ZRange.run(ctx, 2, true, ZRange.Type.AUTO, ZRange.Direction.AUTO)),
+                spec("zrevrange", -4, "readonly", 1, 1, 1, "1.2.0",
+                        "Return a range of members in a sorted set, by index, with scores ordered from high to low",
+                        ctx -> ZRange.run(ctx, 1, false, ZRange.Type.RANK, ZRange.Direction.REVERSE)),
+                spec("zrangebyscore", -4, "readonly", 1, 1, 1, "1.0.5",
+                        "Return a range of members in a sorted set, by score",
+                        ctx -> ZRange.run(ctx, 1, false, ZRange.Type.SCORE, ZRange.Direction.FORWARD)),
+                spec("zrevrangebyscore", -4, "readonly", 1, 1, 1, "2.2.0",
+                        "Return a range of members in a sorted set, by score, with scores ordered from high to low",
+                        ctx -> ZRange.run(ctx, 1, false, ZRange.Type.SCORE, ZRange.Direction.REVERSE)),
+                spec("zrangebylex", -4, "readonly", 1, 1, 1, "2.8.9",
+                        "Return a range of members in a sorted set, by lexicographical range",
+                        ctx -> ZRange.run(ctx, 1, false, ZRange.Type.LEX, ZRange.Direction.FORWARD)),
+                spec("zrevrangebylex", -4, "readonly", 1, 1, 1, "2.8.9",
+                        "Return a range of members in a sorted set, by lexicographical range, ordered from higher "
+                                + "to lower strings.",
+                        ctx -> ZRange.run(ctx, 1, false, ZRange.Type.LEX, ZRange.Direction.REVERSE)),
+                spec("zremrangebyrank", 4, "write", 1, 1, 1, "2.0.0",
+                        "Remove all members in a sorted set within the given indexes",
+                        SortedSetCommands::zremrangebyrank),
+                spec("zremrangebyscore", 4, "write", 1, 1, 1, "1.2.0",
+                        "Remove all members in a sorted set within the given scores",
+                        SortedSetCommands::zremrangebyscore),
+                spec("zremrangebylex", 4, "write", 1, 1, 1, "2.8.9",
+                        "Remove all members in a sorted set between the given lexicographical range",
+                        SortedSetCommands::zremrangebylex),
+                spec("zunion", -3, "readonly", 0, 0, 0, "6.2.0", "Add multiple sorted sets",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.UNION, false)),
+                spec("zinter", -3, "readonly", 0, 0, 0, "6.2.0", "Intersect multiple sorted sets",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.INTER, false)),
+                spec("zdiff", -3, "readonly", 0, 0, 0, "6.2.0", "Subtract multiple sorted sets",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.DIFF, false)),
+                spec("zunionstore", -4, "write denyoom", 1, 1, 1, "2.0.0",
+                        "Add multiple sorted sets and store the resulting sorted set in a new key",
+                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.UNION, false)),
+                spec("zinterstore", -4, "write denyoom", 1, 1, 1, "2.0.0",
+                        "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.INTER, false)),
+                spec("zdiffstore", -4, "write denyoom", 1, 1, 1, "6.2.0",
+                        "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.DIFF, false)),
+                spec("zintercard", -3, "readonly", 0, 0, 0, "7.0.0",
+                        "Intersect multiple sorted sets and return the cardinality of the result",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.INTER, true)),
+                spec("zpopmin", -2, "write fast", 1, 1, 1, "5.0.0",
+                        "Remove and return members with the lowest scores in a sorted set", ctx -> zpop(ctx, false)),
+                spec("zpopmax", -2, "write fast", 1, 1, 1, "5.0.0",
+                        "Remove and return members with the highest scores in a sorted set", ctx -> zpop(ctx, true)),
+                spec("zmpop", -4, "write", 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set",
+                        SortedSetCommands::zmpop),
+                spec("zrandmember", -2, "readonly", 1, 1, 1, "6.2.0",
+                        "Get one or multiple random elements from a sorted set", ZRandMember::run),
+                spec("zscan", -3, "readonly", 1, 1, 1, "2.8.0",
+                        "Incrementally iterate sorted sets elements and associated scores",
+                        SortedSetCommands::zscan));
+    }
+
+    private static CommandSpec.Builder spec(String name, int arity, String flags, int first, int last, int step,
+            String since, String summary, CommandHandler handler) {
+        return CommandSpec.of(name, arity, flags).keys(first, last, step).group(GROUP).since(since).summary(summary)
+                .handler(handler);
+    }
+
+    // ---- reply helpers ----
+
+    /** Array header for n members, with scores flat in RESP2 and as [member, score] pairs in RESP3. */
+    static void beginElements(RespWriter w, int n, boolean withScores) {
+        w.array(withScores && !w.resp3() ? n * 2 : n);
+    }
+
+    static void element(RespWriter w, byte[] member, double score, boolean withScores) {
+        if (withScores && w.resp3()) {
+            w.array(2);
+        }
+        w.bulk(member);
+        if (withScores) {
+            w.doubleValue(score);
+        }
+    }
+
+    static void replyElements(RespWriter w, List<Node> nodes, boolean withScores) {
+        beginElements(w, nodes.size(), withScores);
+        for (Node n : nodes) {
+            element(w, n.member(), n.score(), withScores);
+        }
+    }
+
+    static ZSetValue zset(KeyEntry e) {
+        return (ZSetValue) e.value();
+    }
+
+    // ---- ZADD / ZINCRBY ----
+
+    /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] (zaddGenericCommand). */
+    private static void zadd(CommandContext ctx) {
+        int idx = 2;
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        boolean ch = false;
+        boolean incr = false;
+        parse:
+        for (; idx < ctx.argc(); idx++) {
+            switch (ctx.option(idx)) {
+                case "nx" -> nx = true;
+                case "xx" -> xx = true;
+                case "gt" -> gt = true;
+                case "lt" -> lt = true;
+                case "ch" -> ch = true;
+                case "incr" -> incr = true;
+                default -> {
+                    break parse;
+                }
+            }
+        }
+        int elements = ctx.argc() - idx;
+        if (elements == 0 || elements % 2 != 0) {
+            throw Errors.syntax();
+        }
+        elements /= 2;
+        if (nx && xx) {
+            throw new CommandError("ERR XX and NX options at the same time are not compatible");
+        }
+        if ((gt && nx) || (lt && nx) || (gt && lt)) {
+            throw new CommandError("ERR GT, LT, and/or NX options at the same time are not compatible");
+        }
+        if (incr && elements > 1) {
+            throw new CommandError("ERR INCR option supports a single increment-element pair");
+        }
+        double[] scores = new double[elements];
+        for (int j = 0; j < elements; j++) {
+            scores[j] = ZSetArgs.doubleArg(ctx, idx + 2 * j, Errors.NOT_FLOAT);
+        }
+        byte[][] members = new byte[elements][];
+        for (int j = 0; j < elements; j++) {
+            members[j] = ctx.arg(idx + 2 * j + 1);
+        }
+        addGeneric(ctx, new AddFlags(nx, xx, gt, lt, incr), scores, members, ch);
+    }
+
+    /** ZINCRBY key increment member: ZADD INCR under another name. */
+    private static void zincrby(CommandContext ctx) {
+        double incr = ZSetArgs.doubleArg(ctx, 2, Errors.NOT_FLOAT);
+        addGeneric(ctx, new AddFlags(false, false, false, false, true), new double[] {incr},
+                new byte[][] {ctx.arg(3)}, false);
+    }
+
+    private record AddFlags(boolean nx, boolean xx, boolean gt, boolean lt, boolean incr) {
+    }
+
+    private static void addGeneric(CommandContext ctx, AddFlags f, double[] scores, byte[][] members, boolean ch) {
+        byte[] key = ctx.arg(1);
+        Database db = ctx.db();
+        KeyEntry e = ctx.entry(key, ValueType.ZSET);
+        if (e == null && f.xx) {
+            replyAdd(ctx, f, ch, 0, 0, 0, 0);
+            return;
+        }
+        if (e != null && f.incr && !f.nx) {
+            // With INCR there is a single pair; a NaN sum must fail before anything changes.
+            Node n = zset(e).node(members[0]);
+            if (n != null && Double.isNaN(n.score() + scores[0])) {
+                throw new CommandError(ZSetArgs.NAN_ERROR);
+            }
+        }
+        ZSetValue z = e == null ? new ZSetValue() : db.mutable(e);
+        int added = 0;
+        int updated = 0;
+        int processed = 0;
+        double last = 0;
+        try {
+            for (int j = 0; j < members.length; j++) {
+                double score = scores[j];
+                Node n = z.node(members[j]);
+                if (n != null) {
+                    if (f.nx) {
+                        continue;
+                    }
+                    double cur = n.score();
+                    if (f.incr) {
+                        score += cur;
+                    }
+                    if ((f.lt && score >= cur) || (f.gt && score <= cur)) {
+                        continue;
+                    }
+                    last = score;
+                    processed++;
+                    if (score != cur) {
+                        z.updateScore(n, score);
+                        updated++;
+                    }
+                } else if (!f.xx) {
+                    z.insert(members[j], score);
+                    added++;
+                    processed++;
+                    last = score;
+                }
+            }
+        } finally {
+            if (e == null) {
+                db.set(key, z, 0);
+            } else {
+                db.changed(e);
+            }
+        }
+        ctx.dirty(added + updated);
+        replyAdd(ctx, f, ch, added, updated, processed, last);
+    }
+
+    private static void replyAdd(CommandContext ctx, AddFlags f, boolean ch, int added, int updated, int processed,
+            double score) {
+        if (f.incr) {
+            if (processed > 0) {
+                ctx.reply().doubleValue(score);
+            } else {
+                ctx.reply().nullBulk();
+            }
+        } else {
+            ctx.reply().integer(ch ? added + updated : added);
+        }
+    }
+
+    // ---- removal and lookups ----
+
+    private static void zrem(CommandContext ctx) {
+        KeyEntry e = ctx.entry(ctx.arg(1), ValueType.ZSET);
+        if (e == null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        Database db = ctx.db();
+        ZSetValue z = db.mutable(e);
+        int deleted = 0;
+        for (int i = 2; i < ctx.argc() && z.size() > 0; i++) {
+            if (z.remove(ctx.arg(i))) {
+                deleted++;
+            }
+        }
+        db.changed(e);
+        ctx.dirty(deleted);
+        ctx.reply().integer(deleted);
+    }
+
+    private static void zcard(CommandContext ctx) {
+        ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
+        ctx.reply().integer(z == null ? 0 : z.size());
+    }
+
+    private static void zscore(CommandContext ctx) {
+        ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
+        Double score = z == null ? null : z.score(ctx.arg(2));
+        if (score == null) {
+            ctx.reply().nullBulk();
+        } else {
+            ctx.reply().doubleValue(score);
+        }
+    }
+
+    private static void zmscore(CommandContext ctx) {
+        ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
+        RespWriter w = ctx.reply();
+        w.array(ctx.argc() - 2);
+        for (int i = 2; i < ctx.argc(); i++) {
+            Double score = z == null ? null : z.score(ctx.arg(i));
+            if (score == null) {
+                w.nullBulk();
+            } else {
+                w.doubleValue(score);
+            }
+        }
+    }
+
+    private static void zrank(CommandContext ctx, boolean reverse) {
+        ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
+        Node n = z == null ? null : z.node(ctx.arg(2));
+        if (n == null) {
+            ctx.reply().nullBulk();
+            return;
+        }
+        long rank = z.rank(n);
+        ctx.reply().integer(reverse ? z.size() - 1 - rank : rank);
+    }
+
+    private static void zcount(CommandContext ctx) {
+        ScoreRange range = ZSetArgs.scoreRange(ctx.arg(2), ctx.arg(3));
+        ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
+        ctx.reply().integer(z == null ? 0 : z.count(range));
+    }
+
+    private static void zlexcount(CommandContext ctx) {
+        LexRange range = ZSetArgs.lexRange(ctx.arg(2), ctx.arg(3));
+        ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
+        ctx.reply().integer(z == null ? 0 : z.count(range));
+    }
+
+    // ---- ZREMRANGEBY* ----
+
+    private static void zremrangebyrank(CommandContext ctx) {
+        long start = ctx.longArg(2);
+        long end = ctx.longArg(3);
+        KeyEntry e = ctx.entry(ctx.arg(1), ValueType.ZSET);
+        if (e == null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        long llen = zset(e).size();
+        if (start < 0) {
+            start = llen + start;
+        }
+        if (end < 0) {
+            end = llen + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (start > end || start >= llen) {
+            ctx.reply().integer(0);
+            return;
+        }
+        if (end >= llen) {
+            end = llen - 1;
+        }
+        long from = start;
+        long to = end;
+        removeRange(ctx, e, z -> z.removeRankRange(from, to));
+    }
+
+    private static void zremrangebyscore(CommandContext ctx) {
+        ScoreRange range = ZSetArgs.scoreRange(ctx.arg(2), ctx.arg(3));
+        KeyEntry e = ctx.entry(ctx.arg(1), ValueType.ZSET);
+        if (e == null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        removeRange(ctx, e, z -> z.removeRange(range));
+    }
+
+    private static void zremrangebylex(CommandContext ctx) {
+        LexRange range = ZSetArgs.lexRange(ctx.arg(2), ctx.arg(3));
+        KeyEntry e = ctx.entry(ctx.arg(1), ValueType.ZSET);
+        if (e == null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        removeRange(ctx, e, z -> z.removeRange(range));
+    }
+
+    private static void removeRange(CommandContext ctx, KeyEntry e, java.util.function.ToIntFunction<ZSetValue> op) {
+        Database db = ctx.db();
+        ZSetValue z = db.mutable(e);
+        int deleted;
+        try {
+            deleted = op.applyAsInt(z);
+        } finally {
+            db.changed(e);
+        }
+        ctx.dirty(deleted);
+        ctx.reply().integer(deleted);
+    }
+
+    // ---- ZPOPMIN / ZPOPMAX / ZMPOP ----
+
+    /** ZPOPMIN|ZPOPMAX key [count]. */
+    private static void zpop(CommandContext ctx, boolean max) {
+        if (ctx.argc() > 3) {
+            throw Errors.syntax();
+        }
+        long count = -1; // a plain single pop
+        if (ctx.argc() == 3) {
+            count = ZSetArgs.nonNegativeLong(ctx, 2);
+        }
+        boolean nested = ctx.reply().resp3() && count != -1;
+        pop(ctx, new byte[][] {ctx.arg(1)}, max, false, count, nested, false);
+    }
+
+    /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]. */
+    private static void zmpop(CommandContext ctx) {
+        MpopArgs a = MpopArgs.parse(ctx, 1);
+        pop(ctx, a.keys, a.max, true, a.count, true, true);
+    }
+
+    /** The parsed arguments of ZMPOP / BZMPOP, starting at the numkeys argument. */
+    record MpopArgs(byte[][] keys, boolean max, long count) {
+        static MpopArgs parse(CommandContext ctx, int numkeysIdx) {
+            long numkeys = ZSetArgs.longInRange(ctx, numkeysIdx, 1, Long.MAX_VALUE,
+                    "ERR numkeys should be greater than 0");
+            long whereIdx = numkeysIdx + numkeys + 1;
+            if (whereIdx >= ctx.argc()) {
+                throw Errors.syntax();
+            }
+            boolean max;
+            switch (ctx.option((int) whereIdx)) {
+                case "min" -> max = false;
+                case "max" -> max = true;
+                default -> throw Errors.syntax();
+            }
+            long count = -1;
+            for (int j = (int) whereIdx + 1; j < ctx.argc(); j++) {
+                boolean moreArgs = ctx.argc() - 1 - j > 0;
+                if (count == -1 && ctx.optionIs(j, "count") && moreArgs) {
+                    j++;
+                    count = ZSetArgs.longInRange(ctx, j, 1, Long.MAX_VALUE, "ERR count should be greater than 0");
+                } else {
+                    throw Errors.syntax();
+                }
+            }
+            byte[][] keys = new byte[(int) numkeys][];
+            for (int i = 0; i < numkeys; i++) {
+                keys[i] = ctx.arg(numkeysIdx + 1 + i);
+            }
+            return new MpopArgs(keys, max, count == -1 ? 1 : count);
+        }
+    }
+
+    /**
+     * genericZpopCommand: pops from the first existing key. {@code emitKey} selects the ZMPOP reply shape
+     * ([key, [[member, score]...]], replicated as ZPOPMIN/ZPOPMAX key count); otherwise the ZPOP shape.
+     */
+    static void pop(CommandContext ctx, byte[][] keys, boolean max, boolean emitKey, long count, boolean nested,
+            boolean nilWhenEmpty) {
+        KeyEntry e = null;
+        byte[] key = null;
+        for (byte[] k : keys) {
+            e = ctx.entry(k, ValueType.ZSET);
+            if (e != null) {
+                key = k;
+                break;
+            }
+        }
+        RespWriter w = ctx.reply();
+        if (e == null) {
+            if (nilWhenEmpty) {
+                w.nullArray();
+            } else {
+                w.emptyArray();
+            }
+            return;
+        }
+        if (count == 0) {
+            w.emptyArray();
+            return;
+        }
+        long wanted = count == -1 ? 1 : count;
+        Database db = ctx.db();
+        ZSetValue z = db.mutable(e);
+        int n = (int) Math.min(wanted, z.size());
+        List<Node> popped = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                Node node = max ? z.last() : z.first();
+                z.remove(node);
+                popped.add(node);
+            }
+        } finally {
+            db.changed(e);
+        }
+        ctx.dirty(n);
+        if (emitKey) {
+            w.array(2);
+            w.bulk(key);
+            w.array(n);
+        } else {
+            w.array(nested ? n : n * 2);
+        }
+        for (Node node : popped) {
+            if (nested) {
+                w.array(2);
+            }
+            w.bulk(node.member());
+            w.doubleValue(node.score());
+        }
+        if (emitKey) {
+            ctx.propagate(CommandContext.bytes(max ? "ZPOPMAX" : "ZPOPMIN"), key, CommandContext.bytes(n));
+        }
+    }
+
+    // ---- ZSCAN ----
+
+    /** ZSCAN key cursor [MATCH pattern] [COUNT count]. */
+    private static void zscan(CommandContext ctx) {
+        long cursor = ZSetArgs.scanCursor(ctx.arg(2));
+        ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
+        RespWriter w = ctx.reply();
+        if (z == null) {
+            w.array(2);
+            w.bulk(CommandContext.bytes("0"));
+            w.emptyArray();
+            return;
+        }
+        long count = 10;
+        byte[] pattern = null;
+        for (int i = 3; i < ctx.argc(); ) {
+            int left = ctx.argc() - i;
+            if (ctx.optionIs(i, "count") && left >= 2) {
+                count = ctx.longArg(i + 1);
+                if (count < 1) {
+                    throw Errors.syntax();
+                }
+                i += 2;
+            } else if (ctx.optionIs(i, "match") && left >= 2) {
+                byte[] p = ctx.arg(i + 1);
+                pattern = p.length == 1 && p[0] == '*' ? null : p;
+                i += 2;
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        List<Node> found = new ArrayList<>();
+        if (z.isListpack()) {
+            // A listpack is returned whole, in order, in one call.
+            for (Node n = z.first(); n != null; n = n.next()) {
+                found.add(n);
+            }
+            cursor = 0;
+        } else {
+            long maxIterations = count * 2 * 10;
+            do {
+                cursor = z.scan(cursor, found::add);
+            } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);
+        }
+        byte[] p = pattern;
+        if (p != null) {
+            found.removeIf(n -> !ZSetArgs.globMatch(p, n.member()));
+        }
+        w.array(2);
+        w.bulk(Long.toUnsignedString(cursor).getBytes(StandardCharsets.US_ASCII));
+        w.array(found.size() * 2);
+        for (Node n : found) {
+            w.bulk(n.member());
+            w.bulk(Doubles.format(n.score()).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.chorus.node.command;
+
+import dev.chorus.node.resp.Doubles;
+import dev.chorus.node.store.LexRange;
+import dev.chorus.node.store.ScoreRange;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** Argument parsing shared by the sorted set commands, with Redis' exact acceptance rules and error texts. */
+final class ZSetArgs {
+    static final String SCORE_RANGE_ERROR = "ERR min or max is not a float";
+    static final String LEX_RANGE_ERROR = "ERR min or max not valid string range item";
+    static final String NAN_ERROR = "ERR resulting score is not a number (NaN)";
+
+    private ZSetArgs() {
+    }
+
+    /**
+     * getDoubleFromObject: strtod over the whole argument, no leading space, NaN rejected, and (unlike ranges)
+     * overflow to ±inf or underflow to 0 rejected too, as strtod reports them with ERANGE.
+     */
+    static Double parseDouble(byte[] arg) {
+        Double d = Doubles.parse(arg);
+        if (d == null) {
+            return null;
+        }
+        String s = new String(arg, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        String unsigned = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
+        if (Double.isInfinite(d) && !unsigned.startsWith("inf")) {
+            return null;
+        }
+        if (d == 0 && hasNonZeroMantissa(unsigned)) {
+            return null;
+        }
+        return d;
+    }
+
+    /** Whether the digits before the exponent include a non-zero one (so a parsed 0 means underflow). */
+    private static boolean hasNonZeroMantissa(String s) {
+        boolean hex = s.startsWith("0x");
+        for (int i = hex ? 2 : 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (hex ? c == 'p' : c == 'e') {
+                break;
+            }
+            if ((c >= '1' && c <= '9') || (hex && c >= 'a' && c <= 'f')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static double doubleArg(CommandContext ctx, int i, String error) {
+        Double d = parseDouble(ctx.arg(i));
+        if (d == null) {
+            throw new CommandError(error);
+        }
+        return d;
+    }
+
+    static ScoreRange scoreRange(byte[] min, byte[] max) {
+        ScoreRange r = ScoreRange.parse(min, max);
+        if (r == null) {
+            throw new CommandError(SCORE_RANGE_ERROR);
+        }
+        return r;
+    }
+
+    static LexRange lexRange(byte[] min, byte[] max) {
+        LexRange r = LexRange.parse(min, max);
+        if (r == null) {
+            throw new CommandError(LEX_RANGE_ERROR);
+        }
+        return r;
+    }
+
+    /**
+     * getRangeLongFromObjectOrReply with a custom message: the message answers both a non-integer and an
+     * out-of-range value.
+     */
+    static long longInRange(CommandContext ctx, int i, long min, long max, String error) {
+        Long v = CommandContext.parseLongOrNull(ctx.arg(i));
+        if (v == null || v < min || v > max) {
+            throw new CommandError(error);
+        }
+        return v;
+    }
+
+    /** getPositiveLongFromObjectOrReply (0 allowed): one message for a non-integer and a negative value. */
+    static long nonNegativeLong(CommandContext ctx, int i) {
+        return longInRange(ctx, i, 0, Long.MAX_VALUE, Errors.NOT_POSITIVE);
+    }
+
+    /**
+     * SCAN cursors are parsed with strtoul: optional sign, decimal digits only, a negative value wraps modulo 2^64,
+     * an empty string is 0; leading spaces and overflow are "invalid cursor".
+     */
+    static long scanCursor(byte[] arg) {
+        int i = 0;
+        int n = arg.length;
+        if (n > 0 && (arg[0] == ' ' || (arg[0] >= '\t' && arg[0] <= '\r'))) {
+            throw new CommandError("ERR invalid cursor");
+        }
+        boolean negative = false;
+        if (i < n && (arg[i] == '+' || arg[i] == '-')) {
+            negative = arg[i] == '-';
+            i++;
+        }
+        if (i == n) {
+            if (n == 0) {
+                return 0;
+            }
+            throw new CommandError("ERR invalid cursor");
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = arg[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new CommandError("ERR invalid cursor");
+            }
+            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
+                throw new CommandError("ERR invalid cursor");
+            }
+            v = v * 10 + d;
+        }
+        return negative ? -v : v;
+    }
+
+    /** Redis' stringmatchlen (case-sensitive): *, ?, [...] with ^ and ranges, and backslash escapes. */
+    static boolean globMatch(byte[] pattern, byte[] string) {
+        return new GlobMatch(pattern, string).match(0, 0);
+    }
+
+    /** A direct port of util.c's matcher, including its reading of the C string terminator past the end. */
+    private static final class GlobMatch {
+        private final byte[] p;
+        private final byte[] s;
+        private boolean skipLongerMatches;
+
+        GlobMatch(byte[] p, byte[] s) {
+            this.p = p;
+            this.s = s;
+        }
+
+        private byte pat(int i) {
+            return i < p.length ? p[i] : 0;
+        }
+
+        boolean match(int pi, int si) {
+            int plen = p.length - pi;
+            int slen = s.length - si;
+            while (plen > 0 && slen > 0) {
+                switch (p[pi]) {
+                    case '*' -> {
+                        while (plen > 0 && pat(pi + 1) == '*') {
+                            pi++;
+                            plen--;
+                        }
+                        if (plen == 1) {
+                            return true;
+                        }
+                        while (slen > 0) {
+                            if (match(pi + 1, si)) {
+                                return true;
+                            }
+                            if (skipLongerMatches) {
+                                return false;
+                            }
+                            si++;
+                            slen--;
+                        }
+                        skipLongerMatches = true;
+                        return false;
+                    }
+                    case '?' -> {
+                        si++;
+                        slen--;
+                    }
+                    case '[' -> {
+                        pi++;
+                        plen--;
+                        boolean not = pat(pi) == '^';
+                        if (not) {
+                            pi++;
+                            plen--;
+                        }
+                        boolean matched = false;
+                        while (true) {
+                            if (pat(pi) == '\\' && plen >= 2) {
+                                pi++;
+                                plen--;
+                                if (pat(pi) == s[si]) {
+                                    matched = true;
+                                }
+                            } else if (pat(pi) == ']') {
+                                break;
+                            } else if (plen == 0) {
+                                pi--;
+                                plen++;
+                                break;
+                            } else if (plen >= 3 && pat(pi + 1) == '-') {
+                                int start = pat(pi);
+                                int end = pat(pi + 2);
+                                int c = s[si];
+                                if (start > end) {
+                                    int t = start;
+                                    start = end;
+                                    end = t;
+                                }
+                                pi += 2;
+                                plen -= 2;
+                                if (c >= start && c <= end) {
+                                    matched = true;
+                                }
+                            } else if (pat(pi) == s[si]) {
+                                matched = true;
+                            }
+                            pi++;
+                            plen--;
+                        }
+                        if (not) {
+                            matched = !matched;
+                        }
+                        if (!matched) {
+                            return false;
+                        }
+                        si++;
+                        slen--;
+                    }
+                    default -> {
+                        if (p[pi] == '\\' && plen >= 2) {
+                            pi++;
+                            plen--;
+                        }
+                        if (pat(pi) != s[si]) {
+                            return false;
+                        }
+                        si++;
+                        slen--;
+                    }
+                }
+                pi++;
+                plen--;
+                if (slen == 0) {
+                    while (pat(pi) == '*' && plen > 0) {
+                        pi++;
+                        plen--;
+                    }
+                    break;
+                }
+            }
+            return plen == 0 && slen == 0;
+        }
+    }
+}
