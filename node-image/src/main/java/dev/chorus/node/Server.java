@@ -83,6 +83,7 @@ public final class Server {
             }
         });
         configureEviction();
+        dev.chorus.node.command.SortedSetCommands.followConfig(config);
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);

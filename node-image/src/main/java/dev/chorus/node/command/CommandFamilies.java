@@ -14,6 +14,7 @@ public final class CommandFamilies {
                 new KeyspaceCommands(),
                 new StringCommands(),
                 new TransactionCommands(),
-                new PubSubCommands());
+                new PubSubCommands(),
+                new SortedSetCommands());
     }
 }

@@ -1,8 +1,11 @@
 package dev.chorus.node.command;
 
+import dev.chorus.node.config.Config;
+import dev.chorus.node.config.Directives;
 import dev.chorus.node.resp.Doubles;
 import dev.chorus.node.resp.RespWriter;
 import dev.chorus.node.store.Database;
+import dev.chorus.node.store.GlobMatcher;
 import dev.chorus.node.store.KeyEntry;
 import dev.chorus.node.store.LexRange;
 import dev.chorus.node.store.ScoreRange;
@@ -103,6 +106,18 @@ public final class SortedSetCommands implements CommandFamily {
                 spec("zscan", -3, "readonly", 1, 1, 1, "2.8.0",
                         "Incrementally iterate sorted sets elements and associated scores",
                         SortedSetCommands::zscan));
+    }
+
+    /** Applies zset-max-listpack-entries / -value now and on every CONFIG SET. */
+    public static void followConfig(Config config) {
+        Runnable apply = () -> ZSetValue.setListpackLimits(config.getInt(Directives.ZSET_MAX_LISTPACK_ENTRIES),
+                config.getInt(Directives.ZSET_MAX_LISTPACK_VALUE));
+        apply.run();
+        config.onChange((d, v) -> {
+            if (d == Directives.ZSET_MAX_LISTPACK_ENTRIES || d == Directives.ZSET_MAX_LISTPACK_VALUE) {
+                apply.run();
+            }
+        });
     }
 
     private static CommandSpec.Builder spec(String name, int arity, String flags, int first, int last, int step,
@@ -571,7 +586,7 @@ public final class SortedSetCommands implements CommandFamily {
         }
         byte[] p = pattern;
         if (p != null) {
-            found.removeIf(n -> !ZSetArgs.globMatch(p, n.member()));
+            found.removeIf(n -> !GlobMatcher.matches(p, n.member()));
         }
         w.array(2);
         w.bulk(Long.toUnsignedString(cursor).getBytes(StandardCharsets.US_ASCII));
