@@ -229,6 +229,23 @@ public final class SortedSetCommands implements CommandFamily {
                 throw new CommandError(ZSetArgs.NAN_ERROR);
             }
         }
+        if (e != null && !wouldChange(zset(e), f, scores, members)) {
+            // Nothing to do: leave the key untouched, so WATCH and blocked clients see no change either.
+            int processed = 0;
+            double last = 0;
+            for (int j = 0; j < members.length; j++) {
+                Node n = zset(e).node(members[j]);
+                if (n != null && !f.nx) {
+                    double score = f.incr ? scores[j] + n.score() : scores[j];
+                    if (!(f.lt && score >= n.score()) && !(f.gt && score <= n.score())) {
+                        processed++;
+                        last = score;
+                    }
+                }
+            }
+            replyAdd(ctx, f, ch, 0, 0, processed, last);
+            return;
+        }
         ZSetValue z = e == null ? new ZSetValue() : db.mutable(e);
         int added = 0;
         int updated = 0;
@@ -273,6 +290,34 @@ public final class SortedSetCommands implements CommandFamily {
         replyAdd(ctx, f, ch, added, updated, processed, last);
     }
 
+    /**
+     * Whether any pair would add or update a member. When the first change has not happened yet the set is as it was,
+     * so judging every pair against the current contents is exact even with repeated members.
+     */
+    private static boolean wouldChange(ZSetValue z, AddFlags f, double[] scores, byte[][] members) {
+        for (int j = 0; j < members.length; j++) {
+            Node n = z.node(members[j]);
+            if (n == null) {
+                if (!f.xx) {
+                    return true;
+                }
+                continue;
+            }
+            if (f.nx) {
+                continue;
+            }
+            double cur = n.score();
+            double score = f.incr ? scores[j] + cur : scores[j];
+            if ((f.lt && score >= cur) || (f.gt && score <= cur)) {
+                continue;
+            }
+            if (score != cur) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void replyAdd(CommandContext ctx, AddFlags f, boolean ch, int added, int updated, int processed,
             double score) {
         if (f.incr) {
@@ -291,6 +336,14 @@ public final class SortedSetCommands implements CommandFamily {
     private static void zrem(CommandContext ctx) {
         KeyEntry e = ctx.entry(ctx.arg(1), ValueType.ZSET);
         if (e == null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        boolean present = false;
+        for (int i = 2; i < ctx.argc() && !present; i++) {
+            present = zset(e).contains(ctx.arg(i));
+        }
+        if (!present) {
             ctx.reply().integer(0);
             return;
         }
@@ -398,6 +451,10 @@ public final class SortedSetCommands implements CommandFamily {
             ctx.reply().integer(0);
             return;
         }
+        if (zset(e).firstInRange(range) == null) {
+            ctx.reply().integer(0);
+            return;
+        }
         removeRange(ctx, e, z -> z.removeRange(range));
     }
 
@@ -405,6 +462,10 @@ public final class SortedSetCommands implements CommandFamily {
         LexRange range = ZSetArgs.lexRange(ctx.arg(2), ctx.arg(3));
         KeyEntry e = ctx.entry(ctx.arg(1), ValueType.ZSET);
         if (e == null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        if (zset(e).firstInRange(range) == null) {
             ctx.reply().integer(0);
             return;
         }
