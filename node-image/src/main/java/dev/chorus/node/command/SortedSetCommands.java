@@ -219,7 +219,7 @@ public final class SortedSetCommands implements CommandFamily {
         Database db = ctx.db();
         KeyEntry e = ctx.entry(key, ValueType.ZSET);
         if (e == null && f.xx) {
-            replyAdd(ctx, f, ch, 0, 0, 0, 0);
+            replyAdd(ctx, f, ch, new Outcome());
             return;
         }
         if (e != null && f.incr && !f.nx) {
@@ -229,56 +229,18 @@ public final class SortedSetCommands implements CommandFamily {
                 throw new CommandError(ZSetArgs.NAN_ERROR);
             }
         }
-        if (e != null && !wouldChange(zset(e), f, scores, members)) {
-            // Nothing to do: leave the key untouched, so WATCH and blocked clients see no change either.
-            int processed = 0;
-            double last = 0;
-            for (int j = 0; j < members.length; j++) {
-                Node n = zset(e).node(members[j]);
-                if (n != null && !f.nx) {
-                    double score = f.incr ? scores[j] + n.score() : scores[j];
-                    if (!(f.lt && score >= n.score()) && !(f.gt && score <= n.score())) {
-                        processed++;
-                        last = score;
-                    }
-                }
+        if (e != null) {
+            Outcome dry = apply(zset(e), f, scores, members, false);
+            if (dry.added + dry.updated == 0) {
+                // Nothing to do: leave the key untouched, so WATCH and blocked clients see no change either.
+                replyAdd(ctx, f, ch, dry);
+                return;
             }
-            replyAdd(ctx, f, ch, 0, 0, processed, last);
-            return;
         }
         ZSetValue z = e == null ? new ZSetValue() : db.mutable(e);
-        int added = 0;
-        int updated = 0;
-        int processed = 0;
-        double last = 0;
+        Outcome done;
         try {
-            for (int j = 0; j < members.length; j++) {
-                double score = scores[j];
-                Node n = z.node(members[j]);
-                if (n != null) {
-                    if (f.nx) {
-                        continue;
-                    }
-                    double cur = n.score();
-                    if (f.incr) {
-                        score += cur;
-                    }
-                    if ((f.lt && score >= cur) || (f.gt && score <= cur)) {
-                        continue;
-                    }
-                    last = score;
-                    processed++;
-                    if (score != cur) {
-                        z.updateScore(n, score);
-                        updated++;
-                    }
-                } else if (!f.xx) {
-                    z.insert(members[j], score);
-                    added++;
-                    processed++;
-                    last = score;
-                }
-            }
+            done = apply(z, f, scores, members, true);
         } finally {
             if (e == null) {
                 db.set(key, z, 0);
@@ -286,48 +248,69 @@ public final class SortedSetCommands implements CommandFamily {
                 db.changed(e);
             }
         }
-        ctx.dirty(added + updated);
-        replyAdd(ctx, f, ch, added, updated, processed, last);
+        ctx.dirty(done.added + done.updated);
+        replyAdd(ctx, f, ch, done);
+    }
+
+    /** What ZADD did: counts for the reply and the last score set (the INCR reply). */
+    private static final class Outcome {
+        int added;
+        int updated;
+        int processed;
+        double last;
     }
 
     /**
-     * Whether any pair would add or update a member. When the first change has not happened yet the set is as it was,
-     * so judging every pair against the current contents is exact even with repeated members.
+     * zsetAdd for each pair in turn. Without {@code write} nothing is changed and the walk stops at the first pair
+     * that would change the set: until then the set is as it was, so the answer is exact even with repeated members.
      */
-    private static boolean wouldChange(ZSetValue z, AddFlags f, double[] scores, byte[][] members) {
+    private static Outcome apply(ZSetValue z, AddFlags f, double[] scores, byte[][] members, boolean write) {
+        Outcome o = new Outcome();
         for (int j = 0; j < members.length; j++) {
+            double score = scores[j];
             Node n = z.node(members[j]);
-            if (n == null) {
-                if (!f.xx) {
-                    return true;
+            if (n != null) {
+                if (f.nx) {
+                    continue;
                 }
-                continue;
-            }
-            if (f.nx) {
-                continue;
-            }
-            double cur = n.score();
-            double score = f.incr ? scores[j] + cur : scores[j];
-            if ((f.lt && score >= cur) || (f.gt && score <= cur)) {
-                continue;
-            }
-            if (score != cur) {
-                return true;
+                double cur = n.score();
+                if (f.incr) {
+                    score += cur;
+                }
+                if ((f.lt && score >= cur) || (f.gt && score <= cur)) {
+                    continue;
+                }
+                o.last = score;
+                o.processed++;
+                if (score != cur) {
+                    o.updated++;
+                    if (!write) {
+                        return o;
+                    }
+                    z.updateScore(n, score);
+                }
+            } else if (!f.xx) {
+                o.added++;
+                o.processed++;
+                o.last = score;
+                if (!write) {
+                    return o;
+                }
+                z.insert(members[j], score);
             }
         }
-        return false;
+        return o;
     }
 
-    private static void replyAdd(CommandContext ctx, AddFlags f, boolean ch, int added, int updated, int processed,
-            double score) {
+    private static void replyAdd(CommandContext ctx, AddFlags f, boolean ch, Outcome o) {
         if (f.incr) {
-            if (processed > 0) {
-                ctx.reply().doubleValue(score);
+            if (o.processed > 0) {
+                ctx.reply().doubleValue(o.last);
             } else {
                 ctx.reply().nullBulk();
             }
         } else {
-            ctx.reply().integer(ch ? added + updated : added);
+            ctx.reply().integer(ch ? o.added + o.updated : o.added);
         }
     }
 
