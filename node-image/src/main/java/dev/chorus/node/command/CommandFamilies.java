@@ -13,6 +13,8 @@ public final class CommandFamilies {
                 new ServerCommands(),
                 new KeyspaceCommands(),
                 new StringCommands(),
+                new HashCommands(),
+                new SetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands());
     }
