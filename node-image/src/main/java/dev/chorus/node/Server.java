@@ -83,14 +83,25 @@ public final class Server {
             }
         });
         configureEviction();
+        configureEncodings();
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
             } else if (d == Directives.MAXMEMORY_POLICY || d == Directives.LFU_LOG_FACTOR
                     || d == Directives.LFU_DECAY_TIME) {
                 configureEviction();
+            } else if (d == Directives.HASH_MAX_LISTPACK_ENTRIES || d == Directives.HASH_MAX_LISTPACK_VALUE
+                    || d == Directives.SET_MAX_INTSET_ENTRIES) {
+                configureEncodings();
             }
         });
+    }
+
+    /** The size limits of the compact encodings (what OBJECT ENCODING reports; HGETALL/SMEMBERS order follows). */
+    private void configureEncodings() {
+        dev.chorus.node.store.HashValue.setListpackLimits(config.getInt(Directives.HASH_MAX_LISTPACK_ENTRIES),
+                config.getInt(Directives.HASH_MAX_LISTPACK_VALUE));
+        dev.chorus.node.store.SetValue.setMaxIntsetEntries(config.getInt(Directives.SET_MAX_INTSET_ENTRIES));
     }
 
     private void configureEviction() {
