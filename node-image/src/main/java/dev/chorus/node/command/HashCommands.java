@@ -269,9 +269,14 @@ public final class HashCommands implements CommandFamily {
             }
             return;
         }
-        List<HashValue.Field> all = h.fields();
-        List<HashValue.Field> picked = count >= all.size() ? all
-                : RandomCounts.distinct(all, (int) count, h.isListpack());
+        List<HashValue.Field> picked;
+        if (count >= h.size()) {
+            picked = h.fields();
+        } else if (!h.isListpack() && count * RandomCounts.SUB_STRATEGY_MUL <= h.size()) {
+            picked = RandomCounts.distinctByPicking(h::random, (int) count, f -> f);
+        } else {
+            picked = RandomCounts.distinct(h.fields(), (int) count, h.isListpack());
+        }
         r.array(picked.size() * perField);
         for (HashValue.Field f : picked) {
             writeField(r, f, withValues, pairs);

@@ -1,8 +1,12 @@
 package dev.chorus.node.command;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The count argument of HRANDFIELD, SRANDMEMBER and ZRANDMEMBER, and picking distinct random elements. */
 final class RandomCounts {
@@ -28,6 +32,25 @@ final class RandomCounts {
             throw new CommandError("ERR value is out of range");
         }
         return (int) n;
+    }
+
+    /** Redis' *_SUB_STRATEGY_MUL: below size / 3, distinct elements are found by repeated random picks. */
+    static final int SUB_STRATEGY_MUL = 3;
+
+    /**
+     * {@code count} distinct elements found by random picks, for counts well below the collection's size (so few
+     * picks repeat), without copying the collection. {@code identity} tells which picks are the same element.
+     */
+    static <T> List<T> distinctByPicking(Supplier<T> random, int count, Function<T, Object> identity) {
+        Set<Object> seen = new HashSet<>();
+        List<T> out = new ArrayList<>(count);
+        while (out.size() < count) {
+            T t = random.get();
+            if (seen.add(identity.apply(t))) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.chorus.node.store.Database;
 import dev.chorus.node.store.KeyEntry;
 import dev.chorus.node.store.SetValue;
 import dev.chorus.node.store.ValueType;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -168,9 +169,14 @@ public final class SetCommands implements CommandFamily {
             }
             return;
         }
-        List<byte[]> all = s.members();
-        // Enough to return the whole set: Redis sends it in the set's own order (ascending for an intset).
-        List<byte[]> picked = count >= all.size() ? all : RandomCounts.distinct(all, (int) count, false);
+        List<byte[]> picked;
+        if (count >= s.size()) {
+            picked = s.members(); // the whole set, in its own order (ascending for an intset), as Redis sends it
+        } else if (count * RandomCounts.SUB_STRATEGY_MUL <= s.size()) {
+            picked = RandomCounts.distinctByPicking(s::random, (int) count, ByteBuffer::wrap);
+        } else {
+            picked = RandomCounts.distinct(s.members(), (int) count, false);
+        }
         r.array(picked.size());
         picked.forEach(r::bulk);
     }

@@ -204,6 +204,27 @@ class HashSetPropagationTest {
         }
     }
 
+    /** Counts far below the size take the pick-and-dedupe path (Redis' CASE 4) on big hashtables and sets. */
+    @Test
+    void smallDistinctCountsFromBigCollections() {
+        List<String> hset = new ArrayList<>(List.of("HSET", "big"));
+        List<String> sadd = new ArrayList<>(List.of("SADD", "bigs"));
+        for (int i = 0; i < 600; i++) {
+            hset.addAll(List.of("f" + i, "v" + i));
+            sadd.add(Integer.toString(i)); // integers past 512 members: a hashtable
+        }
+        call(hset.toArray(String[]::new));
+        call(sadd.toArray(String[]::new));
+        for (int i = 0; i < 20; i++) {
+            List<String> fields = elements(call("HRANDFIELD", "big", "5"));
+            assertThat(new HashSet<>(fields)).hasSize(5);
+            assertThat(fields).allMatch(f -> f.matches("f\\d+"));
+            List<String> members = elements(call("SRANDMEMBER", "bigs", "10"));
+            assertThat(new HashSet<>(members)).hasSize(10);
+            assertThat(members).allMatch(m -> Integer.parseInt(m) < 600);
+        }
+    }
+
     /** A listpack hash's random subset comes back in the hash's own order, like Redis' lpRandomPairsUnique. */
     @Test
     void listpackRandomSubsetKeepsHashOrder() {
