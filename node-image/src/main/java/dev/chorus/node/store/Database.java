@@ -63,7 +63,7 @@ public final class Database {
                 return null;
             }
         }
-        e.lru = keyspace.lruClock();
+        e.lru = keyspace.touchedAccess(e.lru);
         return e;
     }
 
@@ -89,7 +89,7 @@ public final class Database {
         KeyEntry e = dict.get(key);
         if (e == null) {
             e = new KeyEntry(key, value, expireAt, keyspace.epoch());
-            e.lru = keyspace.lruClock();
+            e.lru = keyspace.initialAccess();
             dict.add(e);
             memory += Memory.entry(e);
             if (expireAt != 0) {
@@ -100,7 +100,7 @@ public final class Database {
             memory -= Memory.entry(e);
             e.value = value;
             e.valueEpoch = keyspace.epoch();
-            e.lru = keyspace.lruClock();
+            e.lru = keyspace.touchedAccess(e.lru);
             updateExpire(e, expireAt);
             memory += Memory.entry(e);
         }

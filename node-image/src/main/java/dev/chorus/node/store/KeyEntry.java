@@ -13,7 +13,7 @@ public final class KeyEntry extends Dict.Node {
     int valueEpoch;
     /** The last snapshot epoch that has captured this entry. */
     int claimedEpoch;
-    /** LRU clock (seconds) for OBJECT IDLETIME and allkeys-lru eviction. */
+    /** Access data for eviction: LRU clock in seconds, or LFU minutes and counter (see {@link Eviction}). */
     int lru;
 
     KeyEntry(byte[] key, Object value, long expireAt, int epoch) {

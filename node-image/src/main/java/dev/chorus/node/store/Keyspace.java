@@ -15,6 +15,7 @@ public final class Keyspace {
     private volatile SnapshotCapture activeSnapshot;
     private long expiredKeys;
     private long evictedKeys;
+    private final Eviction eviction = new Eviction();
 
     public Keyspace(int databases) {
         dbs = new Database[databases];
@@ -49,8 +50,12 @@ public final class Keyspace {
         return expireAt <= now();
     }
 
-    int lruClock() {
-        return (int) (now() / 1000);
+    int initialAccess() {
+        return eviction.initial(now());
+    }
+
+    int touchedAccess(int current) {
+        return eviction.touched(current, now());
     }
 
     /** Replicas keep expired keys until their master deletes them; they only hide them from normal clients. */
@@ -130,42 +135,15 @@ public final class Keyspace {
         expiredKeys++;
     }
 
-    /**
-     * allkeys-lru eviction step: samples {@code samples} keys across databases and evicts the least recently used.
-     * Returns false when there was nothing to evict.
-     */
-    public boolean evictOneLru(int samples, boolean volatileOnly) {
-        KeyEntry best = null;
-        Database bestDb = null;
-        for (Database db : dbs) {
-            if (db.size() == 0) {
-                continue;
-            }
-            for (int i = 0; i < samples; i++) {
-                KeyEntry e = volatileOnly ? db.randomVolatile() : db.randomEntry();
-                if (e != null && (best == null || e.lru < best.lru)) {
-                    best = e;
-                    bestDb = db;
-                }
-            }
-        }
-        if (best == null) {
-            return false;
-        }
-        bestDb.removeByServer(best);
-        evictedKeys++;
-        return true;
+    public Eviction eviction() {
+        return eviction;
     }
 
-    /** Evicts a random key (allkeys-random / volatile-random). */
-    public boolean evictOneRandom(boolean volatileOnly) {
-        for (Database db : dbs) {
-            KeyEntry e = volatileOnly ? db.randomVolatile() : db.randomEntry();
-            if (e != null) {
-                db.removeByServer(e);
-                evictedKeys++;
-                return true;
-            }
+    /** Evicts one key per the maxmemory policy; false when nothing can be evicted. */
+    public boolean evictOne(int samples) {
+        if (eviction.evictOne(this, samples, now())) {
+            evictedKeys++;
+            return true;
         }
         return false;
     }

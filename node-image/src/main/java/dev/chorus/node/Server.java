@@ -1,0 +1,317 @@
+package dev.chorus.node;
+
+import dev.chorus.node.command.CommandFamilies;
+import dev.chorus.node.command.CommandTable;
+import dev.chorus.node.command.Dispatcher;
+import dev.chorus.node.command.PubSub;
+import dev.chorus.node.command.ServerStats;
+import dev.chorus.node.command.WatchedKeys;
+import dev.chorus.node.config.Config;
+import dev.chorus.node.config.Directives;
+import dev.chorus.node.net.Clients;
+import dev.chorus.node.store.Database;
+import dev.chorus.node.store.Keyspace;
+import dev.chorus.node.store.KeyspaceListener;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The state of one node and the services around it. Everything here runs on the single server thread (the Netty event
+ * loop), like Redis' main thread: commands never run concurrently, so the keyspace needs no locks.
+ */
+public final class Server {
+    /** The Redis version the node reports (INFO, HELLO, RDB aux): the behaviour it reproduces. */
+    public static final String REDIS_VERSION = "7.0.15";
+
+    private final Config config;
+    private final Keyspace keyspace;
+    private final CommandTable commands;
+    private final Dispatcher dispatcher;
+    private final Clients clients = new Clients();
+    private final ServerStats stats = new ServerStats();
+    private final PubSub pubsub = new PubSub();
+    private final WatchedKeys watchedKeys = new WatchedKeys();
+    private final String runId;
+    private final long startMillis = System.currentTimeMillis();
+    private final List<Runnable> afterCommandHooks = new ArrayList<>();
+    private final List<Runnable> cronHooks = new ArrayList<>();
+    private final List<java.util.function.Consumer<dev.chorus.node.net.Client>> closeListeners = new ArrayList<>();
+    private final java.util.Map<String, java.util.function.Supplier<String>> infoSections = new java.util.HashMap<>();
+    private java.util.function.Consumer<Boolean> shutdownAction = save -> { };
+    private Runnable shutdownSaver = () -> Log.warning("No persistence configured: nothing saved on shutdown");
+    private ScheduledExecutorService loop;
+    private Propagation propagation = (db, commands) -> { };
+    private long dirty;
+    private boolean transactionPending;
+    private boolean transactionOpen;
+    private int tcpPort;
+
+    /** Receives every change a command made, for replicas (the replication feature implements it). */
+    public interface Propagation {
+        void propagate(int db, List<byte[][]> commands);
+
+        default boolean isReplica() {
+            return false;
+        }
+
+        default boolean enoughGoodReplicas() {
+            return true;
+        }
+    }
+
+    public Server(Config config) {
+        this.config = config;
+        this.keyspace = new Keyspace(config.getInt(Directives.DATABASES));
+        this.commands = new CommandTable(CommandFamilies.all());
+        this.dispatcher = new Dispatcher(this);
+        byte[] id = new byte[20];
+        new SecureRandom().nextBytes(id);
+        this.runId = HexFormat.of().formatHex(id);
+        keyspace.setListener(new KeyspaceListener() {
+            @Override
+            public void keyModified(Database db, byte[] key) {
+                watchedKeys.touched(db.index(), key);
+            }
+
+            @Override
+            public void keyRemovedByServer(Database db, byte[] key) {
+                propagate(db.index(), List.<byte[][]>of(new byte[][] {"DEL".getBytes(), key}));
+            }
+        });
+        configureEviction();
+        config.onChange((d, v) -> {
+            if (d == Directives.LOGLEVEL) {
+                Log.setLevel((String) v);
+            } else if (d == Directives.MAXMEMORY_POLICY || d == Directives.LFU_LOG_FACTOR
+                    || d == Directives.LFU_DECAY_TIME) {
+                configureEviction();
+            }
+        });
+    }
+
+    private void configureEviction() {
+        keyspace.eviction().configure(
+                dev.chorus.node.store.Eviction.Policy.parse(config.getString(Directives.MAXMEMORY_POLICY)),
+                config.getInt(Directives.LFU_LOG_FACTOR), config.getInt(Directives.LFU_DECAY_TIME));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Clients clients() {
+        return clients;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    public WatchedKeys watchedKeys() {
+        return watchedKeys;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public void setTcpPort(int tcpPort) {
+        this.tcpPort = tcpPort;
+    }
+
+    /** The server thread, for scheduling timers and handing work back from other threads. */
+    public ScheduledExecutorService loop() {
+        return loop;
+    }
+
+    /** Binds the server to its thread and starts the periodic tasks (serverCron). */
+    public void start(ScheduledExecutorService serverThread) {
+        this.loop = serverThread;
+        long period = Math.max(1, 1000 / config.getLong(Directives.HZ));
+        serverThread.scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    // ---- per-command hooks ----
+
+    /** Runs after every command from a client: serves clients blocked on keys that became ready, flushes output. */
+    public void afterCommand() {
+        for (Runnable hook : afterCommandHooks) {
+            hook.run();
+        }
+    }
+
+    public void addAfterCommandHook(Runnable hook) {
+        afterCommandHooks.add(hook);
+    }
+
+    public void addCronHook(Runnable hook) {
+        cronHooks.add(hook);
+    }
+
+    /** Lets a feature (replication, persistence) provide an INFO section's fields ("key:value" lines). */
+    public void setInfoSection(String name, java.util.function.Supplier<String> fields) {
+        infoSections.put(name, fields);
+    }
+
+    public java.util.function.Supplier<String> infoSection(String name) {
+        return infoSections.get(name);
+    }
+
+    /** What SHUTDOWN and SIGTERM run once the reply is sent: save if configured, remove the pidfile, exit. */
+    public void setShutdownAction(java.util.function.Consumer<Boolean> action) {
+        this.shutdownAction = action;
+    }
+
+    /** Persistence registers how to save before exiting; without it there is nothing to save. */
+    public void setShutdownSaver(Runnable saver) {
+        this.shutdownSaver = saver;
+    }
+
+    public void saveForShutdown() {
+        shutdownSaver.run();
+    }
+
+    /** @param save true to save, false not to, null to save only when save points are configured (Redis' default) */
+    public void shutdown(Boolean save) {
+        shutdownAction.accept(save);
+    }
+
+    private void cron() {
+        try {
+            long hz = config.getLong(Directives.HZ);
+            keyspace.activeExpireCycle(Math.max(1, 250 / hz)); // 25% of each cron period, as Redis' slow cycle
+            closeIdleClients();
+            for (Runnable hook : cronHooks) {
+                hook.run();
+            }
+            clients.flushPending();
+        } catch (RuntimeException e) {
+            Log.warning("serverCron failed: " + e);
+        }
+    }
+
+    private void closeIdleClients() {
+        long timeout = config.getLong(Directives.TIMEOUT);
+        if (timeout == 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (var c : List.copyOf(clients.all())) {
+            if (c.kind() == dev.chorus.node.net.Client.Kind.NORMAL && !c.blocked() && c.subscriptionCount() == 0
+                    && now - c.lastInteraction() > timeout * 1000) {
+                Log.verbose("Closing idle client");
+                c.closeAfterReply();
+                c.flush();
+            }
+        }
+    }
+
+    /** A connection closed: features holding the client (blocking, replication) release it. */
+    public void clientClosed(dev.chorus.node.net.Client client) {
+        for (java.util.function.Consumer<dev.chorus.node.net.Client> l : closeListeners) {
+            l.accept(client);
+        }
+    }
+
+    public void addCloseListener(java.util.function.Consumer<dev.chorus.node.net.Client> listener) {
+        closeListeners.add(listener);
+    }
+
+    // ---- replication and persistence integration ----
+
+    public void setPropagation(Propagation propagation) {
+        this.propagation = propagation;
+    }
+
+    public void propagate(int db, List<byte[][]> commands) {
+        if (transactionPending) {
+            // The first write inside EXEC opens the transaction on the replicas, so they apply it atomically.
+            transactionPending = false;
+            transactionOpen = true;
+            propagation.propagate(db, List.<byte[][]>of(new byte[][] {"MULTI".getBytes()}));
+        }
+        propagation.propagate(db, commands);
+    }
+
+    /** EXEC begins: writes it runs are wrapped in MULTI/EXEC on the replication stream. */
+    public void beginTransactionPropagation() {
+        transactionPending = true;
+        transactionOpen = false;
+    }
+
+    public void endTransactionPropagation(int db) {
+        if (transactionOpen) {
+            propagation.propagate(db, List.<byte[][]>of(new byte[][] {"EXEC".getBytes()}));
+        }
+        transactionPending = false;
+        transactionOpen = false;
+    }
+
+    public boolean isReplica() {
+        return propagation.isReplica();
+    }
+
+    public boolean enoughGoodReplicas() {
+        return propagation.enoughGoodReplicas();
+    }
+
+    public long dirty() {
+        return dirty;
+    }
+
+    public void addDirty(long n) {
+        dirty += n;
+    }
+
+    // ---- memory ----
+
+    public long usedMemory() {
+        return keyspace.memoryEstimate();
+    }
+
+    /**
+     * Evicts keys per maxmemory-policy until memory is under maxmemory. Returns false when still over the limit
+     * (noeviction, or nothing left to evict): the command must then be refused with an OOM error.
+     */
+    public boolean freeMemoryIfNeeded() {
+        long max = config.getLong(Directives.MAXMEMORY);
+        if (max == 0 || isReplica()) {
+            return true;
+        }
+        int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);
+        while (usedMemory() > max) {
+            if (!keyspace.evictOne(samples)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.chorus.node.command;
+
+import java.util.List;
+
+/** The families that make up the command table, one line each. */
+public final class CommandFamilies {
+    private CommandFamilies() {
+    }
+
+    public static List<CommandFamily> all() {
+        return List.of(
+                new ConnectionCommands(),
+                new ServerCommands(),
+                new KeyspaceCommands(),
+                new StringCommands(),
+                new TransactionCommands(),
+                new PubSubCommands());
+    }
+}

@@ -1,0 +1,378 @@
+package dev.chorus.node.command;
+
+import dev.chorus.node.Server;
+import dev.chorus.node.config.Directives;
+import dev.chorus.node.net.Client;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Connection-level commands: PING, ECHO, QUIT, AUTH, HELLO, SELECT, RESET and the CLIENT container. */
+public final class ConnectionCommands implements CommandFamily {
+    private static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+
+    @Override
+    public List<CommandSpec.Builder> commands() {
+        return List.of(
+                cmd("ping", -1, "fast", "1.0.0", "Ping the server", ConnectionCommands::ping),
+                cmd("echo", 2, "fast", "1.0.0", "Echo the given string", ctx -> ctx.reply().bulk(ctx.arg(1))),
+                cmd("quit", -1, "noscript loading stale fast no_auth allow_busy", "1.0.0", "Close the connection",
+                        ctx -> {
+                            ctx.reply().ok();
+                            ctx.client().closeAfterReply();
+                        }),
+                cmd("auth", -2, "noscript loading stale fast no_auth allow_busy", "1.0.0",
+                        "Authenticate to the server", ConnectionCommands::auth),
+                cmd("hello", -1, "noscript loading stale fast no_auth allow_busy", "6.0.0",
+                        "Handshake with Redis", ConnectionCommands::hello),
+                cmd("select", 2, "loading stale fast", "1.0.0", "Change the selected database for the current connection",
+                        ConnectionCommands::select),
+                cmd("reset", 1, "noscript loading stale fast no_auth allow_busy", "6.2.0", "Reset the connection",
+                        ConnectionCommands::reset),
+                CommandSpec.of("client", -2, "").group("connection").since("2.4.0")
+                        .summary("A container for client connection commands")
+                        .sub(sub("id", 2, "noscript loading stale", "5.0.0", "Returns the client ID for the current connection",
+                                ctx -> ctx.reply().integer(ctx.client().id())))
+                        .sub(sub("setname", 3, "noscript loading stale", "2.6.9", "Set the current connection name",
+                                ConnectionCommands::setname))
+                        .sub(sub("getname", 2, "noscript loading stale", "2.6.9", "Get the current connection name",
+                                ctx -> {
+                                    String n = ctx.client().name();
+                                    ctx.reply().bulk(n.isEmpty() ? null : n.getBytes(StandardCharsets.UTF_8));
+                                }))
+                        .sub(sub("list", -2, "admin noscript loading stale", "2.4.0", "Get the list of client connections",
+                                ConnectionCommands::list))
+                        .sub(sub("info", 2, "noscript loading stale", "6.2.0",
+                                "Returns information about the current client connection.",
+                                ctx -> ctx.reply().verbatim(describe(ctx.server(), ctx.client()) + "\n")))
+                        .sub(sub("kill", -3, "admin noscript loading stale", "2.4.0", "Kill the connection of a client",
+                                ConnectionCommands::kill))
+                        .sub(sub("no-evict", 3, "admin noscript loading stale", "7.0.0",
+                                "Set client eviction mode for the current connection", ConnectionCommands::noEvict))
+                        .sub(sub("help", 2, "loading stale", "5.0.0", "Show helpful text about the different subcommands",
+                                ConnectionCommands::clientHelp)));
+    }
+
+    private static CommandSpec.Builder cmd(String name, int arity, String flags, String since, String summary,
+                                           CommandHandler h) {
+        return CommandSpec.of(name, arity, flags).group("connection").since(since).summary(summary).handler(h);
+    }
+
+    private static CommandSpec.Builder sub(String name, int arity, String flags, String since, String summary,
+                                           CommandHandler h) {
+        return CommandSpec.of(name, arity, flags).since(since).summary(summary).handler(h);
+    }
+
+    static void ping(CommandContext ctx) {
+        if (ctx.argc() > 2) {
+            throw Errors.arity("ping");
+        }
+        if (ctx.client().inPubSubContext()) {
+            ctx.reply().array(2).bulk("pong").bulk(ctx.argc() == 2 ? ctx.arg(1) : new byte[0]);
+        } else if (ctx.argc() == 2) {
+            ctx.reply().bulk(ctx.arg(1));
+        } else {
+            ctx.reply().simple("PONG");
+        }
+    }
+
+    static void auth(CommandContext ctx) {
+        if (ctx.argc() > 3) {
+            throw Errors.syntax();
+        }
+        String user = ctx.argc() == 3 ? ctx.argString(1) : "default";
+        String password = ctx.argString(ctx.argc() - 1);
+        String required = ctx.server().config().getString(Directives.REQUIREPASS);
+        if (ctx.argc() == 2 && required.isEmpty()) {
+            throw new CommandError("ERR AUTH <password> called without any password configured for the default "
+                    + "user. Are you sure your configuration is correct?");
+        }
+        if (!checkPassword(ctx.server(), user, password)) {
+            throw new CommandError(WRONGPASS);
+        }
+        ctx.client().setAuthenticated(true);
+        ctx.reply().ok();
+    }
+
+    private static boolean checkPassword(Server server, String user, String password) {
+        String required = server.config().getString(Directives.REQUIREPASS);
+        return user.equals("default") && (required.isEmpty() || constantTimeEquals(required, password));
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return java.security.MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void hello(CommandContext ctx) {
+        Client c = ctx.client();
+        int protocol = c.protocol();
+        int i = 1;
+        if (ctx.argc() >= 2) {
+            Long v = CommandContext.parseLongOrNull(ctx.arg(1));
+            if (v == null) {
+                throw new CommandError("ERR Protocol version is not an integer or out of range");
+            }
+            if (v < 2 || v > 3) {
+                throw new CommandError("NOPROTO unsupported protocol version");
+            }
+            protocol = v.intValue();
+            i = 2;
+        }
+        String setName = null;
+        for (; i < ctx.argc(); i++) {
+            String opt = ctx.option(i);
+            if (opt.equals("auth") && i + 2 < ctx.argc()) {
+                if (!checkPassword(ctx.server(), ctx.argString(i + 1), ctx.argString(i + 2))) {
+                    throw new CommandError(WRONGPASS);
+                }
+                c.setAuthenticated(true);
+                i += 2;
+            } else if (opt.equals("setname") && i + 1 < ctx.argc()) {
+                setName = ctx.argString(++i);
+                validateName(setName);
+            } else {
+                throw new CommandError("ERR Syntax error in HELLO option '" + ctx.argString(i) + "'");
+            }
+        }
+        if (!c.authenticated()) {
+            throw new CommandError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+                    + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+                    + "RESP protocol version at the same time");
+        }
+        if (setName != null) {
+            c.setName(setName);
+        }
+        c.setProtocol(protocol);
+        ctx.reply().map(7)
+                .bulk("server").bulk("redis")
+                .bulk("version").bulk(Server.REDIS_VERSION)
+                .bulk("proto").integer(protocol)
+                .bulk("id").integer(c.id())
+                .bulk("mode").bulk("standalone")
+                .bulk("role").bulk(ctx.server().isReplica() ? "replica" : "master")
+                .bulk("modules").emptyArray();
+    }
+
+    static void select(CommandContext ctx) {
+        long idx = ctx.longArg(1);
+        if (idx < 0 || idx >= ctx.server().keyspace().databases()) {
+            throw new CommandError(Errors.DB_INDEX_OUT_OF_RANGE);
+        }
+        ctx.client().selectDb((int) idx);
+        ctx.reply().ok();
+    }
+
+    static void reset(CommandContext ctx) {
+        Client c = ctx.client();
+        if (c.inMulti()) {
+            c.endMulti();
+        }
+        ctx.server().watchedKeys().unwatchAll(c);
+        PubSubCommands.unsubscribeAll(c, ctx.server().pubsub());
+        c.selectDb(0);
+        c.setProtocol(2);
+        c.setName("");
+        c.setNoEvict(false);
+        c.setAuthenticated(ctx.server().config().getString(Directives.REQUIREPASS).isEmpty());
+        ctx.reply().simple("RESET");
+    }
+
+    static void validateName(String name) {
+        for (char ch : name.toCharArray()) {
+            if (ch < '!' || ch > '~') {
+                throw new CommandError("ERR Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+    }
+
+    static void setname(CommandContext ctx) {
+        String name = ctx.argString(2);
+        validateName(name);
+        ctx.client().setName(name);
+        ctx.reply().ok();
+    }
+
+    /** One CLIENT LIST line (without the newline), with Redis 7.0's fields. */
+    static String describe(Server server, Client c) {
+        long now = System.currentTimeMillis();
+        String flags = switch (c.kind()) {
+            case MASTER -> "M";
+            case REPLICA -> "S";
+            default -> c.subscriptionCount() > 0 ? "P" : c.inMulti() ? "x" : c.blocked() ? "b" : "N";
+        };
+        return "id=" + c.id() + " addr=" + c.outbound().remoteAddress() + " laddr=" + c.outbound().localAddress()
+                + " fd=8 name=" + c.name() + " age=" + (now - c.createdAt()) / 1000 + " idle="
+                + (now - c.lastInteraction()) / 1000 + " flags=" + flags + " db=" + c.dbIndex() + " sub="
+                + c.channels().size() + " psub=" + c.patterns().size() + " ssub=0 multi=" + (c.inMulti() ? 0 : -1)
+                + " qbuf=" + c.parser().buffered() + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0"
+                + " omem=0 tot-mem=0 events=r cmd=" + c.lastCommand().toLowerCase(java.util.Locale.ROOT)
+                + " user=default redir=-1 resp=" + c.protocol();
+    }
+
+    static void list(CommandContext ctx) {
+        String type = null;
+        List<Long> ids = new ArrayList<>();
+        for (int i = 2; i < ctx.argc(); i++) {
+            String opt = ctx.option(i);
+            if (opt.equals("type") && i + 1 < ctx.argc()) {
+                type = ctx.option(++i);
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    throw new CommandError("ERR Unknown client type '" + ctx.argString(i) + "'");
+                }
+            } else if (opt.equals("id") && i + 1 < ctx.argc()) {
+                while (i + 1 < ctx.argc()) {
+                    Long id = CommandContext.parseLongOrNull(ctx.arg(++i));
+                    if (id == null || id < 1) {
+                        throw new CommandError("ERR Invalid client ID");
+                    }
+                    ids.add(id);
+                }
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Client c : ctx.server().clients().all()) {
+            if (type != null && !typeMatches(c, type)) {
+                continue;
+            }
+            if (!ids.isEmpty() && !ids.contains(c.id())) {
+                continue;
+            }
+            sb.append(describe(ctx.server(), c)).append('\n');
+        }
+        ctx.reply().verbatim(sb.toString());
+    }
+
+    private static boolean typeMatches(Client c, String type) {
+        return switch (type) {
+            case "master" -> c.kind() == Client.Kind.MASTER;
+            case "replica", "slave" -> c.kind() == Client.Kind.REPLICA;
+            case "pubsub" -> c.subscriptionCount() > 0;
+            default -> c.kind() == Client.Kind.NORMAL && c.subscriptionCount() == 0;
+        };
+    }
+
+    static void kill(CommandContext ctx) {
+        Client self = ctx.client();
+        if (ctx.argc() == 3) {
+            String addr = ctx.argString(2);
+            for (Client c : List.copyOf(ctx.server().clients().all())) {
+                if (c.outbound().remoteAddress().equals(addr)) {
+                    close(c, self);
+                    ctx.reply().ok();
+                    return;
+                }
+            }
+            throw new CommandError("ERR No such client");
+        }
+        Long id = null;
+        String addr = null;
+        String laddr = null;
+        String type = null;
+        boolean skipMe = true;
+        for (int i = 2; i < ctx.argc(); i += 2) {
+            if (i + 1 >= ctx.argc()) {
+                throw Errors.syntax();
+            }
+            String opt = ctx.option(i);
+            switch (opt) {
+                case "id" -> {
+                    id = CommandContext.parseLongOrNull(ctx.arg(i + 1));
+                    if (id == null || id < 1) {
+                        throw new CommandError("ERR client-id should be greater than 0");
+                    }
+                }
+                case "addr" -> addr = ctx.argString(i + 1);
+                case "laddr" -> laddr = ctx.argString(i + 1);
+                case "type" -> {
+                    type = ctx.option(i + 1);
+                    if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                        throw new CommandError("ERR Unknown client type '" + ctx.argString(i + 1) + "'");
+                    }
+                }
+                case "user" -> {
+                    if (!ctx.argString(i + 1).equals("default")) {
+                        throw new CommandError("ERR No such user '" + ctx.argString(i + 1) + "'");
+                    }
+                }
+                case "skipme" -> {
+                    String v = ctx.option(i + 1);
+                    if (!v.equals("yes") && !v.equals("no")) {
+                        throw Errors.syntax();
+                    }
+                    skipMe = v.equals("yes");
+                }
+                default -> throw Errors.syntax();
+            }
+        }
+        long killed = 0;
+        for (Client c : List.copyOf(ctx.server().clients().all())) {
+            if ((id != null && c.id() != id) || (addr != null && !c.outbound().remoteAddress().equals(addr))
+                    || (laddr != null && !c.outbound().localAddress().equals(laddr))
+                    || (type != null && !typeMatches(c, type)) || (skipMe && c == self)) {
+                continue;
+            }
+            close(c, self);
+            killed++;
+        }
+        ctx.reply().integer(killed);
+    }
+
+    private static void close(Client c, Client self) {
+        c.closeAfterReply();
+        if (c != self) {
+            c.flush();
+        }
+    }
+
+    static void noEvict(CommandContext ctx) {
+        String v = ctx.option(2);
+        if (!v.equals("on") && !v.equals("off")) {
+            throw Errors.syntax();
+        }
+        ctx.client().setNoEvict(v.equals("on"));
+        ctx.reply().ok();
+    }
+
+    static void clientHelp(CommandContext ctx) {
+        String[] lines = {
+            "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Kill connections by type.",
+            "    * USER <username>",
+            "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Skip killing current connection (default: yes).",
+            "    * ID <client-id>",
+            "      Kill connections by client id.",
+            "LIST [options ...]",
+            "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Return clients of specified type.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "HELP",
+            "    Prints this help."};
+        ctx.reply().array(lines.length);
+        for (String l : lines) {
+            ctx.reply().simple(l);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.chorus.node.command;
+
+import dev.chorus.node.Log;
+import dev.chorus.node.Server;
+import dev.chorus.node.config.Directives;
+import dev.chorus.node.net.Client;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs one command for a client, with the checks Redis' processCommand makes and in the same order: lookup, arity,
+ * authentication, pub/sub context, MULTI queueing, replica read-only, memory, then the handler, then propagation.
+ */
+public final class Dispatcher {
+    private static final Set<String> ALLOWED_IN_RESP2_PUBSUB =
+            Set.of("subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "ping",
+                    "quit", "reset");
+    private static final Set<String> EXECUTED_INSIDE_MULTI = Set.of("exec", "discard", "multi", "watch", "quit",
+            "reset");
+
+    private final Server server;
+
+    public Dispatcher(Server server) {
+        this.server = server;
+    }
+
+    /** Processes a command from a client connection (replies go into the client's writer). */
+    public void process(Client client, byte[][] argv) {
+        if (argv.length == 0) {
+            return;
+        }
+        client.touch();
+        CommandSpec spec = server.commands().lookup(argv[0]);
+        if (spec == null) {
+            reject(client, unknownCommand(argv));
+            return;
+        }
+        if (!spec.subcommands().isEmpty() && argv.length >= 2) {
+            CommandSpec sub = spec.subcommands().get(lower(argv[1]));
+            if (sub == null) {
+                reject(client, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.name())
+                        .getMessage());
+                return;
+            }
+            spec = sub;
+        }
+        if (!spec.acceptsArgCount(argv.length)) {
+            reject(client, Errors.arity(spec.fullName()).getMessage());
+            return;
+        }
+        if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+            reject(client, Errors.NOAUTH);
+            return;
+        }
+        if (client.inPubSubContext() && !ALLOWED_IN_RESP2_PUBSUB.contains(spec.name())) {
+            reject(client, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+                    + "PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        String denied = deniedByServerState(client, spec);
+        if (denied != null) {
+            reject(client, denied);
+            return;
+        }
+        if (client.inMulti() && !EXECUTED_INSIDE_MULTI.contains(spec.name())) {
+            client.queue(argv);
+            client.writer().simple("QUEUED");
+            return;
+        }
+        call(client, spec, argv);
+        server.afterCommand();
+    }
+
+    /** Executes a command whose checks have passed (also used by EXEC for each queued command). */
+    public void call(Client client, CommandSpec spec, byte[][] argv) {
+        CommandContext ctx = client.context();
+        ctx.reset(spec, argv);
+        long start = System.nanoTime();
+        ServerStats.CommandStat stat = server.stats().command(spec.fullName());
+        int dbBefore = client.dbIndex();
+        try {
+            spec.handler().execute(ctx);
+        } catch (CommandError e) {
+            client.writer().error(e.getMessage());
+            server.stats().error(e.getMessage());
+            stat.failedCalls++;
+        } catch (RuntimeException e) {
+            Log.warning("Unexpected error executing '" + spec.fullName() + "': " + e);
+            String msg = "ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName();
+            client.writer().error(msg);
+            server.stats().error(msg);
+            stat.failedCalls++;
+        }
+        stat.calls++;
+        stat.micros += (System.nanoTime() - start) / 1000;
+        server.stats().commandsProcessed++;
+        client.setLastCommand(spec.fullName());
+        List<byte[][]> propagation = ctx.propagation();
+        if (!propagation.isEmpty()) {
+            server.propagate(dbBefore, propagation);
+        }
+        if (ctx.dirtyCount() > 0) {
+            server.addDirty(ctx.dirtyCount());
+        }
+    }
+
+    /** Why the server's state refuses this command now (replica read-only, memory, replicas), or null. */
+    private String deniedByServerState(Client client, CommandSpec spec) {
+        if (!spec.isWrite() || client.isMaster()) {
+            return null;
+        }
+        if (server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {
+            return Errors.READONLY;
+        }
+        if (spec.has(CommandFlag.DENYOOM) && !server.freeMemoryIfNeeded()) {
+            return Errors.OOM;
+        }
+        if (!server.isReplica() && !server.enoughGoodReplicas()) {
+            return Errors.NOREPLICAS;
+        }
+        return null;
+    }
+
+    private void reject(Client client, String message) {
+        if (client.inMulti()) {
+            client.failMulti();
+        }
+        client.writer().error(message);
+        server.stats().error(message);
+    }
+
+    private static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            String a = new String(argv[i], StandardCharsets.UTF_8);
+            args.append('\'').append(a.length() > 128 ? a.substring(0, 128) : a).append("' ");
+        }
+        String name = new String(argv[0], StandardCharsets.UTF_8);
+        return "ERR unknown command '" + (name.length() > 128 ? name.substring(0, 128) : name)
+                + "', with args beginning with: " + args;
+    }
+
+    private static String lower(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+    }
+}

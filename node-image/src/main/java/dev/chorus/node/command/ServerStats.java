@@ -1,0 +1,55 @@
+package dev.chorus.node.command;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Counters for INFO stats and INFO commandstats/errorstats. Server thread only. */
+public final class ServerStats {
+    /** Per-command figures, as INFO commandstats shows them. */
+    public static final class CommandStat {
+        public long calls;
+        public long micros;
+        public long rejectedCalls;
+        public long failedCalls;
+    }
+
+    private final Map<String, CommandStat> commands = new TreeMap<>();
+    private final Map<String, Long> errors = new TreeMap<>();
+    public long commandsProcessed;
+    public long netInputBytes;
+    public long netOutputBytes;
+    public long keyspaceHits;
+    public long keyspaceMisses;
+    public long totalErrorReplies;
+
+    public CommandStat command(String fullName) {
+        return commands.computeIfAbsent(fullName, k -> new CommandStat());
+    }
+
+    public Map<String, CommandStat> commands() {
+        return commands;
+    }
+
+    public Map<String, Long> errors() {
+        return errors;
+    }
+
+    /** Counts an error reply by its code (the first word), like INFO errorstats. */
+    public void error(String message) {
+        totalErrorReplies++;
+        int space = message.indexOf(' ');
+        String code = space < 0 ? message : message.substring(0, space);
+        errors.merge(code, 1L, Long::sum);
+    }
+
+    public void reset() {
+        commands.clear();
+        errors.clear();
+        commandsProcessed = 0;
+        netInputBytes = 0;
+        netOutputBytes = 0;
+        keyspaceHits = 0;
+        keyspaceMisses = 0;
+        totalErrorReplies = 0;
+    }
+}

@@ -1,0 +1,437 @@
+package dev.chorus.node.command;
+
+import static dev.chorus.node.command.CommandContext.bytes;
+
+import dev.chorus.node.config.Directives;
+import dev.chorus.node.resp.Doubles;
+import dev.chorus.node.store.Database;
+import dev.chorus.node.store.KeyEntry;
+import dev.chorus.node.store.ValueType;
+import java.util.Arrays;
+import java.util.List;
+
+/** The string family (t_string.c): SET and its relatives, counters, ranges, multi-key MGET/MSET. */
+public final class StringCommands implements CommandFamily {
+    private static final byte[] SET = bytes("SET");
+    private static final byte[] PXAT = bytes("PXAT");
+    private static final byte[] KEEPTTL = bytes("KEEPTTL");
+    private static final byte[] PEXPIREAT = bytes("PEXPIREAT");
+    private static final byte[] PERSIST = bytes("PERSIST");
+    private static final byte[] DEL = bytes("DEL");
+
+    @Override
+    public List<CommandSpec.Builder> commands() {
+        return List.of(
+                cmd("get", 2, "readonly fast", 1, 1, 1, "1.0.0", "Get the value of a key", StringCommands::get),
+                cmd("set", -3, "write denyoom", 1, 1, 1, "1.0.0", "Set the string value of a key", StringCommands::set),
+                cmd("setnx", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Set the value of a key, only if the key does not exist",
+                        StringCommands::setnx),
+                cmd("setex", 4, "write denyoom", 1, 1, 1, "2.0.0", "Set the value and expiration of a key",
+                        ctx -> setWithExpire(ctx, 1000, "setex")),
+                cmd("psetex", 4, "write denyoom", 1, 1, 1, "2.6.0", "Set the value and expiration in milliseconds of a key",
+                        ctx -> setWithExpire(ctx, 1, "psetex")),
+                cmd("getset", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Set the string value of a key and return its old value",
+                        StringCommands::getset),
+                cmd("getex", -2, "write fast", 1, 1, 1, "6.2.0", "Get the value of a key and optionally set its expiration",
+                        StringCommands::getex),
+                cmd("getdel", 2, "write fast", 1, 1, 1, "6.2.0", "Get the value of a key and delete the key",
+                        StringCommands::getdel),
+                cmd("mget", -2, "readonly fast", 1, -1, 1, "1.0.0", "Get the values of all the given keys", StringCommands::mget),
+                cmd("mset", -3, "write denyoom", 1, -1, 2, "1.0.1", "Set multiple keys to multiple values", StringCommands::mset),
+                cmd("msetnx", -3, "write denyoom", 1, -1, 2, "1.0.1",
+                        "Set multiple keys to multiple values, only if none of the keys exist", StringCommands::msetnx),
+                cmd("incr", 2, "write denyoom fast", 1, 1, 1, "1.0.0", "Increment the integer value of a key by one",
+                        ctx -> incrBy(ctx, 1)),
+                cmd("decr", 2, "write denyoom fast", 1, 1, 1, "1.0.0", "Decrement the integer value of a key by one",
+                        ctx -> incrBy(ctx, -1)),
+                cmd("incrby", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Increment the integer value of a key by the given amount",
+                        ctx -> incrBy(ctx, ctx.longArg(2))),
+                cmd("decrby", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Decrement the integer value of a key by the given number",
+                        StringCommands::decrby),
+                cmd("incrbyfloat", 3, "write denyoom fast", 1, 1, 1, "2.6.0",
+                        "Increment the float value of a key by the given amount", StringCommands::incrbyfloat),
+                cmd("append", 3, "write denyoom fast", 1, 1, 1, "2.0.0", "Append a value to a key", StringCommands::append),
+                cmd("strlen", 2, "readonly fast", 1, 1, 1, "2.2.0", "Get the length of the value stored in a key",
+                        ctx -> {
+                            byte[] v = string(ctx, ctx.arg(1));
+                            ctx.reply().integer(v == null ? 0 : v.length);
+                        }),
+                cmd("setrange", 4, "write denyoom", 1, 1, 1, "2.2.0",
+                        "Overwrite part of a string at key starting at the specified offset", StringCommands::setrange),
+                cmd("getrange", 4, "readonly", 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key",
+                        StringCommands::getrange),
+                cmd("substr", 4, "readonly", 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key",
+                        StringCommands::getrange));
+    }
+
+    static CommandSpec.Builder cmd(String name, int arity, String flags, int first, int last, int step, String since,
+                                   String summary, CommandHandler h) {
+        return CommandSpec.of(name, arity, flags).keys(first, last, step).group("string").since(since).summary(summary)
+                .handler(h);
+    }
+
+    /** The string at {@code key}, null when absent; WRONGTYPE for other types. */
+    public static byte[] string(CommandContext ctx, byte[] key) {
+        KeyEntry e = ctx.entry(key, ValueType.STRING);
+        return e == null ? null : (byte[]) e.value();
+    }
+
+    static void get(CommandContext ctx) {
+        ctx.reply().bulk(string(ctx, ctx.arg(1)));
+    }
+
+    static void set(CommandContext ctx) {
+        byte[] key = ctx.arg(1);
+        byte[] value = ctx.arg(2);
+        boolean nx = false;
+        boolean xx = false;
+        boolean get = false;
+        boolean keepTtl = false;
+        String unit = null;
+        long expire = 0;
+        for (int i = 3; i < ctx.argc(); i++) {
+            String opt = ctx.option(i);
+            boolean hasNext = i + 1 < ctx.argc();
+            switch (opt) {
+                case "nx" -> {
+                    if (xx) {
+                        throw Errors.syntax();
+                    }
+                    nx = true;
+                }
+                case "xx" -> {
+                    if (nx) {
+                        throw Errors.syntax();
+                    }
+                    xx = true;
+                }
+                case "get" -> get = true;
+                case "keepttl" -> {
+                    if (unit != null) {
+                        throw Errors.syntax();
+                    }
+                    keepTtl = true;
+                }
+                case "ex", "px", "exat", "pxat" -> {
+                    if (unit != null || keepTtl || !hasNext) {
+                        throw Errors.syntax();
+                    }
+                    unit = opt;
+                    expire = ctx.longArg(++i);
+                }
+                default -> throw Errors.syntax();
+            }
+        }
+        long expireAt = 0;
+        if (unit != null) {
+            expireAt = absoluteExpire(ctx, expire, unit, "set");
+        }
+        Database db = ctx.db();
+        KeyEntry existing = db.lookup(key);
+        if (get && existing != null && existing.type() != ValueType.STRING) {
+            throw Errors.wrongType();
+        }
+        byte[] old = existing == null ? null : (byte[]) existing.value();
+        if ((nx && existing != null) || (xx && existing == null)) {
+            if (get) {
+                ctx.reply().bulk(old);
+            } else {
+                ctx.reply().nullBulk();
+            }
+            return;
+        }
+        if (keepTtl) {
+            db.setKeepTtl(key, value);
+        } else {
+            db.set(key, value, expireAt);
+        }
+        ctx.dirty();
+        if (get) {
+            ctx.reply().bulk(old);
+        } else {
+            ctx.reply().ok();
+        }
+        if (unit != null && !unit.equals("pxat")) {
+            ctx.propagate(SET, key, value, PXAT, bytes(expireAt));
+        } else if (get) {
+            byte[][] argv = Arrays.stream(ctx.argv()).filter(a -> !new String(a).equalsIgnoreCase("get"))
+                    .toArray(byte[][]::new);
+            ctx.propagate(argv);
+        }
+    }
+
+    /**
+     * Validates an expiry argument as Redis' getExpireMillisecondsOrReply does and returns it as absolute Unix
+     * milliseconds.
+     */
+    static long absoluteExpire(CommandContext ctx, long value, String unit, String command) {
+        String invalid = "ERR invalid expire time in '" + command + "' command";
+        boolean seconds = unit.equals("ex") || unit.equals("exat");
+        if (value <= 0 || (seconds && value > Long.MAX_VALUE / 1000)) {
+            throw new CommandError(invalid);
+        }
+        long ms = seconds ? value * 1000 : value;
+        if (unit.equals("ex") || unit.equals("px")) {
+            if (ms > Long.MAX_VALUE - ctx.now()) {
+                throw new CommandError(invalid);
+            }
+            ms += ctx.now();
+        }
+        return ms;
+    }
+
+    static void setnx(CommandContext ctx) {
+        Database db = ctx.db();
+        if (db.lookup(ctx.arg(1)) != null) {
+            ctx.reply().integer(0);
+            return;
+        }
+        db.set(ctx.arg(1), ctx.arg(2), 0);
+        ctx.dirty();
+        ctx.reply().integer(1);
+    }
+
+    static void setWithExpire(CommandContext ctx, long unitMillis, String name) {
+        long t = ctx.longArg(2);
+        long at = absoluteExpire(ctx, t, unitMillis == 1000 ? "ex" : "px", name);
+        ctx.db().set(ctx.arg(1), ctx.arg(3), at);
+        ctx.dirty();
+        ctx.reply().ok();
+        ctx.propagate(SET, ctx.arg(1), ctx.arg(3), PXAT, bytes(at));
+    }
+
+    static void getset(CommandContext ctx) {
+        byte[] old = string(ctx, ctx.arg(1));
+        ctx.db().set(ctx.arg(1), ctx.arg(2), 0);
+        ctx.dirty();
+        ctx.reply().bulk(old);
+    }
+
+    static void getex(CommandContext ctx) {
+        byte[] key = ctx.arg(1);
+        String unit = null;
+        boolean persist = false;
+        long value = 0;
+        for (int i = 2; i < ctx.argc(); i++) {
+            String opt = ctx.option(i);
+            switch (opt) {
+                case "persist" -> {
+                    if (unit != null) {
+                        throw Errors.syntax();
+                    }
+                    persist = true;
+                }
+                case "ex", "px", "exat", "pxat" -> {
+                    if (unit != null || persist || i + 1 >= ctx.argc()) {
+                        throw Errors.syntax();
+                    }
+                    unit = opt;
+                    value = ctx.longArg(++i);
+                }
+                default -> throw Errors.syntax();
+            }
+        }
+        long at = unit == null ? 0 : absoluteExpire(ctx, value, unit, "getex");
+        KeyEntry e = ctx.entry(key, ValueType.STRING);
+        if (e == null) {
+            ctx.reply().nullBulk();
+            return;
+        }
+        ctx.reply().bulk((byte[]) e.value());
+        if (unit != null) {
+            ctx.db().setExpire(e, at);
+            ctx.dirty();
+            ctx.propagate(PEXPIREAT, key, bytes(at));
+        } else if (persist && ctx.db().persist(e)) {
+            ctx.dirty();
+            ctx.propagate(PERSIST, key);
+        } else {
+            ctx.suppressPropagation();
+        }
+    }
+
+    static void getdel(CommandContext ctx) {
+        byte[] v = string(ctx, ctx.arg(1));
+        ctx.reply().bulk(v);
+        if (v != null) {
+            ctx.db().delete(ctx.arg(1));
+            ctx.dirty();
+            ctx.propagate(DEL, ctx.arg(1));
+        }
+    }
+
+    static void mget(CommandContext ctx) {
+        ctx.reply().array(ctx.argc() - 1);
+        Database db = ctx.db();
+        for (int i = 1; i < ctx.argc(); i++) {
+            Object v = db.get(ctx.arg(i));
+            ctx.reply().bulk(v instanceof byte[] b ? b : null);
+        }
+    }
+
+    static void mset(CommandContext ctx) {
+        if (ctx.argc() % 2 == 0) {
+            throw Errors.arity("mset");
+        }
+        for (int i = 1; i < ctx.argc(); i += 2) {
+            ctx.db().set(ctx.arg(i), ctx.arg(i + 1), 0);
+        }
+        ctx.dirty(ctx.argc() / 2);
+        ctx.reply().ok();
+    }
+
+    static void msetnx(CommandContext ctx) {
+        if (ctx.argc() % 2 == 0) {
+            throw Errors.arity("msetnx");
+        }
+        for (int i = 1; i < ctx.argc(); i += 2) {
+            if (ctx.db().lookup(ctx.arg(i)) != null) {
+                ctx.reply().integer(0);
+                return;
+            }
+        }
+        for (int i = 1; i < ctx.argc(); i += 2) {
+            ctx.db().set(ctx.arg(i), ctx.arg(i + 1), 0);
+        }
+        ctx.dirty(ctx.argc() / 2);
+        ctx.reply().integer(1);
+    }
+
+    static void decrby(CommandContext ctx) {
+        long by = ctx.longArg(2);
+        if (by == Long.MIN_VALUE) {
+            throw new CommandError("ERR decrement would overflow");
+        }
+        incrBy(ctx, -by);
+    }
+
+    static void incrBy(CommandContext ctx, long by) {
+        byte[] key = ctx.arg(1);
+        byte[] cur = string(ctx, key);
+        long value = 0;
+        if (cur != null) {
+            Long parsed = CommandContext.parseLongOrNull(cur);
+            if (parsed == null) {
+                throw new CommandError(Errors.NOT_INTEGER);
+            }
+            value = parsed;
+        }
+        if ((by < 0 && value < 0 && by < Long.MIN_VALUE - value) || (by > 0 && value > 0 && by > Long.MAX_VALUE - value)) {
+            throw new CommandError(Errors.OVERFLOW);
+        }
+        value += by;
+        ctx.db().setKeepTtl(key, bytes(value));
+        ctx.dirty();
+        ctx.reply().integer(value);
+    }
+
+    static void incrbyfloat(CommandContext ctx) {
+        byte[] key = ctx.arg(1);
+        ctx.doubleArg(2); // validates the increment: "ERR value is not a valid float"
+        byte[] cur = string(ctx, key);
+        if (cur != null && Doubles.parse(cur) == null) {
+            throw new CommandError(Errors.NOT_FLOAT);
+        }
+        String sum = Doubles.addAsLongDouble(cur == null ? bytes("0") : cur, ctx.arg(2));
+        if (sum == null) {
+            throw new CommandError("ERR increment would produce NaN or Infinity");
+        }
+        byte[] result = bytes(sum);
+        ctx.db().setKeepTtl(key, result);
+        ctx.dirty();
+        ctx.reply().bulk(result);
+        ctx.propagate(SET, key, result, KEEPTTL);
+    }
+
+    static void append(CommandContext ctx) {
+        byte[] key = ctx.arg(1);
+        byte[] cur = string(ctx, key);
+        byte[] add = ctx.arg(2);
+        long total = (cur == null ? 0L : cur.length) + add.length;
+        checkStringLength(ctx, total);
+        byte[] next;
+        if (cur == null) {
+            next = add;
+        } else {
+            next = Arrays.copyOf(cur, (int) total);
+            System.arraycopy(add, 0, next, cur.length, add.length);
+        }
+        ctx.db().setKeepTtl(key, next);
+        ctx.dirty();
+        ctx.reply().integer(next.length);
+    }
+
+    static void checkStringLength(CommandContext ctx, long size) {
+        if (size > ctx.server().config().getLong(Directives.PROTO_MAX_BULK_LEN) || size > Integer.MAX_VALUE - 16) {
+            throw new CommandError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        }
+    }
+
+    static void setrange(CommandContext ctx) {
+        byte[] key = ctx.arg(1);
+        long offset = ctx.longArg(2);
+        byte[] patch = ctx.arg(3);
+        if (offset < 0) {
+            throw new CommandError("ERR offset is out of range");
+        }
+        byte[] cur = string(ctx, key);
+        if (cur == null) {
+            if (patch.length == 0) {
+                ctx.reply().integer(0);
+                return;
+            }
+            checkStringLength(ctx, offset + patch.length);
+            byte[] next = new byte[(int) (offset + patch.length)];
+            System.arraycopy(patch, 0, next, (int) offset, patch.length);
+            ctx.db().set(key, next, 0);
+            ctx.dirty();
+            ctx.reply().integer(next.length);
+            return;
+        }
+        if (patch.length == 0) {
+            ctx.reply().integer(cur.length);
+            return;
+        }
+        checkStringLength(ctx, offset + patch.length);
+        byte[] next = Arrays.copyOf(cur, (int) Math.max(cur.length, offset + patch.length));
+        System.arraycopy(patch, 0, next, (int) offset, patch.length);
+        ctx.db().setKeepTtl(key, next);
+        ctx.dirty();
+        ctx.reply().integer(next.length);
+    }
+
+    static void getrange(CommandContext ctx) {
+        long start = ctx.longArg(2);
+        long end = ctx.longArg(3);
+        byte[] v = string(ctx, ctx.arg(1));
+        if (v == null) {
+            ctx.reply().bulk(new byte[0]);
+            return;
+        }
+        long len = v.length;
+        if (start < 0 && end < 0 && start > end) {
+            ctx.reply().bulk(new byte[0]);
+            return;
+        }
+        if (start < 0) {
+            start = len + start;
+        }
+        if (end < 0) {
+            end = len + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= len) {
+            end = len - 1;
+        }
+        if (start > end || len == 0) {
+            ctx.reply().bulk(new byte[0]);
+            return;
+        }
+        ctx.reply().bulk(v, (int) start, (int) (end - start + 1));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.chorus.node.command;
+
+import dev.chorus.node.net.Client;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** WATCH bookkeeping: which clients watch which (db, key), so a change flags their transaction to fail. */
+public final class WatchedKeys {
+    private final Map<Client.WatchedKey, Set<Client>> watchers = new HashMap<>();
+
+    public void watch(Client c, int db, byte[] key) {
+        Client.WatchedKey wk = new Client.WatchedKey(db, new String(key, StandardCharsets.ISO_8859_1));
+        if (c.watchedKeys().add(wk)) {
+            watchers.computeIfAbsent(wk, k -> new LinkedHashSet<>()).add(c);
+        }
+    }
+
+    public void unwatchAll(Client c) {
+        for (Client.WatchedKey wk : c.watchedKeys()) {
+            Set<Client> set = watchers.get(wk);
+            if (set != null) {
+                set.remove(c);
+                if (set.isEmpty()) {
+                    watchers.remove(wk);
+                }
+            }
+        }
+        c.watchedKeys().clear();
+        c.setWatchedKeyTouched(false);
+    }
+
+    /** Called for every keyspace change. */
+    public void touched(int db, byte[] key) {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        Set<Client> set = watchers.get(new Client.WatchedKey(db, new String(key, StandardCharsets.ISO_8859_1)));
+        if (set != null) {
+            for (Client c : set) {
+                c.setWatchedKeyTouched(true);
+            }
+        }
+    }
+
+    /** FLUSHDB/FLUSHALL/SWAPDB touch every watched key of the database (-1: all databases). */
+    public void touchedDb(int db) {
+        for (Map.Entry<Client.WatchedKey, Set<Client>> e : watchers.entrySet()) {
+            if (db < 0 || e.getKey().db() == db) {
+                e.getValue().forEach(c -> c.setWatchedKeyTouched(true));
+            }
+        }
+    }
+}

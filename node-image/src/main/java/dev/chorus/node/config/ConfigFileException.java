@@ -1,0 +1,37 @@
+package dev.chorus.node.config;
+
+/** A bad line in the configuration: formatted exactly like Redis' "FATAL CONFIG FILE ERROR" report. */
+public final class ConfigFileException extends Exception {
+    private final String source;
+    private final int line;
+    private final String text;
+    private final String reason;
+
+    public ConfigFileException(String source, int line, String text, String reason) {
+        super(reason + " (" + source + ":" + line + ": '" + text + "')");
+        this.source = source;
+        this.line = line;
+        this.text = text;
+        this.reason = reason;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public int line() {
+        return line;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** What Redis prints to stderr before exiting with status 1 (plus which file, since includes make it ambiguous). */
+    public String report(String version) {
+        return "\n*** FATAL CONFIG FILE ERROR (Redis " + version + ") ***\n"
+                + "Reading the configuration file " + source + ", at line " + line + "\n"
+                + ">>> '" + text + "'\n"
+                + reason + "\n";
+    }
+}

@@ -1,0 +1,280 @@
+package dev.chorus.node.net;
+
+import dev.chorus.node.Server;
+import dev.chorus.node.command.CommandContext;
+import dev.chorus.node.resp.RespRequestParser;
+import dev.chorus.node.resp.RespWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One connected client's session state: selected database, protocol, name, authentication, transaction and pub/sub
+ * state, and its parser and reply buffer. Touched only by the server thread.
+ */
+public final class Client {
+    /** Roles a connection can play besides a normal client. */
+    public enum Kind { NORMAL, REPLICA, MASTER, PUBSUB }
+
+    private final long id;
+    private final Server server;
+    private final Outbound outbound;
+    private final RespRequestParser parser = new RespRequestParser();
+    private final RespWriter writer = new RespWriter();
+    private final CommandContext context;
+    private final long createdAt = System.currentTimeMillis();
+    private long lastInteraction = createdAt;
+    private int dbIndex;
+    private String name = "";
+    private boolean authenticated;
+    private boolean closeAfterReply;
+    private boolean closed;
+    private String lastCommand = "NULL";
+    private Kind kind = Kind.NORMAL;
+    private boolean noEvict;
+
+    // MULTI/EXEC
+    private List<byte[][]> queuedCommands;
+    private boolean multiFailed;
+    private boolean watchedKeyTouched;
+    private boolean executingTransaction;
+    private final Set<WatchedKey> watchedKeys = new HashSet<>();
+
+    // Pub/Sub
+    private final Set<String> channels = new HashSet<>();
+    private final Set<String> patterns = new HashSet<>();
+
+    // Blocking commands: the command to re-run when a key becomes ready.
+    private Object blockedState;
+
+    /** A watched (db, key) pair; keys compared by content. */
+    public record WatchedKey(int db, String key) {
+    }
+
+    public Client(long id, Server server, Outbound outbound) {
+        this.id = id;
+        this.server = server;
+        this.outbound = outbound;
+        this.context = new CommandContext(server, this);
+        this.authenticated = server.config().getString(dev.chorus.node.config.Directives.REQUIREPASS).isEmpty();
+        this.parser.setMaxBulkLength(server.config().getLong(dev.chorus.node.config.Directives.PROTO_MAX_BULK_LEN));
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public RespRequestParser parser() {
+        return parser;
+    }
+
+    public RespWriter writer() {
+        return writer;
+    }
+
+    public CommandContext context() {
+        return context;
+    }
+
+    public Outbound outbound() {
+        return outbound;
+    }
+
+    public int dbIndex() {
+        return dbIndex;
+    }
+
+    public void selectDb(int index) {
+        this.dbIndex = index;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void setAuthenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    public int protocol() {
+        return writer.protocol();
+    }
+
+    public void setProtocol(int protocol) {
+        writer.setProtocol(protocol);
+    }
+
+    public long createdAt() {
+        return createdAt;
+    }
+
+    public long lastInteraction() {
+        return lastInteraction;
+    }
+
+    public void touch() {
+        lastInteraction = System.currentTimeMillis();
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public void setLastCommand(String lastCommand) {
+        this.lastCommand = lastCommand;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public void setKind(Kind kind) {
+        this.kind = kind;
+    }
+
+    public boolean isMaster() {
+        return kind == Kind.MASTER;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void setNoEvict(boolean noEvict) {
+        this.noEvict = noEvict;
+    }
+
+    // ---- closing ----
+
+    /** Close once the pending reply is flushed (QUIT, protocol errors, CLIENT KILL). */
+    public void closeAfterReply() {
+        closeAfterReply = true;
+    }
+
+    public boolean closing() {
+        return closeAfterReply || closed;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    /** Sends whatever the writer holds, and closes if that was requested. */
+    public void flush() {
+        if (closed) {
+            writer.reset();
+            return;
+        }
+        if (writer.length() > 0) {
+            outbound.send(writer.array(), 0, writer.length());
+            writer.reset();
+        }
+        if (closeAfterReply) {
+            closed = true;
+            outbound.close();
+        }
+    }
+
+    /** The connection is gone: release everything the client holds in the server. */
+    public void markClosed() {
+        closed = true;
+    }
+
+    // ---- MULTI ----
+
+    public boolean inMulti() {
+        return queuedCommands != null;
+    }
+
+    public void beginMulti() {
+        queuedCommands = new ArrayList<>();
+        multiFailed = false;
+    }
+
+    public void queue(byte[][] argv) {
+        queuedCommands.add(argv);
+    }
+
+    public List<byte[][]> endMulti() {
+        List<byte[][]> q = queuedCommands;
+        queuedCommands = null;
+        multiFailed = false;
+        return q;
+    }
+
+    public void failMulti() {
+        multiFailed = true;
+    }
+
+    public boolean multiFailed() {
+        return multiFailed;
+    }
+
+    /** True while EXEC runs the queued commands: blocking commands must not block then. */
+    public boolean executingTransaction() {
+        return executingTransaction;
+    }
+
+    public void setExecutingTransaction(boolean executingTransaction) {
+        this.executingTransaction = executingTransaction;
+    }
+
+    public Set<WatchedKey> watchedKeys() {
+        return watchedKeys;
+    }
+
+    public boolean watchedKeyTouched() {
+        return watchedKeyTouched;
+    }
+
+    public void setWatchedKeyTouched(boolean touched) {
+        this.watchedKeyTouched = touched;
+    }
+
+    // ---- Pub/Sub ----
+
+    public Set<String> channels() {
+        return channels;
+    }
+
+    public Set<String> patterns() {
+        return patterns;
+    }
+
+    public int subscriptionCount() {
+        return channels.size() + patterns.size();
+    }
+
+    /** RESP2 clients with subscriptions may only run the pub/sub commands. */
+    public boolean inPubSubContext() {
+        return writer.protocol() == 2 && subscriptionCount() > 0;
+    }
+
+    // ---- blocking ----
+
+    public Object blockedState() {
+        return blockedState;
+    }
+
+    public void setBlockedState(Object blockedState) {
+        this.blockedState = blockedState;
+    }
+
+    public boolean blocked() {
+        return blockedState != null;
+    }
+
+    /** Marks the client as having output to send at the end of this event-loop turn. */
+    public void pendingWrite() {
+        server.clients().markPendingWrite(this);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.chorus.node.net;
+
+import dev.chorus.node.Log;
+import dev.chorus.node.Server;
+import dev.chorus.node.command.PubSubCommands;
+import dev.chorus.node.resp.RespProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * One connection: feeds received bytes to the client's RESP parser, runs each complete command on this (the server)
+ * thread, and flushes the replies once per read batch so pipelined commands share one write.
+ */
+public final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private final Server server;
+    private Client client;
+
+    public ClientHandler(Server server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel ch = ctx.channel();
+        client = new Client(server.clients().newId(), server, new ChannelOutbound(ch));
+        if (server.clients().count() >= server.config().getLong(dev.chorus.node.config.Directives.MAXCLIENTS)) {
+            server.clients().rejected();
+            client.writer().error("ERR max number of clients reached");
+            client.closeAfterReply();
+            client.flush();
+            return;
+        }
+        String denied = ProtectedMode.denial(server, ch.remoteAddress());
+        if (denied != null) {
+            server.clients().rejected();
+            client.writer().error(denied);
+            client.closeAfterReply();
+            client.flush();
+            return;
+        }
+        server.clients().add(client);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        try {
+            int n = buf.readableBytes();
+            server.stats().netInputBytes += n;
+            var parser = client.parser();
+            byte[] window = parser.writeWindow(n);
+            buf.readBytes(window, parser.writeOffset(), n);
+            parser.commitWrite(n);
+        } finally {
+            buf.release();
+        }
+        processInput(client, server);
+    }
+
+    /** Runs every complete command buffered for the client (also called when a blocked client is released). */
+    public static void processInput(Client client, Server server) {
+        while (!client.closing() && !client.blocked()) {
+            byte[][] argv;
+            try {
+                argv = client.parser().next();
+            } catch (RespProtocolException e) {
+                Log.verbose("Protocol error from client: " + e.getMessage());
+                client.writer().error("ERR " + e.getMessage());
+                client.closeAfterReply();
+                break;
+            }
+            if (argv == null) {
+                break;
+            }
+            server.dispatcher().process(client, argv);
+        }
+        server.stats().netOutputBytes += client.writer().length();
+        client.flush();
+        server.clients().flushPending();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (client != null) {
+            client.markClosed();
+            server.clients().remove(client);
+            server.watchedKeys().unwatchAll(client);
+            PubSubCommands.unsubscribeAll(client, server.pubsub());
+            server.clientClosed(client);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Log.verbose("Client connection error: " + cause.getMessage());
+        ctx.close();
+    }
+
+    /** Sends to a Netty channel; the caller's array is copied into a pooled buffer. */
+    private static final class ChannelOutbound implements Outbound {
+        private final Channel channel;
+
+        ChannelOutbound(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void send(byte[] data, int offset, int length) {
+            ByteBuf out = channel.alloc().ioBuffer(length);
+            out.writeBytes(data, offset, length);
+            channel.writeAndFlush(out, channel.voidPromise());
+        }
+
+        @Override
+        public void close() {
+            channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public String remoteAddress() {
+            return format(channel.remoteAddress());
+        }
+
+        @Override
+        public String localAddress() {
+            return format(channel.localAddress());
+        }
+
+        private static String format(SocketAddress a) {
+            if (a instanceof InetSocketAddress in) {
+                return in.getAddress().getHostAddress() + ":" + in.getPort();
+            }
+            return String.valueOf(a);
+        }
+    }
+}

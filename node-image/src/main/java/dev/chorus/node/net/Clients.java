@@ -1,0 +1,78 @@
+package dev.chorus.node.net;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The connected clients, by id, and the ones with output waiting to be flushed at the end of this loop turn. */
+public final class Clients {
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final Map<Long, Client> byId = new LinkedHashMap<>();
+    private final Set<Client> pendingWrites = new LinkedHashSet<>();
+    private long totalConnections;
+    private long rejectedConnections;
+
+    public long newId() {
+        return nextId.getAndIncrement();
+    }
+
+    public void add(Client c) {
+        byId.put(c.id(), c);
+        totalConnections++;
+    }
+
+    public void remove(Client c) {
+        byId.remove(c.id());
+        pendingWrites.remove(c);
+    }
+
+    public Client get(long id) {
+        return byId.get(id);
+    }
+
+    public Collection<Client> all() {
+        return byId.values();
+    }
+
+    public int count() {
+        return byId.size();
+    }
+
+    public long totalConnections() {
+        return totalConnections;
+    }
+
+    public void rejected() {
+        rejectedConnections++;
+    }
+
+    public long rejectedConnections() {
+        return rejectedConnections;
+    }
+
+    public void resetStats() {
+        totalConnections = 0;
+        rejectedConnections = 0;
+    }
+
+    void markPendingWrite(Client c) {
+        pendingWrites.add(c);
+    }
+
+    /** Flushes every client that received output from another client's command (PUBLISH, unblocking). */
+    public void flushPending() {
+        if (pendingWrites.isEmpty()) {
+            return;
+        }
+        List<Client> batch = new ArrayList<>(pendingWrites);
+        pendingWrites.clear();
+        for (Client c : batch) {
+            c.flush();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.chorus.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.node.resp.RespRequestParser;
+import dev.chorus.node.testing.RawConnection;
+import dev.chorus.node.testing.RespFrames;
+import dev.chorus.node.testing.ServerProcess;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Redis is the oracle: every script under src/test/resources/differential runs line by line against a real
+ * redis-server and the node, and each reply must be the same bytes. Line prefixes loosen the comparison only where
+ * Redis itself is not deterministic: {@code !sorted} compares a flat array as a multiset (hash-table order),
+ * {@code !type} compares only the reply type (TTLs, ids, timestamps).
+ */
+class DifferentialIT {
+    private static ServerProcess redis;
+    private static ServerProcess node;
+
+    @BeforeAll
+    static void start() {
+        redis = ServerProcess.redis();
+        node = ServerProcess.node();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (redis != null) {
+            redis.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> scripts() throws IOException, URISyntaxException {
+        Path dir = Path.of(DifferentialIT.class.getResource("/differential").toURI());
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".redis")).sorted().toList();
+        }
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
+    }
+
+    private void run(Path script) throws IOException {
+        for (ServerProcess s : List.of(redis, node)) {
+            try (RawConnection admin = s.connect()) {
+                admin.call("FLUSHALL");
+            }
+        }
+        List<String> mismatches = new ArrayList<>();
+        try (RawConnection r = redis.connect(); RawConnection n = node.connect()) {
+            int lineNo = 0;
+            for (String line : Files.readAllLines(script, StandardCharsets.UTF_8)) {
+                lineNo++;
+                String trimmed = line.strip();
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                String mode = "exact";
+                if (trimmed.startsWith("!")) {
+                    int sp = trimmed.indexOf(' ');
+                    mode = trimmed.substring(1, sp);
+                    trimmed = trimmed.substring(sp + 1).strip();
+                }
+                List<byte[]> args = RespRequestParser.splitArgs(trimmed.getBytes(StandardCharsets.UTF_8));
+                byte[] expected = r.call(args);
+                byte[] actual = n.call(args);
+                if (!same(mode, expected, actual)) {
+                    mismatches.add(script.getFileName() + ":" + lineNo + " `" + trimmed + "`\n    redis: "
+                            + RespFrames.show(expected) + "\n    node:  " + RespFrames.show(actual));
+                }
+            }
+        }
+        assertThat(mismatches).as("replies that differ from Redis").isEmpty();
+    }
+
+    private static boolean same(String mode, byte[] expected, byte[] actual) {
+        return switch (mode) {
+            case "exact" -> java.util.Arrays.equals(expected, actual);
+            case "type" -> expected.length > 0 && actual.length > 0 && expected[0] == actual[0];
+            case "sorted" -> sortedElements(expected).equals(sortedElements(actual));
+            default -> throw new IllegalArgumentException("unknown line mode !" + mode);
+        };
+    }
+
+    /** Splits a flat array reply into its element frames, sorted, keeping the header. */
+    private static List<String> sortedElements(byte[] frame) {
+        String s = new String(frame, StandardCharsets.ISO_8859_1);
+        int headerEnd = s.indexOf("\r\n");
+        List<String> parts = new ArrayList<>();
+        try {
+            var in = new java.io.ByteArrayInputStream(frame, headerEnd + 2, frame.length - headerEnd - 2);
+            while (in.available() > 0) {
+                parts.add(RespFrames.show(RespFrames.readFrame(in)));
+            }
+        } catch (IOException e) {
+            parts.add("unparseable: " + RespFrames.show(frame));
+        }
+        parts.sort(null);
+        parts.add(0, s.substring(0, headerEnd));
+        return parts;
+    }
+}
