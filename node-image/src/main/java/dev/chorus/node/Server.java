@@ -6,6 +6,7 @@ import dev.chorus.node.command.Dispatcher;
 import dev.chorus.node.command.PubSub;
 import dev.chorus.node.command.ServerStats;
 import dev.chorus.node.command.WatchedKeys;
+import dev.chorus.node.command.blocking.BlockedClients;
 import dev.chorus.node.config.Config;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.net.Clients;
@@ -37,6 +38,7 @@ public final class Server {
     private final WatchedKeys watchedKeys = new WatchedKeys();
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
+    private final BlockedClients blockedClients = new BlockedClients(this);
     private final List<Runnable> afterCommandHooks = new ArrayList<>();
     private final List<Runnable> cronHooks = new ArrayList<>();
     private final List<java.util.function.Consumer<dev.chorus.node.net.Client>> closeListeners = new ArrayList<>();
@@ -75,6 +77,7 @@ public final class Server {
             @Override
             public void keyModified(Database db, byte[] key) {
                 watchedKeys.touched(db.index(), key);
+                blockedClients.keyModified(db, key);
             }
 
             @Override
@@ -83,6 +86,8 @@ public final class Server {
             }
         });
         configureEviction();
+        addAfterCommandHook(blockedClients::serveReadyKeys);
+        addCloseListener(blockedClients::clientClosed);
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
@@ -105,6 +110,11 @@ public final class Server {
 
     public Keyspace keyspace() {
         return keyspace;
+    }
+
+    /** Clients blocked on keys (BLPOP & co.). */
+    public BlockedClients blockedClients() {
+        return blockedClients;
     }
 
     public CommandTable commands() {
