@@ -141,7 +141,7 @@ public final class ListCommands implements CommandFamily {
             throw Errors.arity(ctx.spec().fullName());
         }
         boolean hasCount = ctx.argc() == 3;
-        long count = hasCount ? positiveCount(ctx, 2) : 0;
+        long count = hasCount ? atLeast(ctx, 2, 0, Errors.NOT_POSITIVE) : 0;
         KeyEntry e = listEntry(ctx, ctx.arg(1));
         if (e == null) {
             if (hasCount) {
@@ -162,11 +162,14 @@ public final class ListCommands implements CommandFamily {
         popRange(ctx, e, left, count);
     }
 
-    /** getPositiveLongFromObjectOrReply without a custom message: every failure has the same text. */
-    private static long positiveCount(CommandContext ctx, int i) {
-        Long v = CommandContext.parseLongOrNull(ctx.arg(i));
-        if (v == null || v < 0) {
-            throw new CommandError(Errors.NOT_POSITIVE);
+    /**
+     * Redis' getRangeLongFromObjectOrReply(min, LONG_MAX, msg): an unparsable value and one below {@code min} get the
+     * same error text.
+     */
+    private static long atLeast(CommandContext ctx, int i, long min, String error) {
+        long v = ctx.longArg(i, error);
+        if (v < min) {
+            throw new CommandError(error);
         }
         return v;
     }
@@ -281,9 +284,9 @@ public final class ListCommands implements CommandFamily {
                     throw new CommandError(RANK_ZERO);
                 }
             } else if (opt.equals("count") && more) {
-                count = nonNegative(ctx, ++i, "ERR COUNT can't be negative");
+                count = atLeast(ctx, ++i, 0, "ERR COUNT can't be negative");
             } else if (opt.equals("maxlen") && more) {
-                maxlen = nonNegative(ctx, ++i, "ERR MAXLEN can't be negative");
+                maxlen = atLeast(ctx, ++i, 0, "ERR MAXLEN can't be negative");
             } else {
                 throw Errors.syntax();
             }
@@ -327,15 +330,6 @@ public final class ListCommands implements CommandFamily {
         } else {
             out.integer(found.get(0));
         }
-    }
-
-    /** getPositiveLongFromObjectOrReply with a message: used for unparsable and negative values alike. */
-    private static long nonNegative(CommandContext ctx, int i, String error) {
-        Long v = CommandContext.parseLongOrNull(ctx.arg(i));
-        if (v == null || v < 0) {
-            throw new CommandError(error);
-        }
-        return v;
     }
 
     // ---- in-place edits ----
@@ -478,11 +472,7 @@ public final class ListCommands implements CommandFamily {
      * checked first, BLMPOP's timeout after it.
      */
     static void mpop(CommandContext ctx, int numkeysIndex, boolean blocking) {
-        Long parsed = CommandContext.parseLongOrNull(ctx.arg(numkeysIndex));
-        if (parsed == null || parsed <= 0) {
-            throw new CommandError("ERR numkeys should be greater than 0");
-        }
-        long numkeys = parsed;
+        long numkeys = atLeast(ctx, numkeysIndex, 1, "ERR numkeys should be greater than 0");
         if (numkeys > ctx.argc() - numkeysIndex - 2) {
             throw Errors.syntax();
         }
@@ -491,11 +481,7 @@ public final class ListCommands implements CommandFamily {
         long count = -1;
         for (int i = whereIndex + 1; i < ctx.argc(); i++) {
             if (count == -1 && ctx.optionIs(i, "count") && i + 1 < ctx.argc()) {
-                Long c = CommandContext.parseLongOrNull(ctx.arg(++i));
-                if (c == null || c <= 0) {
-                    throw new CommandError("ERR count should be greater than 0");
-                }
-                count = c;
+                count = atLeast(ctx, ++i, 1, "ERR count should be greater than 0");
             } else {
                 throw Errors.syntax();
             }
