@@ -2,20 +2,7 @@ package dev.chorus.node.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.node.Server;
-import dev.chorus.node.config.Config;
-import dev.chorus.node.net.Client;
-import dev.chorus.node.net.ClientHandler;
-import dev.chorus.node.net.Outbound;
-import dev.chorus.node.testing.RawConnection;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import dev.chorus.node.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,97 +13,21 @@ import org.junit.jupiter.api.Test;
  * LPOP/RPOP with the count actually popped, commands that changed nothing travel not at all.
  */
 class ListPropagationTest {
-    private ScheduledExecutorService serverThread;
-    private Server server;
-    private final List<String> propagated = new ArrayList<>();
-
-    /** A client whose replies are collected as text. */
-    private final class TestClient {
-        final Client client;
-        final ByteArrayOutputStream received = new ByteArrayOutputStream();
-
-        TestClient(long id) throws Exception {
-            client = onServerThread(() -> {
-                Client c = new Client(id, server, new Outbound() {
-                    @Override
-                    public void send(byte[] data, int offset, int length) {
-                        synchronized (received) {
-                            received.write(data, offset, length);
-                        }
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-
-                    @Override
-                    public String remoteAddress() {
-                        return "127.0.0.1:1";
-                    }
-
-                    @Override
-                    public String localAddress() {
-                        return "127.0.0.1:2";
-                    }
-                });
-                server.clients().add(c);
-                return c;
-            });
-        }
-
-        /** Sends a command and waits until the server thread has processed it. */
-        String call(String... args) throws Exception {
-            byte[] raw = RawConnection.encode(args);
-            onServerThread(() -> {
-                client.parser().feed(raw, 0, raw.length);
-                ClientHandler.processInput(client, server);
-                return null;
-            });
-            // Deferred work (resuming unblocked clients) runs as later tasks on the server thread.
-            onServerThread(() -> null);
-            synchronized (received) {
-                String s = received.toString(StandardCharsets.ISO_8859_1);
-                received.reset();
-                return s;
-            }
-        }
-    }
+    private InProcessNode node;
 
     @BeforeEach
-    void start() throws Exception {
-        serverThread = new ScheduledThreadPoolExecutor(1);
-        server = onServerThread(() -> {
-            Server s = new Server(new Config());
-            s.setPropagation((db, commands) -> {
-                for (byte[][] argv : commands) {
-                    List<String> words = new ArrayList<>();
-                    for (byte[] a : argv) {
-                        words.add(new String(a, StandardCharsets.UTF_8));
-                    }
-                    propagated.add(String.join(" ", words));
-                }
-            });
-            s.start(serverThread);
-            return s;
-        });
+    void start() {
+        node = new InProcessNode();
     }
 
     @AfterEach
     void stop() {
-        serverThread.shutdownNow();
-    }
-
-    private <T> T onServerThread(Callable<T> task) throws Exception {
-        try {
-            return serverThread.submit(task).get();
-        } catch (ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        node.close();
     }
 
     @Test
-    void immediateCommandsPropagateAsRedisDoes() throws Exception {
-        TestClient c = new TestClient(1);
+    void immediateCommandsPropagateAsRedisDoes() {
+        InProcessNode.TestClient c = node.connect();
         c.call("RPUSH", "src", "a", "b", "c", "d");
         c.call("BLPOP", "nope", "src", "0");
         c.call("BRPOP", "src", "0");
@@ -126,7 +37,7 @@ class ListPropagationTest {
         c.call("BLMPOP", "0", "1", "src", "left", "COUNT", "5");
         c.call("RPUSH", "m", "1", "2", "3");
         c.call("LMPOP", "1", "m", "RIGHT", "COUNT", "10");
-        assertThat(propagated).containsExactly(
+        assertThat(node.propagated()).containsExactly(
                 "RPUSH src a b c d",
                 "LPOP src",
                 "RPOP src",
@@ -139,10 +50,10 @@ class ListPropagationTest {
     }
 
     @Test
-    void commandsThatChangeNothingAreNotPropagated() throws Exception {
-        TestClient c = new TestClient(1);
+    void commandsThatChangeNothingAreNotPropagated() {
+        InProcessNode.TestClient c = node.connect();
         c.call("RPUSH", "x", "a", "b");
-        propagated.clear();
+        node.clearPropagated();
         c.call("LPOP", "x", "0");
         c.call("LPUSHX", "nope", "a");
         c.call("LREM", "x", "0", "zz");
@@ -155,18 +66,18 @@ class ListPropagationTest {
         c.call("MULTI");
         c.call("BLPOP", "nope", "0");
         c.call("EXEC");
-        assertThat(propagated).isEmpty();
+        assertThat(node.propagated()).isEmpty();
         c.call("LTRIM", "x", "1", "0");
-        assertThat(propagated).containsExactly("LTRIM x 1 0");
+        assertThat(node.propagated()).containsExactly("LTRIM x 1 0");
     }
 
     @Test
-    void servedBlockedClientsPropagateTheNonBlockingForm() throws Exception {
-        TestClient admin = new TestClient(1);
-        TestClient pop = new TestClient(2);
-        TestClient move = new TestClient(3);
-        TestClient rpoplpush = new TestClient(4);
-        TestClient mpop = new TestClient(5);
+    void servedBlockedClientsPropagateTheNonBlockingForm() {
+        InProcessNode.TestClient admin = node.connect();
+        InProcessNode.TestClient pop = node.connect();
+        InProcessNode.TestClient move = node.connect();
+        InProcessNode.TestClient rpoplpush = node.connect();
+        InProcessNode.TestClient mpop = node.connect();
         assertThat(pop.call("BLPOP", "bk", "0")).isEmpty();
         assertThat(move.call("BLMOVE", "bm", "bdst", "RIGHT", "LEFT", "0")).isEmpty();
         assertThat(rpoplpush.call("BRPOPLPUSH", "bp", "bdst", "0")).isEmpty();
@@ -179,7 +90,7 @@ class ListPropagationTest {
         assertThat(move.call("PING")).isEqualTo("$1\r\n2\r\n+PONG\r\n");
         assertThat(rpoplpush.call("PING")).isEqualTo("$1\r\n2\r\n+PONG\r\n");
         assertThat(mpop.call("PING")).isEqualTo("*2\r\n$2\r\nbx\r\n*3\r\n$1\r\n3\r\n$1\r\n2\r\n$1\r\n1\r\n+PONG\r\n");
-        assertThat(propagated).containsExactly(
+        assertThat(node.propagated()).containsExactly(
                 "RPUSH bk 1 2",
                 "LPOP bk",
                 "RPUSH bm 1 2",

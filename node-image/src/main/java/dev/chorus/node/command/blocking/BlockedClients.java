@@ -161,6 +161,22 @@ public final class BlockedClients {
         return true;
     }
 
+    /**
+     * Every client blocked on keys gets {@code error} and is disconnected, as Redis' disconnectAllBlockedClients when
+     * a master becomes a replica ("UNBLOCKED force unblock from blocking operation, instance state changed (master ->
+     * replica?)").
+     */
+    public void disconnectAll(String error) {
+        LinkedHashSet<Waiter> all = new LinkedHashSet<>();
+        waitersByKey.values().forEach(all::addAll);
+        for (Waiter w : all) {
+            release(w);
+            w.client.writer().error(error);
+            w.client.closeAfterReply();
+            w.client.flush();
+        }
+    }
+
     /** The connection closed: forget the client without answering. */
     public void clientClosed(Client client) {
         if (client.blockedState() instanceof Waiter w) {
