@@ -179,6 +179,7 @@ public final class Replication implements Server.Propagation {
             } else {
                 client.writer().simple("CONTINUE");
             }
+            server.stats().syncPartialOk++;
             byte[] missing = backlog.copyFrom(psyncOffset);
             Log.notice("Partial resynchronization request from " + handle.ip() + ":" + handle.listeningPort()
                     + " accepted. Sending " + missing.length + " bytes of backlog starting from offset "
@@ -189,6 +190,7 @@ public final class Replication implements Server.Propagation {
             return;
         }
         if (!replid.equals("?")) {
+            server.stats().syncPartialErr++;
             Log.notice("Partial resynchronization not accepted: " + (ids.continuable(replid, psyncOffset)
                     ? "the offset is not in the backlog" : "Replication ID mismatch (Replica asked for '" + replid
                     + "', my replication IDs are '" + ids.replid() + "' and '" + ids.replid2() + "')"));
@@ -216,6 +218,7 @@ public final class Replication implements Server.Propagation {
             createBacklog();
         }
         replicas.add(handle);
+        server.stats().syncFull++;
         Log.notice("Replica " + handle.ip() + ":" + handle.listeningPort() + " asks for synchronization");
         fullSync.request();
     }
