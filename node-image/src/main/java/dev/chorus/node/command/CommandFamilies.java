@@ -13,6 +13,7 @@ public final class CommandFamilies {
                 new ServerCommands(),
                 new KeyspaceCommands(),
                 new StringCommands(),
+                new ListCommands(),
                 new HashCommands(),
                 new SetCommands(),
                 new TransactionCommands(),
