@@ -1,11 +1,8 @@
 package dev.chorus.node.command;
 
-import dev.chorus.node.config.Config;
-import dev.chorus.node.config.Directives;
 import dev.chorus.node.resp.Doubles;
 import dev.chorus.node.resp.RespWriter;
 import dev.chorus.node.store.Database;
-import dev.chorus.node.store.GlobMatcher;
 import dev.chorus.node.store.KeyEntry;
 import dev.chorus.node.store.LexRange;
 import dev.chorus.node.store.ScoreRange;
@@ -13,7 +10,10 @@ import dev.chorus.node.store.SkipList.Node;
 import dev.chorus.node.store.ValueType;
 import dev.chorus.node.store.ZSetValue;
 import java.nio.charset.StandardCharsets;
+import dev.chorus.node.command.blocking.BlockedClients;
+import dev.chorus.node.command.blocking.Timeouts;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The sorted set commands (t_zset.c), Redis 7.0 semantics. Set algebra lives in {@link ZSetAlgebra}. */
@@ -101,23 +101,20 @@ public final class SortedSetCommands implements CommandFamily {
                         "Remove and return members with the highest scores in a sorted set", ctx -> zpop(ctx, true)),
                 spec("zmpop", -4, "write", 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set",
                         SortedSetCommands::zmpop),
+                spec("bzpopmin", -3, "write noscript blocking fast", 1, -2, 1, "5.0.0",
+                        "Remove and return the member with the lowest score from one or more sorted sets, or block "
+                                + "until one is available", ctx -> bzpop(ctx, false)),
+                spec("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, "5.0.0",
+                        "Remove and return the member with the highest score from one or more sorted sets, or block "
+                                + "until one is available", ctx -> bzpop(ctx, true)),
+                spec("bzmpop", -5, "write blocking", 0, 0, 0, "7.0.0",
+                        "Remove and return members with scores in a sorted set or block until one is available",
+                        SortedSetCommands::bzmpop),
                 spec("zrandmember", -2, "readonly", 1, 1, 1, "6.2.0",
                         "Get one or multiple random elements from a sorted set", ZRandMember::run),
                 spec("zscan", -3, "readonly", 1, 1, 1, "2.8.0",
                         "Incrementally iterate sorted sets elements and associated scores",
                         SortedSetCommands::zscan));
-    }
-
-    /** Applies zset-max-listpack-entries / -value now and on every CONFIG SET. */
-    public static void followConfig(Config config) {
-        Runnable apply = () -> ZSetValue.setListpackLimits(config.getInt(Directives.ZSET_MAX_LISTPACK_ENTRIES),
-                config.getInt(Directives.ZSET_MAX_LISTPACK_VALUE));
-        apply.run();
-        config.onChange((d, v) -> {
-            if (d == Directives.ZSET_MAX_LISTPACK_ENTRIES || d == Directives.ZSET_MAX_LISTPACK_VALUE) {
-                apply.run();
-            }
-        });
     }
 
     private static CommandSpec.Builder spec(String name, int arity, String flags, int first, int last, int step,
@@ -468,7 +465,17 @@ public final class SortedSetCommands implements CommandFamily {
         ctx.reply().integer(deleted);
     }
 
-    // ---- ZPOPMIN / ZPOPMAX / ZMPOP ----
+    // ---- ZPOPMIN / ZPOPMAX / ZMPOP and their blocking forms ----
+
+    /** The reply shapes of genericZpopCommand, with what each propagates. */
+    enum PopShape {
+        /** ZPOPMIN/ZPOPMAX: flat [member, score...]; with COUNT under RESP3, [[member, score]...]. Propagated as is. */
+        ZPOP,
+        /** BZPOPMIN/BZPOPMAX: [key, member, score]; replicated as ZPOPMIN/ZPOPMAX key. */
+        BZPOP,
+        /** ZMPOP/BZMPOP: [key, [[member, score]...]]; replicated as ZPOPMIN/ZPOPMAX key popped-count. */
+        MPOP
+    }
 
     /** ZPOPMIN|ZPOPMAX key [count]. */
     private static void zpop(CommandContext ctx, boolean max) {
@@ -479,14 +486,52 @@ public final class SortedSetCommands implements CommandFamily {
         if (ctx.argc() == 3) {
             count = ZSetArgs.nonNegativeLong(ctx, 2);
         }
-        boolean nested = ctx.reply().resp3() && count != -1;
-        pop(ctx, new byte[][] {ctx.arg(1)}, max, false, count, nested, false);
+        KeyEntry e = ctx.entry(ctx.arg(1), ValueType.ZSET);
+        if (e == null) {
+            ctx.reply().emptyArray();
+            return;
+        }
+        popFrom(ctx, ctx.arg(1), max, PopShape.ZPOP, count);
     }
 
     /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]. */
     private static void zmpop(CommandContext ctx) {
         MpopArgs a = MpopArgs.parse(ctx, 1);
-        pop(ctx, a.keys, a.max, true, a.count, true, true);
+        byte[] key = firstZSetKey(ctx, a.keys);
+        if (key == null) {
+            ctx.reply().nullArray();
+            return;
+        }
+        popFrom(ctx, key, a.max, PopShape.MPOP, a.count);
+    }
+
+    /** BZPOPMIN|BZPOPMAX key [key ...] timeout. */
+    private static void bzpop(CommandContext ctx, boolean max) {
+        long timeout = Timeouts.parseSeconds(ctx.arg(ctx.argc() - 1));
+        byte[][] keys = Arrays.copyOfRange(ctx.argv(), 1, ctx.argc() - 1);
+        popOrBlock(ctx, keys, max, PopShape.BZPOP, -1, timeout);
+    }
+
+    /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: the timeout is checked after the rest. */
+    private static void bzmpop(CommandContext ctx) {
+        MpopArgs a = MpopArgs.parse(ctx, 2);
+        long timeout = Timeouts.parseSeconds(ctx.arg(1));
+        popOrBlock(ctx, a.keys, a.max, PopShape.MPOP, a.count, timeout);
+    }
+
+    private static void popOrBlock(CommandContext ctx, byte[][] keys, boolean max, PopShape shape, long count,
+            long timeout) {
+        byte[] key = firstZSetKey(ctx, keys);
+        if (key != null) {
+            popFrom(ctx, key, max, shape, count);
+        } else if (!BlockedClients.mayBlock(ctx)) {
+            ctx.reply().nullArray(); // inside MULTI: as if timed out at once
+        } else {
+            ctx.server().blockedClients().block(ctx, ValueType.ZSET, Arrays.asList(keys), timeout, (c, ready) -> {
+                popFrom(c, ready, max, shape, count);
+                return true;
+            });
+        }
     }
 
     /** The parsed arguments of ZMPOP / BZMPOP, starting at the numkeys argument. */
@@ -514,46 +559,35 @@ public final class SortedSetCommands implements CommandFamily {
                     throw Errors.syntax();
                 }
             }
-            byte[][] keys = new byte[(int) numkeys][];
-            for (int i = 0; i < numkeys; i++) {
-                keys[i] = ctx.arg(numkeysIdx + 1 + i);
-            }
+            byte[][] keys = Arrays.copyOfRange(ctx.argv(), numkeysIdx + 1, (int) whereIdx);
             return new MpopArgs(keys, max, count == -1 ? 1 : count);
         }
     }
 
-    /**
-     * genericZpopCommand: pops from the first existing key. {@code emitKey} selects the ZMPOP reply shape
-     * ([key, [[member, score]...]], replicated as ZPOPMIN/ZPOPMAX key count); otherwise the ZPOP shape.
-     */
-    static void pop(CommandContext ctx, byte[][] keys, boolean max, boolean emitKey, long count, boolean nested,
-            boolean nilWhenEmpty) {
-        KeyEntry e = null;
-        byte[] key = null;
+    /** The first key holding a sorted set; a key of another type met before it is WRONGTYPE. */
+    private static byte[] firstZSetKey(CommandContext ctx, byte[][] keys) {
         for (byte[] k : keys) {
-            e = ctx.entry(k, ValueType.ZSET);
-            if (e != null) {
-                key = k;
-                break;
+            if (ctx.entry(k, ValueType.ZSET) != null) {
+                return k;
             }
         }
+        return null;
+    }
+
+    /**
+     * genericZpopCommand on an existing sorted set: pops up to {@code count} members (-1: a single pop, no COUNT
+     * given), replies in the {@code shape} and declares what replicas get.
+     */
+    static void popFrom(CommandContext ctx, byte[] key, boolean max, PopShape shape, long count) {
         RespWriter w = ctx.reply();
-        if (e == null) {
-            if (nilWhenEmpty) {
-                w.nullArray();
-            } else {
-                w.emptyArray();
-            }
-            return;
-        }
         if (count == 0) {
             w.emptyArray();
             return;
         }
-        long wanted = count == -1 ? 1 : count;
         Database db = ctx.db();
+        KeyEntry e = ctx.entry(key, ValueType.ZSET);
         ZSetValue z = db.mutable(e);
-        int n = (int) Math.min(wanted, z.size());
+        int n = (int) Math.min(count == -1 ? 1 : count, z.size());
         List<Node> popped = new ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
@@ -565,12 +599,25 @@ public final class SortedSetCommands implements CommandFamily {
             db.changed(e);
         }
         ctx.dirty(n);
-        if (emitKey) {
-            w.array(2);
-            w.bulk(key);
-            w.array(n);
-        } else {
-            w.array(nested ? n : n * 2);
+        boolean nested;
+        switch (shape) {
+            case ZPOP -> {
+                nested = w.resp3() && count != -1;
+                w.array(nested ? n : n * 2);
+            }
+            case BZPOP -> {
+                nested = false;
+                w.array(n * 2 + 1);
+                w.bulk(key);
+                ctx.propagate(CommandContext.bytes(max ? "ZPOPMAX" : "ZPOPMIN"), key);
+            }
+            default -> {
+                nested = true;
+                w.array(2);
+                w.bulk(key);
+                w.array(n);
+                ctx.propagate(CommandContext.bytes(max ? "ZPOPMAX" : "ZPOPMIN"), key, CommandContext.bytes(n));
+            }
         }
         for (Node node : popped) {
             if (nested) {
@@ -579,42 +626,19 @@ public final class SortedSetCommands implements CommandFamily {
             w.bulk(node.member());
             w.doubleValue(node.score());
         }
-        if (emitKey) {
-            ctx.propagate(CommandContext.bytes(max ? "ZPOPMAX" : "ZPOPMIN"), key, CommandContext.bytes(n));
-        }
     }
 
     // ---- ZSCAN ----
 
     /** ZSCAN key cursor [MATCH pattern] [COUNT count]. */
     private static void zscan(CommandContext ctx) {
-        long cursor = ZSetArgs.scanCursor(ctx.arg(2));
+        long cursor = CollectionScan.parseCursor(ctx.arg(2));
         ZSetValue z = ctx.value(ctx.arg(1), ValueType.ZSET);
-        RespWriter w = ctx.reply();
         if (z == null) {
-            w.array(2);
-            w.bulk(CommandContext.bytes("0"));
-            w.emptyArray();
+            ctx.reply().raw(CollectionScan.EMPTY);
             return;
         }
-        long count = 10;
-        byte[] pattern = null;
-        for (int i = 3; i < ctx.argc(); ) {
-            int left = ctx.argc() - i;
-            if (ctx.optionIs(i, "count") && left >= 2) {
-                count = ctx.longArg(i + 1);
-                if (count < 1) {
-                    throw Errors.syntax();
-                }
-                i += 2;
-            } else if (ctx.optionIs(i, "match") && left >= 2) {
-                byte[] p = ctx.arg(i + 1);
-                pattern = p.length == 1 && p[0] == '*' ? null : p;
-                i += 2;
-            } else {
-                throw Errors.syntax();
-            }
-        }
+        CollectionScan scan = CollectionScan.options(ctx, 3);
         List<Node> found = new ArrayList<>();
         if (z.isListpack()) {
             // A listpack is returned whole, in order, in one call.
@@ -623,21 +647,19 @@ public final class SortedSetCommands implements CommandFamily {
             }
             cursor = 0;
         } else {
-            long maxIterations = count * 2 * 10;
+            // Redis counts members and scores alike against twice COUNT, and iterates ten times that at most.
+            long maxIterations = scan.maxIterations() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : scan.maxIterations() * 2;
             do {
                 cursor = z.scan(cursor, found::add);
-            } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);
+            } while (cursor != 0 && maxIterations-- > 0 && found.size() < scan.count);
         }
-        byte[] p = pattern;
-        if (p != null) {
-            found.removeIf(n -> !GlobMatcher.matches(p, n.member()));
-        }
-        w.array(2);
-        w.bulk(Long.toUnsignedString(cursor).getBytes(StandardCharsets.US_ASCII));
-        w.array(found.size() * 2);
+        List<byte[]> elements = new ArrayList<>(found.size() * 2);
         for (Node n : found) {
-            w.bulk(n.member());
-            w.bulk(Doubles.format(n.score()).getBytes(StandardCharsets.US_ASCII));
+            if (scan.matches(n.member())) {
+                elements.add(n.member());
+                elements.add(Doubles.format(n.score()).getBytes(StandardCharsets.US_ASCII));
+            }
         }
+        CollectionScan.reply(ctx, cursor, elements);
     }
 }

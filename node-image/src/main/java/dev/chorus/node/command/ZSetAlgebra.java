@@ -3,6 +3,7 @@ package dev.chorus.node.command;
 import dev.chorus.node.resp.RespWriter;
 import dev.chorus.node.store.Dict;
 import dev.chorus.node.store.KeyEntry;
+import dev.chorus.node.store.SetValue;
 import dev.chorus.node.store.SkipList.Node;
 import dev.chorus.node.store.ValueType;
 import dev.chorus.node.store.ZSetValue;
@@ -70,6 +71,36 @@ final class ZSetAlgebra {
         }
     }
 
+    /** A plain set: every member scores 1. */
+    private record SetSource(SetValue set) implements Source {
+        private static final Double ONE = 1.0;
+
+        @Override
+        public int size() {
+            return set.size();
+        }
+
+        @Override
+        public void forEach(Visitor visitor) {
+            boolean[] stopped = {false};
+            set.forEach(member -> {
+                if (!stopped[0]) {
+                    stopped[0] = !visitor.visit(member, 1.0);
+                }
+            });
+        }
+
+        @Override
+        public Double find(byte[] member) {
+            return set.contains(member) ? ONE : null;
+        }
+
+        @Override
+        public Object identity() {
+            return set;
+        }
+    }
+
     private static final Source EMPTY = new Source() {
         @Override
         public int size() {
@@ -98,6 +129,9 @@ final class ZSetAlgebra {
         }
         if (e.value() instanceof ZSetValue z) {
             return new ZSetSource(z);
+        }
+        if (e.value() instanceof SetValue set) {
+            return new SetSource(set);
         }
         throw Errors.wrongType();
     }

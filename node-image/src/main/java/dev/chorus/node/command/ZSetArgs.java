@@ -90,39 +90,4 @@ final class ZSetArgs {
     static long nonNegativeLong(CommandContext ctx, int i) {
         return longInRange(ctx, i, 0, Long.MAX_VALUE, Errors.NOT_POSITIVE);
     }
-
-    /**
-     * SCAN cursors are parsed with strtoul: optional sign, decimal digits only, a negative value wraps modulo 2^64,
-     * an empty string is 0; leading spaces and overflow are "invalid cursor".
-     */
-    static long scanCursor(byte[] arg) {
-        int i = 0;
-        int n = arg.length;
-        if (n > 0 && (arg[0] == ' ' || (arg[0] >= '\t' && arg[0] <= '\r'))) {
-            throw new CommandError("ERR invalid cursor");
-        }
-        boolean negative = false;
-        if (i < n && (arg[i] == '+' || arg[i] == '-')) {
-            negative = arg[i] == '-';
-            i++;
-        }
-        if (i == n) {
-            if (n == 0) {
-                return 0;
-            }
-            throw new CommandError("ERR invalid cursor");
-        }
-        long v = 0;
-        for (; i < n; i++) {
-            int d = arg[i] - '0';
-            if (d < 0 || d > 9) {
-                throw new CommandError("ERR invalid cursor");
-            }
-            if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, 10)) > 0) {
-                throw new CommandError("ERR invalid cursor");
-            }
-            v = v * 10 + d;
-        }
-        return negative ? -v : v;
-    }
 }

@@ -2,12 +2,8 @@ package dev.chorus.node.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chorus.node.Server;
-import dev.chorus.node.config.Config;
-import dev.chorus.node.net.Client;
-import dev.chorus.node.net.Outbound;
 import dev.chorus.node.store.ZSetValue;
-import java.nio.charset.StandardCharsets;
+import dev.chorus.node.testing.InProcessNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,53 +20,27 @@ import org.junit.jupiter.api.Test;
  * from redis-server 7.0.15's AOF for the same commands.
  */
 class SortedSetCommandsTest {
-    private final Server server = new Server(new Config());
-    private final List<String> propagated = new ArrayList<>();
-    private final Client client = new Client(1, server, new Outbound() {
-        @Override
-        public void send(byte[] data, int offset, int length) {
-        }
+    private InProcessNode node;
+    private InProcessNode.TestClient client;
 
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:40000";
-        }
-
-        @Override
-        public String localAddress() {
-            return "127.0.0.1:6379";
-        }
-    });
-
-    SortedSetCommandsTest() {
-        server.setPropagation((db, commands) -> {
-            for (byte[][] argv : commands) {
-                List<String> words = new ArrayList<>();
-                for (byte[] a : argv) {
-                    words.add(new String(a, StandardCharsets.UTF_8));
-                }
-                propagated.add(String.join(" ", words));
-            }
-        });
+    @BeforeEach
+    void start() {
+        node = new InProcessNode();
+        client = node.connect();
     }
 
     @AfterEach
-    void restoreGlobalLimits() {
-        ZSetValue.setListpackLimits(128, 64);
+    void stop() {
+        node.close();
+        ZSetValue.setListpackLimits(128, 64); // the limits are process-wide
     }
 
     private String call(String... args) {
-        byte[][] argv = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
-        client.writer().reset();
-        server.dispatcher().process(client, argv);
-        return new String(client.writer().toByteArray(), StandardCharsets.UTF_8);
+        return client.call(args);
+    }
+
+    private List<String> propagated() {
+        return node.propagated();
     }
 
     @Test
@@ -86,7 +57,7 @@ class SortedSetCommandsTest {
         call("ZMPOP", "1", "z", "MIN");
         call("ZMPOP", "1", "z", "MAX", "COUNT", "10"); // popped 4: propagated with the popped count
         call("ZMPOP", "1", "z", "MAX", "COUNT", "10"); // nothing left
-        assertThat(propagated).containsExactly(
+        assertThat(propagated()).containsExactly(
                 "ZADD z 1 a 2 b 3 c 4 d 5 e",
                 "ZADD z INCR 1 a",
                 "ZINCRBY z 1 b",
@@ -107,7 +78,7 @@ class SortedSetCommandsTest {
         call("ZREMRANGEBYSCORE", "z", "0", "0");
         call("ZREMRANGEBYSCORE", "z", "1", "2");
         call("ZRANDMEMBER", "z", "2");
-        assertThat(propagated).containsExactly(
+        assertThat(propagated()).containsExactly(
                 "ZADD z 1 a 2 b 3 c",
                 "ZRANGESTORE d z 0 -1",
                 "ZRANGESTORE d nokey 0 -1",
@@ -121,23 +92,23 @@ class SortedSetCommandsTest {
         assertThat(call("ZADD", "z", "1", "c", "x", "d")).isEqualTo("-ERR value is not a valid float\r\n");
         assertThat(call("ZRANGE", "z", "0", "-1", "WITHSCORES"))
                 .isEqualTo("*4\r\n$1\r\nb\r\n$1\r\n1\r\n$1\r\na\r\n$3\r\ninf\r\n");
-        assertThat(propagated).containsExactly("ZADD z inf a 1 b");
+        assertThat(propagated()).containsExactly("ZADD z inf a 1 b");
     }
 
     @Test
     void memoryAccountingFollowsTheSet() {
-        long empty = server.keyspace().db(0).memoryEstimate();
+        long empty = node.server().keyspace().db(0).memoryEstimate();
         for (int i = 0; i < 300; i++) {
             call("ZADD", "z", Integer.toString(i), "member-" + i);
         }
-        long full = server.keyspace().db(0).memoryEstimate();
+        long full = node.server().keyspace().db(0).memoryEstimate();
         assertThat(full - empty).isGreaterThan(300 * 40);
         call("ZREMRANGEBYRANK", "z", "0", "99");
-        long partial = server.keyspace().db(0).memoryEstimate();
+        long partial = node.server().keyspace().db(0).memoryEstimate();
         assertThat(partial).isLessThan(full).isGreaterThan(empty);
         call("ZPOPMIN", "z", "1000");
         assertThat(call("EXISTS", "z")).isEqualTo(":0\r\n");
-        assertThat(server.keyspace().db(0).memoryEstimate()).isEqualTo(empty);
+        assertThat(node.server().keyspace().db(0).memoryEstimate()).isEqualTo(empty);
     }
 
     @Test
@@ -205,6 +176,59 @@ class SortedSetCommandsTest {
         }
         call("HELLO", "3");
         assertThat(call("ZRANDMEMBER", "z", "-2", "WITHSCORES")).startsWith("*2\r\n*2\r\n$");
+    }
+
+    @Test
+    void blockingPopsAnswerAndPropagateLikeRedis() {
+        // Transcripts recorded from redis-server 7.0.15 for the same sequence (two connections).
+        InProcessNode.TestClient waiter = node.connect();
+        call("ZADD", "k0", "1", "a");
+        assertThat(waiter.call("BZPOPMIN", "nokey", "k0", "0")).isEqualTo("*3\r\n$2\r\nk0\r\n$1\r\na\r\n$1\r\n1\r\n");
+        assertThat(waiter.call("BZPOPMIN", "k1", "k2", "0")).isEmpty(); // blocks
+        assertThat(call("ZADD", "k2", "1", "x", "2", "y")).isEqualTo(":2\r\n");
+        assertThat(waiter.received()).isEqualTo("*3\r\n$2\r\nk2\r\n$1\r\nx\r\n$1\r\n1\r\n");
+        assertThat(waiter.call("BZMPOP", "0", "2", "k1", "k3", "MAX", "COUNT", "5")).isEmpty();
+        call("ZADD", "k3", "1", "x", "2", "y", "3", "z");
+        assertThat(waiter.received()).isEqualTo("*2\r\n$2\r\nk3\r\n*3\r\n*2\r\n$1\r\nz\r\n$1\r\n3\r\n"
+                + "*2\r\n$1\r\ny\r\n$1\r\n2\r\n*2\r\n$1\r\nx\r\n$1\r\n1\r\n");
+        waiter.call("HELLO", "3");
+        assertThat(waiter.call("BZPOPMAX", "k2", "0")).isEqualTo("*3\r\n$2\r\nk2\r\n$1\r\ny\r\n,2\r\n");
+        assertThat(waiter.call("BZMPOP", "0", "1", "k5", "MIN")).isEmpty();
+        call("ZADD", "k5", "7", "q");
+        assertThat(waiter.received()).isEqualTo("*2\r\n$2\r\nk5\r\n*1\r\n*2\r\n$1\r\nq\r\n,7\r\n");
+        assertThat(propagated()).containsExactly(
+                "ZADD k0 1 a",
+                "ZPOPMIN k0",
+                "ZADD k2 1 x 2 y",
+                "ZPOPMIN k2",
+                "ZADD k3 1 x 2 y 3 z",
+                "ZPOPMAX k3 3",
+                "ZPOPMAX k2",
+                "ZADD k5 7 q",
+                "ZPOPMIN k5 1");
+    }
+
+    @Test
+    void blockedClientsAreServedInArrivalOrderAndOnlyFromSortedSets() {
+        InProcessNode.TestClient first = node.connect();
+        InProcessNode.TestClient second = node.connect();
+        first.call("BZPOPMIN", "q", "0");
+        second.call("BZPOPMAX", "q", "0");
+        call("RPUSH", "q", "not-a-zset"); // a list wakes nobody waiting for a sorted set
+        assertThat(first.received()).isEmpty();
+        call("DEL", "q");
+        call("ZADD", "q", "1", "a", "2", "b", "3", "c");
+        assertThat(first.received()).isEqualTo("*3\r\n$1\r\nq\r\n$1\r\na\r\n$1\r\n1\r\n");
+        assertThat(second.received()).isEqualTo("*3\r\n$1\r\nq\r\n$1\r\nc\r\n$1\r\n3\r\n");
+        assertThat(call("ZRANGE", "q", "0", "-1")).isEqualTo("*1\r\n$1\r\nb\r\n");
+    }
+
+    @Test
+    void blockingPopsInsideMultiAnswerAtOnce() {
+        call("MULTI");
+        call("BZPOPMIN", "k9", "0");
+        call("BZMPOP", "0", "1", "k9", "MIN");
+        assertThat(call("EXEC")).isEqualTo("*2\r\n*-1\r\n*-1\r\n");
     }
 
     private static List<String> bulks(String reply) {
