@@ -5,17 +5,10 @@ import dev.chorus.node.store.SkipList.Node;
 import dev.chorus.node.store.ValueType;
 import dev.chorus.node.store.ZSetValue;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** ZRANDMEMBER key [count [WITHSCORES]] (zrandmemberCommand / zrandmemberWithCountCommand). */
 final class ZRandMember {
-    /** Redis' ZRANDMEMBER_SUB_STRATEGY_MUL: above count*3 > size, drop random members from a copy instead. */
-    private static final int SUB_STRATEGY_MUL = 3;
-
     private ZRandMember() {
     }
 
@@ -30,11 +23,7 @@ final class ZRandMember {
             }
             return;
         }
-        long l = ctx.longArg(2);
-        if (l == Long.MIN_VALUE) {
-            throw new CommandError("ERR value is out of range, value must between -9223372036854775807 and "
-                    + "9223372036854775807");
-        }
+        long l = RandomCounts.parse(ctx, 2);
         boolean withScores = false;
         if (ctx.argc() > 4 || (ctx.argc() == 4 && !ctx.optionIs(3, "withscores"))) {
             throw Errors.syntax();
@@ -63,8 +52,9 @@ final class ZRandMember {
         }
         // Case 1: repetitions allowed (negative count), or a single member: sample independently.
         if (!unique || count == 1) {
-            w.array((int) (withScores && !w.resp3() ? count * 2 : count));
-            for (long i = 0; i < count; i++) {
+            int len = RandomCounts.replyLength(count);
+            w.array(withScores && !w.resp3() ? len * 2 : len);
+            for (int i = 0; i < len; i++) {
                 Node n = z.random();
                 SortedSetCommands.element(w, n.member(), n.score(), withScores);
             }
@@ -79,22 +69,21 @@ final class ZRandMember {
             return;
         }
         List<Node> picked;
-        if (count * SUB_STRATEGY_MUL > size) {
-            // Case 3: most of the set: shuffle a copy and keep the first count members.
+        if (count * RandomCounts.SUB_STRATEGY_MUL > size) {
+            // Case 3: most of the set: Redis copies it into a dict and drops random members (dict order).
             List<Node> all = new ArrayList<>(size);
             z.forEachUnordered(all::add);
-            Collections.shuffle(all, ThreadLocalRandom.current());
-            picked = all.subList(0, (int) count);
-        } else {
-            // Case 4: few members: draw until enough distinct ones.
-            Map<Node, Boolean> seen = new IdentityHashMap<>();
-            picked = new ArrayList<>((int) count);
-            while (picked.size() < count) {
-                Node n = z.random();
-                if (seen.put(n, Boolean.TRUE) == null) {
-                    picked.add(n);
-                }
+            picked = RandomCounts.distinct(all, (int) count, false);
+        } else if (z.isListpack()) {
+            // Case 4 on a listpack: a random subset in listpack (ascending) order, as lpRandomPairsUnique gives.
+            List<Node> all = new ArrayList<>(size);
+            for (Node n = z.first(); n != null; n = n.next()) {
+                all.add(n);
             }
+            picked = RandomCounts.distinct(all, (int) count, true);
+        } else {
+            // Case 4: few members of a big set: draw until enough distinct ones.
+            picked = RandomCounts.distinctByPicking(z::random, (int) count, n -> n);
         }
         SortedSetCommands.replyElements(w, picked, withScores);
     }

@@ -231,6 +231,16 @@ class SortedSetCommandsTest {
         assertThat(call("EXEC")).isEqualTo("*2\r\n*-1\r\n*-1\r\n");
     }
 
+    @Test
+    void zrandmemberOnAListpackReturnsAFewMembersInSetOrder() {
+        // redis 7.0 (lpRandomPairsUnique): ZRANDMEMBER z 2 on {a..g} gave "a d", "c f", "e g" - always ascending.
+        call("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "6", "f", "7", "g");
+        for (int i = 0; i < 50; i++) {
+            List<String> picked = bulks(call("ZRANDMEMBER", "z", "2"));
+            assertThat(picked).hasSize(2).doesNotHaveDuplicates().isSorted();
+        }
+    }
+
     private static List<String> bulks(String reply) {
         List<String> out = new ArrayList<>();
         Matcher m = Pattern.compile("\\$\\d+\\r\\n([^\\r]*)\\r\\n").matcher(reply);
