@@ -20,34 +20,7 @@ final class ZSetArgs {
      * overflow to ±inf or underflow to 0 rejected too, as strtod reports them with ERANGE.
      */
     static Double parseDouble(byte[] arg) {
-        Double d = Doubles.parse(arg);
-        if (d == null) {
-            return null;
-        }
-        String s = new String(arg, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-        String unsigned = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
-        if (Double.isInfinite(d) && !unsigned.startsWith("inf")) {
-            return null;
-        }
-        if (d == 0 && hasNonZeroMantissa(unsigned)) {
-            return null;
-        }
-        return d;
-    }
-
-    /** Whether the digits before the exponent include a non-zero one (so a parsed 0 means underflow). */
-    private static boolean hasNonZeroMantissa(String s) {
-        boolean hex = s.startsWith("0x");
-        for (int i = hex ? 2 : 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (hex ? c == 'p' : c == 'e') {
-                break;
-            }
-            if ((c >= '1' && c <= '9') || (hex && c >= 'a' && c <= 'f')) {
-                return true;
-            }
-        }
-        return false;
+        return Doubles.parseStrict(arg);
     }
 
     static double doubleArg(CommandContext ctx, int i, String error) {
