@@ -13,8 +13,12 @@ public final class CommandFamilies {
                 new ServerCommands(),
                 new KeyspaceCommands(),
                 new StringCommands(),
-                new BitCommands(),
+                new ListCommands(),
+                new HashCommands(),
+                new SetCommands(),
                 new TransactionCommands(),
-                new PubSubCommands());
+                new PubSubCommands(),
+                new SortedSetCommands(),
+                new BitCommands());
     }
 }

@@ -63,6 +63,10 @@ public final class Dispatcher {
             reject(client, denied);
             return;
         }
+        if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
+            reject(client, "ERR Command not allowed inside a transaction");
+            return;
+        }
         if (client.inMulti() && !EXECUTED_INSIDE_MULTI.contains(spec.name())) {
             client.queue(argv);
             client.writer().simple("QUEUED");
@@ -97,8 +101,15 @@ public final class Dispatcher {
         server.stats().commandsProcessed++;
         client.setLastCommand(spec.fullName());
         List<byte[][]> propagation = ctx.propagation();
-        if (!propagation.isEmpty()) {
+        if (propagation.size() > 1 && !client.executingTransaction()) {
+            // Several effects of one command reach replicas as one transaction (Redis' also-propagate wrapping).
+            server.beginTransactionPropagation();
             server.propagate(dbBefore, propagation);
+            server.endTransactionPropagation(client.dbIndex());
+            client.setWriteOffset(server.replicationOffset());
+        } else if (!propagation.isEmpty()) {
+            server.propagate(dbBefore, propagation);
+            client.setWriteOffset(server.replicationOffset());
         }
         if (ctx.dirtyCount() > 0) {
             server.addDirty(ctx.dirtyCount());
@@ -107,7 +118,14 @@ public final class Dispatcher {
 
     /** Why the server's state refuses this command now (replica read-only, memory, replicas), or null. */
     private String deniedByServerState(Client client, CommandSpec spec) {
-        if (!spec.isWrite() || client.isMaster()) {
+        if (client.isMaster()) {
+            return null;
+        }
+        if (server.isReplica() && !spec.has(CommandFlag.STALE) && !server.masterLinkUp()
+                && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA)) {
+            return Errors.MASTERDOWN;
+        }
+        if (!spec.isWrite()) {
             return null;
         }
         if (server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {

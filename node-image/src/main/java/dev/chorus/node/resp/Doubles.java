@@ -51,41 +51,38 @@ public final class Doubles {
     }
 
     /**
-     * INCRBYFLOAT / HINCRBYFLOAT arithmetic. Redis adds in C long double (64-bit mantissa, about 19 significant
-     * digits) and prints with %.17Lf, trimming zeros; exact decimal addition rounded to 19 significant digits gives the
-     * same text for the values people use ("1.5" + "0.1" is "1.6", not 1.60000000000000009). Returns null when the
-     * result would be NaN or infinite.
+     * Redis' getDoubleFromObject (string2d): like {@link #parse}, but overflow to infinity and underflow to zero
+     * ("1e400", "1e-400") are rejected too, as strtod reports them with ERANGE. Ranges and timeouts use the lenient
+     * form, as Redis does.
      */
-    public static String addAsLongDouble(byte[] current, byte[] increment) {
-        BigDecimal a = toBigDecimal(current);
-        BigDecimal b = toBigDecimal(increment);
-        if (a == null || b == null) {
+    public static Double parseStrict(byte[] b) {
+        Double d = parse(b);
+        if (d == null) {
             return null;
         }
-        BigDecimal sum = a.add(b).round(new java.math.MathContext(19, java.math.RoundingMode.HALF_EVEN));
-        if (sum.abs().compareTo(new BigDecimal("1.18973149535723176502e4932")) > 0) {
+        String lower = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+        if (Double.isInfinite(d) && !unsigned.startsWith("inf")) {
             return null;
         }
-        String s = sum.setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
-        if (s.indexOf('.') >= 0) {
-            s = s.replaceAll("0+$", "");
-            if (s.endsWith(".")) {
-                s = s.substring(0, s.length() - 1);
-            }
+        if (d == 0 && nonZeroMantissa(unsigned)) {
+            return null;
         }
-        return s.equals("-0") ? "0" : s;
+        return d;
     }
 
-    private static BigDecimal toBigDecimal(byte[] b) {
-        Double d = parse(b);
-        if (d == null || d.isInfinite()) {
-            return null;
+    private static boolean nonZeroMantissa(String lower) {
+        boolean hex = lower.contains("x");
+        for (int i = hex ? lower.indexOf('x') + 1 : 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if ((!hex && c == 'e') || (hex && c == 'p')) {
+                break;
+            }
+            if ((c >= '1' && c <= '9') || (hex && c >= 'a' && c <= 'f')) {
+                return true;
+            }
         }
-        try {
-            return new BigDecimal(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
-        } catch (NumberFormatException e) {
-            return new BigDecimal(d); // hex floats and the like: exact binary value
-        }
+        return false;
     }
 
     /** C's printf("%.17g"). */
