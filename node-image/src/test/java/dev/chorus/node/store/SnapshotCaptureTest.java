@@ -289,6 +289,87 @@ class SnapshotCaptureTest {
         assertThat(((TestList) db.get(key(2))).items).containsExactly("a", "b");
     }
 
+    /** The same with the real collection types: capture first, then change each in place (and one after RENAME). */
+    @Test
+    void realCollectionsChangedAfterCaptureKeepTheirOldContentsInTheSnapshot() {
+        Keyspace ks = new Keyspace(1);
+        Database db = ks.db(0);
+        ListValue list = new ListValue();
+        list.addLast(b("l1"));
+        list.addLast(b("l2"));
+        HashValue hash = new HashValue();
+        hash.put(b("f"), b("v"));
+        SetValue set = new SetValue();
+        set.add(b("m"));
+        ZSetValue zset = new ZSetValue();
+        zset.insert(b("z"), 1.5);
+        ListValue renamed = new ListValue();
+        renamed.addLast(b("r"));
+        db.set(b("list"), list, 0);
+        db.set(b("hash"), hash, 0);
+        db.set(b("set"), set, 0);
+        db.set(b("zset"), zset, 0);
+        db.set(b("src"), renamed, 0);
+
+        RecordingSink sink = new RecordingSink();
+        SnapshotCapture snap = ks.beginSnapshot(sink);
+        while (!snap.step(100)) {
+            // capture everything first
+        }
+        KeyEntry e = db.lookup(b("list"));
+        ListValue l = db.mutable(e);
+        l.addFirst(b("l0"));
+        l.pollLast();
+        db.changed(e);
+        e = db.lookup(b("hash"));
+        HashValue h = db.mutable(e);
+        h.put(b("f"), b("changed"));
+        h.put(b("g"), b("new"));
+        db.changed(e);
+        e = db.lookup(b("set"));
+        SetValue st = db.mutable(e);
+        st.remove(b("m"));
+        db.changed(e); // emptied: the key goes away
+        e = db.lookup(b("zset"));
+        ZSetValue z = db.mutable(e);
+        z.insert(b("y"), 2);
+        db.changed(e);
+        e = db.lookup(b("src"));
+        Object moving = e.value();
+        db.delete(b("src"));
+        db.set(b("dst"), moving, 0);
+        e = db.lookup(b("dst"));
+        ListValue d = db.mutable(e);
+        d.addLast(b("more"));
+        db.changed(e);
+
+        assertThat(sink.values).containsOnlyKeys("0/list", "0/hash", "0/set", "0/zset", "0/src");
+        ListValue capturedList = (ListValue) sink.values.get("0/list");
+        assertThat(capturedList.size()).isEqualTo(2);
+        assertThat(new String(capturedList.get(0))).isEqualTo("l1");
+        assertThat(new String(capturedList.get(1))).isEqualTo("l2");
+        HashValue capturedHash = (HashValue) sink.values.get("0/hash");
+        assertThat(capturedHash.size()).isEqualTo(1);
+        assertThat(new String(capturedHash.get(b("f")))).isEqualTo("v");
+        assertThat(((SetValue) sink.values.get("0/set")).contains(b("m"))).isTrue();
+        ZSetValue capturedZset = (ZSetValue) sink.values.get("0/zset");
+        assertThat(capturedZset.size()).isEqualTo(1);
+        assertThat(capturedZset.score(b("z"))).isEqualTo(1.5);
+        ListValue capturedSrc = (ListValue) sink.values.get("0/src");
+        assertThat(capturedSrc.size()).isEqualTo(1);
+        // The live keyspace has the changes.
+        assertThat(((ListValue) db.get(b("list"))).size()).isEqualTo(2);
+        assertThat(new String(((ListValue) db.get(b("list"))).get(0))).isEqualTo("l0");
+        assertThat(((HashValue) db.get(b("hash"))).size()).isEqualTo(2);
+        assertThat(db.get(b("set"))).isNull();
+        assertThat(((ListValue) db.get(b("dst"))).size()).isEqualTo(2);
+        ks.endSnapshot(snap);
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void stepIsBoundedAndAnEmptyKeyspaceCompletes() {
         Keyspace ks = new Keyspace(2);
