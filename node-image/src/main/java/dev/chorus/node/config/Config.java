@@ -137,6 +137,18 @@ public final class Config {
             loadText(text, path.toString(), path.getParent(), depth);
         }
 
+        /** A multi-argument directive given one argument: Redis splits it again (sdssplitargs). */
+        private static List<String> resplit(String arg) {
+            List<byte[]> words = RespRequestParser.splitArgs(arg.getBytes(StandardCharsets.UTF_8));
+            List<String> out = new ArrayList<>();
+            if (words != null) {
+                for (byte[] w : words) {
+                    out.add(new String(w, StandardCharsets.UTF_8));
+                }
+            }
+            return out;
+        }
+
         /** The strerror() text Redis prints for the usual reasons a file cannot be read. */
         private static String strerror(IOException e) {
             if (e instanceof java.nio.file.NoSuchFileException) {
@@ -185,6 +197,9 @@ public final class Config {
                 if (d == null) {
                     throw new ConfigFileException(source, i + 1, line, "Bad directive or wrong number of arguments"
                             + " (the node does not support '" + name + "')");
+                }
+                if ((d == Directives.SAVE || d == Directives.BIND) && args.size() == 1 && !args.get(0).isEmpty()) {
+                    args = resplit(args.get(0)); // save "900 1" / --save "900 1": one argument holding several
                 }
                 try {
                     if (d == Directives.SAVE) {

@@ -103,6 +103,10 @@ class ConfigTest {
         assertThat(Config.load(null, List.of("--save", "")).savePoints()).isEmpty();
         assertThat(Config.load(null, List.of("--save", "900", "1", "300", "10")).savePoints())
                 .containsExactly(new SavePoint(900, 1), new SavePoint(300, 10));
+        // A multi-argument directive given as one argument is split again (CONFIG GET save on redis-server 7.0.15
+        // started with --save "3600 1 60 5" answers "3600 1 60 5").
+        assertThat(Config.load(null, List.of("--save", "3600 1 60 5")).savePoints())
+                .containsExactly(new SavePoint(3600, 1), new SavePoint(60, 5));
         Config c = Config.load(null, List.of("--requirepass", "a b\"c\\d", "--port", "7000", "--maxmemory", "1mb"));
         assertThat(c.getString(Directives.REQUIREPASS)).isEqualTo("a b\"c\\d");
         assertThat(c.getLong(Directives.PORT)).isEqualTo(7000);
@@ -140,6 +144,7 @@ class ConfigTest {
                 List.of("--save", "--port", "abc"),
                 List.of("--masterauth", "--port", "abc"),
                 List.of("--save", "900"),
+                List.of("--save", "900 1 60"),
                 List.of("--nosuchdirective", "1"));
     }
 
@@ -190,7 +195,8 @@ class ConfigTest {
         return Stream.of("port 6379", "PORT 6379", "port '6379'", "port \"6379\"", "  port 6379  ", "maxmemory 1KB",
                 "maxmemory 5B", "maxmemory 01mb", "maxmemory 5Gb", "maxmemory \"\"", "maxmemory kb",
                 "protected-mode YES", "maxmemory-policy ALLKEYS-LRU", "replicaof no one", "slaveof 127.0.0.1 1",
-                "save \"\"", "save 900 1 300 10", "requirepass \"a b\"", "hash-max-ziplist-entries 10",
+                "save \"\"", "save 900 1 300 10", "save \"900 1\"", "save \"900 \\\"1\\\"\"",
+                "requirepass \"a b\"", "hash-max-ziplist-entries 10",
                 "maxclients 4294967295", "maxmemory-samples 65", "loglevel WARNING", "save 900 1\nsave 300 10",
                 "# only a comment", "\t# indented comment", "");
     }
