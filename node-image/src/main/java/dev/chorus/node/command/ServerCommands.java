@@ -318,6 +318,11 @@ public final class ServerCommands implements CommandFamily {
                 throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
                         + "') - can't set immutable config");
             }
+            if (d == Directives.DIR || d == Directives.DBFILENAME) {
+                // Redis 7.0 protects them (enable-protected-configs no): a client must not redirect file writes.
+                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
+                        + "') - can't set protected config");
+            }
             try {
                 dev.chorus.node.config.Config probe = new dev.chorus.node.config.Config();
                 probe.set(d, ctx.argString(i + 1));
