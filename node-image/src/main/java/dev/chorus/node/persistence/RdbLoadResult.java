@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * What an RDB load produced: the keys (not yet applied), the aux fields in file order (redis-ver, ctime, repl-id,
  * repl-offset, repl-stream-db...), function libraries (FUNCTION opcodes, kept as their source code), and the
- * counters INFO persistence reports (rdb_last_load_keys_loaded / _expired).
+ * counters INFO persistence reports (rdb_last_load_keys_loaded / _expired), and how many values of each RDB
+ * type byte the file held.
  */
 public record RdbLoadResult(
         int version,
@@ -17,11 +18,13 @@ public record RdbLoadResult(
         long keysLoaded,
         long keysExpired,
         long emptyKeysSkipped,
-        long bytes) {
+        long bytes,
+        Map<Integer, Long> typeCounts) {
 
     public RdbLoadResult {
         aux = Collections.unmodifiableMap(aux);
         functions = List.copyOf(functions);
+        typeCounts = Collections.unmodifiableMap(new java.util.TreeMap<>(typeCounts));
     }
 
     /** The 40-character replication id the RDB was saved with, or null. */

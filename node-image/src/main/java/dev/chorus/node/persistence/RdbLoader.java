@@ -68,6 +68,7 @@ public final class RdbLoader {
         LoadedKeyspace keys = new LoadedKeyspace(databases);
         Map<String, String> aux = new LinkedHashMap<>();
         List<byte[]> functions = new ArrayList<>();
+        Map<Integer, Long> typeCounts = new java.util.TreeMap<>();
         long loaded = 0;
         long expired = 0;
         long empty = 0;
@@ -133,6 +134,7 @@ public final class RdbLoader {
                 break;
             }
             byte[] key = in.readString();
+            typeCounts.merge(type, 1L, Long::sum);
             Object value;
             try {
                 value = readValue(type, in);
@@ -165,7 +167,7 @@ public final class RdbLoader {
                         + ") but got (" + Long.toHexString(stored) + ")");
             }
         }
-        return new RdbLoadResult(version, aux, functions, keys, loaded, expired, empty, in.offset());
+        return new RdbLoadResult(version, aux, functions, keys, loaded, expired, empty, in.offset(), typeCounts);
     }
 
     private static int parseVersion(byte[] magic) throws RdbFormatException {
