@@ -45,6 +45,7 @@ public final class Server {
     private Runnable shutdownSaver = () -> Log.warning("No persistence configured: nothing saved on shutdown");
     private ScheduledExecutorService loop;
     private Propagation propagation = (db, commands) -> { };
+    private dev.chorus.node.replication.Replication replication;
     private long dirty;
     private boolean transactionPending;
     private boolean transactionOpen;
@@ -60,6 +61,16 @@ public final class Server {
 
         default boolean enoughGoodReplicas() {
             return true;
+        }
+
+        /** A replica's link to its master is up (always true for a master). */
+        default boolean masterLinkUp() {
+            return true;
+        }
+
+        /** The replication offset after everything propagated so far (a client's WAIT target). */
+        default long offset() {
+            return 0;
         }
     }
 
@@ -247,6 +258,14 @@ public final class Server {
 
     // ---- replication and persistence integration ----
 
+    public dev.chorus.node.replication.Replication replication() {
+        return replication;
+    }
+
+    public void setReplication(dev.chorus.node.replication.Replication replication) {
+        this.replication = replication;
+    }
+
     public void setPropagation(Propagation propagation) {
         this.propagation = propagation;
     }
@@ -277,6 +296,14 @@ public final class Server {
 
     public boolean isReplica() {
         return propagation.isReplica();
+    }
+
+    public boolean masterLinkUp() {
+        return propagation.masterLinkUp();
+    }
+
+    public long replicationOffset() {
+        return propagation.offset();
     }
 
     public boolean enoughGoodReplicas() {
