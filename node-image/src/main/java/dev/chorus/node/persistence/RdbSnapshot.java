@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +24,8 @@ import java.util.function.Consumer;
  */
 public final class RdbSnapshot {
     static final int MAX_QUEUED = 10_000;
+    private static final long SLICE_NANOS = 1_000_000;
+    private static final int SLICE_STEP = 256;
 
     /** Where the RDB bytes go. */
     public interface Target {
@@ -110,6 +114,44 @@ public final class RdbSnapshot {
         return capture.step(budget);
     }
 
+    /**
+     * Keeps the capture going on {@code loop} (the server thread) without a cron: slices of about a millisecond,
+     * yielding to commands between slices and backing off while the writer is behind. Call once, from the server
+     * thread, right after {@link #start}. (Calling {@link #step} from a cron instead works just as well.)
+     */
+    public RdbSnapshot driveOn(ScheduledExecutorService loop) {
+        loop.execute(() -> driveSlice(loop));
+        return this;
+    }
+
+    private void driveSlice(ScheduledExecutorService loop) {
+        if (stopped || capture.scanned()) {
+            return;
+        }
+        long deadline = System.nanoTime() + SLICE_NANOS;
+        boolean done;
+        do {
+            done = capture.step(SLICE_STEP);
+        } while (!done && !writerBehind() && System.nanoTime() < deadline);
+        if (done || stopped) {
+            return;
+        }
+        try {
+            if (writerBehind()) {
+                loop.schedule(() -> driveSlice(loop), 1, TimeUnit.MILLISECONDS);
+            } else {
+                loop.execute(() -> driveSlice(loop));
+            }
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /** True while the writer has a full queue: the scan waits for it. */
+    public boolean writerBehind() {
+        return queue.size() >= MAX_QUEUED;
+    }
+
     /** True until the completion callback has run. */
     public boolean inProgress() {
         return !finished;
@@ -117,6 +159,15 @@ public final class RdbSnapshot {
 
     public long startMillis() {
         return startMillis;
+    }
+
+    /** The number of keys at the snapshot point (INFO's current_save_keys_total). */
+    public long keysTotal() {
+        long total = 0;
+        for (long[] sizes : sizesAtStart) {
+            total += sizes[0];
+        }
+        return total;
     }
 
     public long keysWritten() {
@@ -155,7 +206,7 @@ public final class RdbSnapshot {
 
         @Override
         public boolean saturated() {
-            return queue.size() >= MAX_QUEUED;
+            return writerBehind();
         }
     }
 
