@@ -6,6 +6,7 @@ import dev.chorus.node.command.Dispatcher;
 import dev.chorus.node.command.PubSub;
 import dev.chorus.node.command.ServerStats;
 import dev.chorus.node.command.WatchedKeys;
+import dev.chorus.node.command.blocking.BlockedClients;
 import dev.chorus.node.config.Config;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.net.Clients;
@@ -37,6 +38,7 @@ public final class Server {
     private final WatchedKeys watchedKeys = new WatchedKeys();
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
+    private final BlockedClients blockedClients = new BlockedClients(this);
     private final List<Runnable> afterCommandHooks = new ArrayList<>();
     private final List<Runnable> cronHooks = new ArrayList<>();
     private final List<java.util.function.Consumer<dev.chorus.node.net.Client>> closeListeners = new ArrayList<>();
@@ -86,6 +88,7 @@ public final class Server {
             @Override
             public void keyModified(Database db, byte[] key) {
                 watchedKeys.touched(db.index(), key);
+                blockedClients.keyModified(db, key);
             }
 
             @Override
@@ -94,14 +97,27 @@ public final class Server {
             }
         });
         configureEviction();
+        configureEncodings();
+        addAfterCommandHook(blockedClients::serveReadyKeys);
+        addCloseListener(blockedClients::clientClosed);
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
             } else if (d == Directives.MAXMEMORY_POLICY || d == Directives.LFU_LOG_FACTOR
                     || d == Directives.LFU_DECAY_TIME) {
                 configureEviction();
+            } else if (d == Directives.HASH_MAX_LISTPACK_ENTRIES || d == Directives.HASH_MAX_LISTPACK_VALUE
+                    || d == Directives.SET_MAX_INTSET_ENTRIES) {
+                configureEncodings();
             }
         });
+    }
+
+    /** The size limits of the compact encodings (what OBJECT ENCODING reports; HGETALL/SMEMBERS order follows). */
+    private void configureEncodings() {
+        dev.chorus.node.store.HashValue.setListpackLimits(config.getInt(Directives.HASH_MAX_LISTPACK_ENTRIES),
+                config.getInt(Directives.HASH_MAX_LISTPACK_VALUE));
+        dev.chorus.node.store.SetValue.setMaxIntsetEntries(config.getInt(Directives.SET_MAX_INTSET_ENTRIES));
     }
 
     private void configureEviction() {
@@ -116,6 +132,11 @@ public final class Server {
 
     public Keyspace keyspace() {
         return keyspace;
+    }
+
+    /** Clients blocked on keys (BLPOP & co.). */
+    public BlockedClients blockedClients() {
+        return blockedClients;
     }
 
     public CommandTable commands() {

@@ -365,13 +365,16 @@ public final class Replication implements Server.Propagation {
         master = new ReplicaOf(host, port);
         server.keyspace().setReplica(true);
         Log.setRole('S');
+        // Clients blocked on this master's state cannot be served by a replica (Redis: disconnectAllBlockedClients).
+        String unblocked = "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
+        server.blockedClients().disconnectAll(unblocked);
         for (Waiter w : List.copyOf(waiters)) {
             waiters.remove(w);
             w.cancelTimeout();
-            w.client().writer().error("UNBLOCKED force unblock from blocking operation, instance state changed "
-                    + "(master -> replica?)");
             w.client().setBlockedState(null);
-            ClientHandler.processInput(w.client(), server);
+            w.client().writer().error(unblocked);
+            w.client().closeAfterReply();
+            w.client().flush();
         }
         Log.notice("Connecting to MASTER " + host + ":" + port);
         connect();
