@@ -327,13 +327,13 @@ public final class RdbPersistence implements RdbTransfer {
 
     private void begin(Kind kind, Map<String, String> aux, RdbSnapshot.Target target,
                        Consumer<RdbSnapshot.Outcome> done) {
-        activeKind = kind;
         active = RdbSnapshot.start(keyspace, codec, aux, compression(), target, server.loop(), o -> {
             active = null;
             activeKind = null;
             done.accept(o);
             startWaiting();
         });
+        activeKind = kind;
         active.driveOn(server.loop());
     }
 

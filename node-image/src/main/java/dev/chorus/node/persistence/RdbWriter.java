@@ -158,6 +158,19 @@ public final class RdbWriter {
         }
     }
 
+    /** A DUMP payload's body: the type byte and the value. */
+    void writeTypeAndValue(Object value) throws IOException {
+        out.writeByte(typeOf(value));
+        writeValue(value);
+    }
+
+    /** A DUMP payload's footer: RDB version and CRC-64, little-endian; flushes. */
+    void writeDumpFooter() throws IOException {
+        out.writeLittleEndian(Rdb.VERSION, 2);
+        out.writeLittleEndian(out.checksum(), 8);
+        out.flush();
+    }
+
     /** Writes EOF and the checksum, and flushes. The stream is left open. */
     public void finish() throws IOException {
         out.writeEofAndChecksum();
