@@ -107,7 +107,8 @@ public final class Server {
                     || d == Directives.LFU_DECAY_TIME) {
                 configureEviction();
             } else if (d == Directives.HASH_MAX_LISTPACK_ENTRIES || d == Directives.HASH_MAX_LISTPACK_VALUE
-                    || d == Directives.SET_MAX_INTSET_ENTRIES) {
+                    || d == Directives.SET_MAX_INTSET_ENTRIES || d == Directives.ZSET_MAX_LISTPACK_ENTRIES
+                    || d == Directives.ZSET_MAX_LISTPACK_VALUE) {
                 configureEncodings();
             }
         });
@@ -118,6 +119,8 @@ public final class Server {
         dev.chorus.node.store.HashValue.setListpackLimits(config.getInt(Directives.HASH_MAX_LISTPACK_ENTRIES),
                 config.getInt(Directives.HASH_MAX_LISTPACK_VALUE));
         dev.chorus.node.store.SetValue.setMaxIntsetEntries(config.getInt(Directives.SET_MAX_INTSET_ENTRIES));
+        dev.chorus.node.store.ZSetValue.setListpackLimits(config.getInt(Directives.ZSET_MAX_LISTPACK_ENTRIES),
+                config.getInt(Directives.ZSET_MAX_LISTPACK_VALUE));
     }
 
     private void configureEviction() {

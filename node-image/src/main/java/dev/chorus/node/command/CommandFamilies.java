@@ -17,6 +17,7 @@ public final class CommandFamilies {
                 new HashCommands(),
                 new SetCommands(),
                 new TransactionCommands(),
-                new PubSubCommands());
+                new PubSubCommands(),
+                new SortedSetCommands());
     }
 }
