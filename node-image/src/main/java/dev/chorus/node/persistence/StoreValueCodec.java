@@ -3,6 +3,8 @@ package dev.chorus.node.persistence;
 import dev.chorus.node.store.HashValue;
 import dev.chorus.node.store.ListValue;
 import dev.chorus.node.store.SetValue;
+import dev.chorus.node.store.SkipList;
+import dev.chorus.node.store.ZSetValue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,9 +50,19 @@ public final class StoreValueCodec implements RdbValueCodec {
         return hash;
     }
 
+    /** Built as a skiplist and compacted to a listpack when small, as rdbLoadObject converts after loading. */
     @Override
     public Object newZSet(List<byte[]> members, double[] scores) {
-        throw new UnsupportedOperationException("sorted sets: ZSetValue has not landed yet");
+        ZSetValue zset = ZSetValue.forBulkBuild();
+        for (int i = 0; i < members.size(); i++) {
+            byte[] m = members.get(i);
+            if (zset.contains(m)) {
+                return null;
+            }
+            zset.insert(m, scores[i]);
+        }
+        zset.compactIfSmall();
+        return zset;
     }
 
     @Override
@@ -93,6 +105,8 @@ public final class StoreValueCodec implements RdbValueCodec {
 
     @Override
     public void forEachZSetEntry(Object zset, ScoredVisitor visitor) throws IOException {
-        throw new UnsupportedOperationException("sorted sets: ZSetValue has not landed yet");
+        for (SkipList.Node n = ((ZSetValue) zset).first(); n != null; n = n.next()) {
+            visitor.entry(n.member(), n.score());
+        }
     }
 }
