@@ -65,6 +65,11 @@ public final class RdbPersistence implements RdbTransfer {
     private long lastLoadKeysLoaded;
     private long lastLoadKeysExpired;
 
+    /** With the store's value types; registers the INFO section, the cron hook and the shutdown saver. */
+    public RdbPersistence(Server server) {
+        this(server, StoreValueCodec.INSTANCE);
+    }
+
     public RdbPersistence(Server server, RdbValueCodec codec) {
         this.server = server;
         this.keyspace = server.keyspace();
