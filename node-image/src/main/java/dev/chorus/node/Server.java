@@ -47,7 +47,8 @@ public final class Server {
     private Runnable shutdownSaver = () -> Log.warning("No persistence configured: nothing saved on shutdown");
     private ScheduledExecutorService loop;
     private Propagation propagation = (db, commands) -> { };
-    private dev.chorus.node.replication.Replication replication;
+    private final dev.chorus.node.replication.Replication replication;
+    private final dev.chorus.node.persistence.RdbPersistence persistence;
     private long dirty;
     private boolean transactionPending;
     private boolean transactionOpen;
@@ -112,6 +113,10 @@ public final class Server {
                 configureEncodings();
             }
         });
+        this.persistence = new dev.chorus.node.persistence.RdbPersistence(this);
+        this.replication = new dev.chorus.node.replication.Replication(this, persistence);
+        persistence.setSaveInfo(() -> new dev.chorus.node.persistence.RdbPersistence.SaveInfo(
+                replication.ids().replid(), replication.ids().offset(), 0));
     }
 
     /** The size limits of the compact encodings (what OBJECT ENCODING reports; HGETALL/SMEMBERS order follows). */
@@ -286,8 +291,8 @@ public final class Server {
         return replication;
     }
 
-    public void setReplication(dev.chorus.node.replication.Replication replication) {
-        this.replication = replication;
+    public dev.chorus.node.persistence.RdbPersistence persistence() {
+        return persistence;
     }
 
     public void setPropagation(Propagation propagation) {

@@ -18,6 +18,8 @@ public final class CommandFamilies {
                 new SetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands(),
+                new PersistenceCommands(),
+                new ReplicationCommands(),
                 new SortedSetCommands(),
                 new BitCommands());
     }

@@ -86,11 +86,15 @@ public final class ServerCommands implements CommandFamily {
         }
         long removed;
         if (all) {
+            ctx.server().persistence().cancelBgsave();
             removed = 0;
             for (int i = 0; i < ctx.server().keyspace().databases(); i++) {
                 removed += ctx.server().keyspace().db(i).flush();
             }
             ctx.server().watchedKeys().touchedDb(-1);
+            if (!ctx.server().config().savePoints().isEmpty()) {
+                ctx.server().persistence().save(); // Redis saves the now empty dataset right away
+            }
         } else {
             removed = ctx.db().flush();
             ctx.server().watchedKeys().touchedDb(ctx.client().dbIndex());

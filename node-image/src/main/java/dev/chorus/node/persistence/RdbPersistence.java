@@ -383,6 +383,12 @@ public final class RdbPersistence implements RdbTransfer {
         return lastSaveMillis / 1000;
     }
 
+    /** stop-writes-on-bgsave-error: after a failed BGSAVE with save points configured, writes get -MISCONF. */
+    public boolean writesAllowed() {
+        return lastBgsaveOk || !server.config().getBool(dev.chorus.node.config.Directives.STOP_WRITES_ON_BGSAVE_ERROR)
+                || server.config().savePoints().isEmpty();
+    }
+
     /** False after a failed BGSAVE (stop-writes-on-bgsave-error makes writes fail with -MISCONF then). */
     public boolean lastBgsaveOk() {
         return lastBgsaveOk;

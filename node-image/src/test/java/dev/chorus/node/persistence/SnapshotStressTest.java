@@ -149,30 +149,34 @@ class SnapshotStressTest {
                 Keyspace ks = new Keyspace(16);
                 SlowStream out = new SlowStream();
                 CompletableFuture<RdbSnapshot.Outcome> done = new CompletableFuture<>();
+                RdbSnapshot[] snapshot = new RdbSnapshot[1];
                 var expected = serverThread.submit(() -> {
                     populate(ks, rnd);
                     var before = contents(ks);
-                    RdbSnapshot.start(ks, StoreValueCodec.INSTANCE, Map.of(), true, new RdbSnapshot.Target() {
-                        @Override
-                        public OutputStream open() {
-                            return out;
-                        }
+                    snapshot[0] = RdbSnapshot.start(ks, StoreValueCodec.INSTANCE, Map.of(), true,
+                            new RdbSnapshot.Target() {
+                                @Override
+                                public OutputStream open() {
+                                    return out;
+                                }
 
-                        @Override
-                        public void commit() {
-                        }
+                                @Override
+                                public void commit() {
+                                }
 
-                        @Override
-                        public void abort() {
-                        }
-                    }, serverThread, done::complete).driveOn(serverThread);
+                                @Override
+                                public void abort() {
+                                }
+                            }, serverThread, done::complete);
                     return before;
                 }).get(30, TimeUnit.SECONDS);
-                // Commands keep arriving on the server thread while the snapshot runs.
+                // Commands keep arriving on the server thread between small capture steps, as in the server loop
+                // (stepping by hand instead of driveOn makes the interleaving certain rather than timing-dependent).
                 int batches = 0;
                 while (!done.isDone()) {
                     batches++;
                     serverThread.submit(() -> {
+                        snapshot[0].step(20);
                         for (int k = 0; k < 50; k++) {
                             mutate(ks, rnd);
                         }
