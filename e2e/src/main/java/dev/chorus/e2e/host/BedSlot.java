@@ -1,0 +1,178 @@
+package dev.chorus.e2e.host;
+
+import dev.chorus.e2e.support.Shell;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One of ten host-wide slots (0-9) a bed runs in; the slot picks its bridge name, network namespace prefix and pod
+ * subnet, so beds in parallel JVMs never collide. The slot is held by an OS file lock on
+ * {@code /run/chorus-bed/<slot>.lock}, which the kernel drops when the JVM dies however it dies. A slot whose lock is
+ * free but which still has a bridge, namespaces or recorded processes belongs to a JVM that was killed before its
+ * clean-up ran: {@link #acquire()} reclaims those leftovers first.
+ */
+public final class BedSlot implements AutoCloseable {
+    static final Path ROOT = Path.of("/run/chorus-bed");
+    private static final int SLOTS = 10;
+
+    private final int index;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Path dir;
+
+    private BedSlot(int index, FileChannel lockChannel, FileLock lock) {
+        this.index = index;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.dir = ROOT.resolve(Integer.toString(index));
+    }
+
+    public static BedSlot acquire() {
+        try {
+            Files.createDirectories(ROOT);
+            for (int i = 0; i < SLOTS; i++) {
+                FileChannel ch = FileChannel.open(ROOT.resolve(i + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    lock = null; // held by this JVM
+                }
+                if (lock == null) {
+                    ch.close();
+                    continue;
+                }
+                BedSlot slot = new BedSlot(i, ch, lock);
+                slot.reclaimLeftovers();
+                Files.createDirectories(slot.dir);
+                return slot;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("all " + SLOTS + " test-bed slots in " + ROOT + " are in use");
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public String bridgeName() {
+        return "chorus-bed" + index;
+    }
+
+    public String netnsPrefix() {
+        return "cbd" + index + "-";
+    }
+
+    public String vethPrefix() {
+        return "cbv" + index + "-";
+    }
+
+    /** Second octet of the slot's private 10.x.0.0/16, used only on the bridge and inside the bed's namespaces. */
+    public int subnetOctet() {
+        return 240 + index;
+    }
+
+    /** Records something to undo should this JVM die before closing (one "kind value" line). */
+    public void record(String kind, String value) {
+        try {
+            Files.writeString(dir.resolve("leftovers"), kind + " " + value + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Undoes what a dead owner of this slot left behind: processes, namespaces, the bridge, mount points, dirs. */
+    private void reclaimLeftovers() throws IOException {
+        Path leftovers = dir.resolve("leftovers");
+        List<String[]> records = Files.exists(leftovers)
+                ? Files.readAllLines(leftovers).stream().map(l -> l.split(" ", 2)).filter(a -> a.length == 2).toList()
+                : List.of();
+        for (String ns : Shell.run("ip", "netns", "list").output().lines().map(l -> l.split(" ")[0]).toList()) {
+            if (ns.startsWith(netnsPrefix())) {
+                killNamespace(ns);
+                Shell.run("ip", "netns", "del", ns);
+            }
+        }
+        for (String[] r : records) {
+            if (r[0].equals("pid")) { // "pid <pid> <executable>": only if it is still that program
+                String[] pe = r[1].split(" ", 2);
+                Path exe = Path.of("/proc", pe[0], "exe");
+                try {
+                    if (pe.length == 2 && Files.readSymbolicLink(exe).toString().equals(pe[1])) {
+                        Shell.run("kill", "-KILL", pe[0]);
+                    }
+                } catch (IOException ignored) {
+                    // gone
+                }
+            }
+        }
+        if (Shell.run("ip", "link", "show", bridgeName()).ok()) {
+            Shell.run("ip", "link", "del", bridgeName());
+        }
+        List<String[]> reversed = new java.util.ArrayList<>(records);
+        java.util.Collections.reverse(reversed);
+        for (String[] r : reversed) {
+            if (r[0].equals("mountpoint")) {
+                HostMountPoints.removeIfUnused(Path.of(r[1]));
+            } else if (r[0].equals("dir")) {
+                deleteTree(Path.of(r[1]));
+            }
+        }
+        Files.deleteIfExists(leftovers);
+    }
+
+    /** SIGKILLs every process in a network namespace (pod processes all live in one). */
+    public static void killNamespace(String ns) {
+        for (int round = 0; round < 5; round++) {
+            List<String> pids = Shell.run("ip", "netns", "pids", ns).output().lines().map(String::strip)
+                    .filter(s -> s.matches("\\d+")).toList();
+            if (pids.isEmpty()) {
+                return;
+            }
+            for (String pid : pids) {
+                Shell.run("kill", "-KILL", pid);
+            }
+            dev.chorus.e2e.support.Poll.sleep(java.time.Duration.ofMillis(50));
+        }
+    }
+
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort; reported by the caller's checks
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(dir.resolve("leftovers"));
+            Files.deleteIfExists(dir);
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.chorus.e2e.kubelet;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Arrays;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
+
+/**
+ * Maps an image name to a local program, as a container runtime would map it to an image's ENTRYPOINT and CMD.
+ * Kubernetes semantics: {@code command} replaces the entrypoint (and drops the default CMD), {@code args} replaces
+ * the CMD.
+ * <ul>
+ *   <li>names containing {@code chorus-node}: ENTRYPOINT {@code java -XX:+UseSerialGC -jar <chorus-node.jar>}, no CMD,
+ *       WORKDIR /data;</li>
+ *   <li>{@code redis:*} and {@code valkey/valkey:*} (any registry prefix): the official image's
+ *       {@code docker-entrypoint.sh} with CMD {@code redis-server}, WORKDIR /data, run with Debian's
+ *       {@code /usr/bin/redis-server}. The entrypoint prepends {@code redis-server} when the first argument is a
+ *       flag or ends in {@code .conf}. The official image is built with protected mode off, so
+ *       {@code --protected-mode no} is added unless the arguments or the config file set it;</li>
+ *   <li>anything else cannot be pulled ({@link Unavailable}, reported as ErrImagePull).</li>
+ * </ul>
+ */
+public final class Images {
+    private final Path nodeJar;
+    private final String java;
+
+    public Images(Path nodeJar, String java) {
+        this.nodeJar = nodeJar;
+        this.java = java;
+    }
+
+    /** The argv to exec and the image's working directory. */
+    public record Launch(List<String> argv, String workingDir) {
+    }
+
+    public static final class Unavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param configMentions tells whether a config file (a path as the container sees it) sets a directive; used
+     *                       for the redis image's protected-mode default
+     */
+    public Launch launch(String image, List<String> command, List<String> args, BiPredicate<String, String> configMentions)
+            throws Unavailable {
+        if (image.contains("chorus-node")) {
+            List<String> argv = new ArrayList<>();
+            if (command.isEmpty()) {
+                argv.addAll(List.of(java, "-XX:+UseSerialGC", "-jar", nodeJar.toString()));
+            } else {
+                argv.addAll(command);
+            }
+            argv.addAll(args);
+            return new Launch(argv, "/data");
+        }
+        String repo = repository(image);
+        if (repo.equals("redis") || repo.equals("valkey/valkey")) {
+            List<String> argv = new ArrayList<>();
+            if (!command.isEmpty()) {
+                argv.addAll(command);
+                argv.addAll(args);
+            } else {
+                argv.addAll(args.isEmpty() ? List.of("redis-server") : args);
+                if (argv.get(0).startsWith("-") || argv.get(0).endsWith(".conf")) {
+                    argv.add(0, "redis-server");
+                }
+            }
+            argv.set(0, redisProgram(argv.get(0)));
+            if (argv.get(0).equals("/usr/bin/redis-server") && !setsProtectedMode(argv, configMentions)) {
+                argv.addAll(List.of("--protected-mode", "no"));
+            }
+            return new Launch(argv, "/data");
+        }
+        throw new Unavailable("the chorus test bed cannot run image \"" + image + "\": it runs only images whose name "
+                + "contains \"chorus-node\" (the built node jar), redis:* and valkey/valkey:* (Debian's redis-server)");
+    }
+
+    /** valkey-server/valkey-cli (valkey image) and redis-server/redis-cli map to Debian's Redis programs. */
+    static String redisProgram(String argv0) {
+        String base = argv0.substring(argv0.lastIndexOf('/') + 1);
+        return switch (base) {
+            case "redis-server", "valkey-server" -> "/usr/bin/redis-server";
+            case "redis-cli", "valkey-cli" -> "/usr/bin/redis-cli";
+            default -> argv0;
+        };
+    }
+
+    private static boolean setsProtectedMode(List<String> argv, BiPredicate<String, String> configMentions) {
+        Predicate<String> isFlag = a -> a.equalsIgnoreCase("--protected-mode");
+        if (argv.stream().anyMatch(isFlag)) {
+            return true;
+        }
+        return argv.size() > 1 && !argv.get(1).startsWith("-") && configMentions.test(argv.get(1), "protected-mode");
+    }
+
+    /** "docker.io/library/redis:7.2@sha256:.." -> "redis"; "valkey/valkey:8" -> "valkey/valkey". */
+    static String repository(String image) {
+        String s = image;
+        int at = s.indexOf('@');
+        if (at >= 0) {
+            s = s.substring(0, at);
+        }
+        int slash = s.lastIndexOf('/');
+        int colon = s.lastIndexOf(':');
+        if (colon > slash) {
+            s = s.substring(0, colon);
+        }
+        String[] parts = s.split("/");
+        int from = 0;
+        if (parts.length > 1 && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"))) {
+            from = 1; // registry host
+        }
+        if (parts.length - from > 1 && parts[from].equals("library")) {
+            from++;
+        }
+        return String.join("/", Arrays.asList(parts).subList(from, parts.length));
+    }
+}
