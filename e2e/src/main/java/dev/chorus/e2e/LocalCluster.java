@@ -72,10 +72,10 @@ public final class LocalCluster implements TestCluster {
         BedSlot slot = BedSlot.acquire();
         Path dir;
         try {
-            dir = Files.createTempDirectory("chorus-bed-");
-        } catch (IOException e) {
+            dir = slot.newStateDir();
+        } catch (RuntimeException e) {
             slot.close();
-            throw new UncheckedIOException(e);
+            throw e;
         }
         slot.record("dir", dir.toString());
         LocalCluster cluster = new LocalCluster(slot, dir);

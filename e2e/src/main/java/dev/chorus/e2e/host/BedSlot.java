@@ -61,6 +61,18 @@ public final class BedSlot implements AutoCloseable {
         throw new IllegalStateException("all " + SLOTS + " test-bed slots in " + ROOT + " are in use");
     }
 
+    /**
+     * A fresh state directory for this bed under {@code /run/chorus-bed/<slot>/}. Not under /tmp: pods often mount an
+     * emptyDir at /tmp, which would hide volume sources living below it from the pod's mount namespace.
+     */
+    public Path newStateDir() {
+        try {
+            return Files.createTempDirectory(dir, "state-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int index() {
         return index;
     }
