@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /** A plain StatefulSet of three redis:7 pods on the bed: readiness, pod-to-pod traffic, restarts, recreation. */
-@LocalKubernetes
+@LocalKubernetes(shared = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatefulSetIT {
     static final String NS = "sts";

@@ -48,6 +48,7 @@ public final class ProcessKubelet implements AutoCloseable, ClusterView {
     private final Claims claims;
     private final Map<String, Quantity> allocatable;
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>(); // by pod uid
+    private final Map<String, String> firstContainers = new ConcurrentHashMap<>(); // "ns/pod" -> first app container
     private final ExecutorService binder = Executors.newSingleThreadExecutor(r -> daemon(r, "kubelet binder"));
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private SharedIndexInformer<ConfigMap> configMaps;
@@ -179,6 +180,8 @@ public final class ProcessKubelet implements AutoCloseable, ClusterView {
                     && pod.getStatus().getPodIP() == null && terminal(pod)) {
                 return;
             }
+            firstContainers.put(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+                    pod.getSpec().getContainers().get(0).getName());
             w = new PodWorker(this, pod);
             workers.put(uid, w);
             w.start();
@@ -329,14 +332,8 @@ public final class ProcessKubelet implements AutoCloseable, ClusterView {
                 return Optional.empty();
             }
             Path podDir = podDirs.get(podDirs.size() - 1);
-            Path cdir;
-            if (container == null) {
-                try (var cs = Files.list(podDir)) {
-                    cdir = cs.min(Comparator.comparing(ProcessKubelet::modified)).orElse(null);
-                }
-            } else {
-                cdir = podDir.resolve(container);
-            }
+            String name = container != null ? container : firstContainers.get(ns + "/" + pod);
+            Path cdir = name == null ? null : podDir.resolve(name);
             if (cdir == null || !Files.isDirectory(cdir)) {
                 return Optional.empty();
             }
