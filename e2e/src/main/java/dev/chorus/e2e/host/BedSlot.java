@@ -22,6 +22,11 @@ import java.util.stream.Stream;
 public final class BedSlot implements AutoCloseable {
     static final Path ROOT = Path.of("/run/chorus-bed");
     private static final int SLOTS = 10;
+    /**
+     * Slots this JVM holds. They must be skipped without opening their lock file: POSIX record locks belong to the
+     * process, and closing any descriptor of the file would release the lock the holder still needs.
+     */
+    private static final java.util.Set<Integer> HELD = new java.util.HashSet<>();
 
     private final int index;
     private final FileChannel lockChannel;
@@ -35,24 +40,28 @@ public final class BedSlot implements AutoCloseable {
         this.dir = ROOT.resolve(Integer.toString(index));
     }
 
-    public static BedSlot acquire() {
+    public static synchronized BedSlot acquire() {
         try {
             Files.createDirectories(ROOT);
             for (int i = 0; i < SLOTS; i++) {
-                FileChannel ch = FileChannel.open(ROOT.resolve(i + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock;
-                try {
-                    lock = ch.tryLock();
-                } catch (java.nio.channels.OverlappingFileLockException e) {
-                    lock = null; // held by this JVM
+                if (HELD.contains(i)) {
+                    continue;
                 }
+                FileChannel ch = FileChannel.open(ROOT.resolve(i + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = ch.tryLock();
                 if (lock == null) {
                     ch.close();
                     continue;
                 }
+                HELD.add(i);
                 BedSlot slot = new BedSlot(i, ch, lock);
-                slot.reclaimLeftovers();
-                Files.createDirectories(slot.dir);
+                try {
+                    slot.reclaimLeftovers();
+                    Files.createDirectories(slot.dir);
+                } catch (IOException | RuntimeException e) {
+                    slot.close();
+                    throw e;
+                }
                 return slot;
             }
         } catch (IOException e) {
@@ -141,6 +150,11 @@ public final class BedSlot implements AutoCloseable {
                 deleteTree(Path.of(r[1]));
             }
         }
+        if (Files.isDirectory(dir)) { // state dirs are only ever made by this slot's owners
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.getFileName().toString().startsWith("state-")).forEach(BedSlot::deleteTree);
+            }
+        }
         Files.deleteIfExists(leftovers);
     }
 
@@ -180,9 +194,16 @@ public final class BedSlot implements AutoCloseable {
     public void close() {
         try {
             Files.deleteIfExists(dir.resolve("leftovers"));
-            Files.deleteIfExists(dir);
+            try {
+                Files.deleteIfExists(dir);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // something could not be deleted; the next owner of the slot reclaims it
+            }
             lock.release();
             lockChannel.close();
+            synchronized (BedSlot.class) {
+                HELD.remove(index);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
