@@ -15,7 +15,7 @@ public final class ConnectionCommands implements CommandFamily {
     public List<CommandSpec.Builder> commands() {
         return List.of(
                 CommandSpec.of("ping", -1, "fast", ConnectionCommands::ping),
-                CommandSpec.of("echo", 2, "fast", ctx -> ctx.reply().bulk(ctx.arg(1))),
+                CommandSpec.of("echo", 2, "loading stale fast", ctx -> ctx.reply().bulk(ctx.arg(1))),
                 CommandSpec.of("quit", -1, "noscript loading stale fast no_auth allow_busy",
                         ctx -> {
                             ctx.reply().ok();

@@ -8,8 +8,8 @@ public final class PersistenceCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                CommandSpec.of("save", 1, "admin noscript no_multi").handler(PersistenceCommands::save),
-                CommandSpec.of("bgsave", -1, "admin noscript").handler(PersistenceCommands::bgsave),
+                CommandSpec.of("save", 1, "admin noscript no_async_loading no_multi").handler(PersistenceCommands::save),
+                CommandSpec.of("bgsave", -1, "admin noscript no_async_loading").handler(PersistenceCommands::bgsave),
                 CommandSpec.of("lastsave", 1, "loading stale fast")
                         .handler(ctx -> ctx.reply().integer(ctx.server().persistence().lastSave())));
     }

@@ -11,13 +11,13 @@ public final class ReplicationCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                CommandSpec.of("replicaof", 3, "admin noscript stale", this::replicaof),
-                CommandSpec.of("slaveof", 3, "admin noscript stale", this::replicaof),
+                CommandSpec.of("replicaof", 3, "admin noscript stale no_async_loading", this::replicaof),
+                CommandSpec.of("slaveof", 3, "admin noscript stale no_async_loading", this::replicaof),
                 CommandSpec.of("role", 1, "noscript loading stale fast",
                         ctx -> ctx.server().replication().role(ctx.reply())),
                 CommandSpec.of("wait", 3, "noscript", this::await),
-                CommandSpec.of("sync", 1, "admin noscript no_multi", this::sync),
-                CommandSpec.of("psync", -3, "admin noscript no_multi", this::psync),
+                CommandSpec.of("sync", 1, "admin noscript no_async_loading no_multi", this::sync),
+                CommandSpec.of("psync", -3, "admin noscript no_async_loading no_multi", this::psync),
                 CommandSpec.of("replconf", -1, "admin noscript loading stale allow_busy", this::replconf));
     }
 

@@ -328,11 +328,14 @@ public final class CommandDataGenerator {
                 }
                 case '$', '=' -> {
                     int n = Integer.parseInt(rest);
+                    if (n < 0) {
+                        return new Resp(type, null, List.of()); // RESP2 null
+                    }
                     byte[] b = in.readNBytes(n + 2);
                     return new Resp(type, new String(b, 0, n, StandardCharsets.UTF_8), List.of());
                 }
                 case '*', '~', '>', '%' -> {
-                    int n = Integer.parseInt(rest) * (type == '%' ? 2 : 1);
+                    int n = Math.max(0, Integer.parseInt(rest)) * (type == '%' ? 2 : 1);
                     List<Resp> items = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         items.add(read(in));
