@@ -66,6 +66,28 @@ public final class NodeClient {
         }
     }
 
+    /**
+     * Applies directives at run time (CONFIG SET) where the node's value differs. Returns the names it could not set
+     * (immutable at run time: those take effect when the pod restarts with its rendered file).
+     */
+    public java.util.List<String> applyConfig(String ip, int port, Map<String, String> wanted) {
+        java.util.List<String> notApplied = new java.util.ArrayList<>();
+        try (Jedis j = connect(ip, port)) {
+            for (Map.Entry<String, String> e : wanted.entrySet()) {
+                Map<String, String> current = j.configGet(e.getKey());
+                if (e.getValue().equals(current.get(e.getKey()))) {
+                    continue;
+                }
+                try {
+                    j.configSet(e.getKey(), e.getValue());
+                } catch (JedisException ex) {
+                    notApplied.add(e.getKey());
+                }
+            }
+        }
+        return notApplied;
+    }
+
     static Map<String, String> parseInfo(String text) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : text.split("\r?\n")) {

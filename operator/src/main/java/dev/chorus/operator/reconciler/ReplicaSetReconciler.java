@@ -104,6 +104,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         for (NodeAction action : plan.actions()) {
             apply(rs, context, nodes, observed, port, action);
         }
+        applyRuntimeConfig(rs, nodes, observed, port);
         RoleLabels.apply(context.getClient(), rs, pods, plan.master());
         if (plan.master() != null && !plan.master().equals(recordedMaster)) {
             EventRecorder.record(context.getClient(), rs, "Normal", recordedMaster == null ? "MasterElected"
@@ -123,6 +124,27 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
             control = UpdateControl.patchStatus(patch);
         }
         return control.rescheduleAfter(RESYNC);
+    }
+
+    /** spec.config reaches running nodes with CONFIG SET: a config change needs no restart and keeps the master. */
+    private void applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed, int port) {
+        if (rs.getSpec().getConfig().isEmpty()) {
+            return;
+        }
+        for (NodeState n : observed) {
+            if (!n.reachable()) {
+                continue;
+            }
+            try {
+                List<String> pending = nodes.applyConfig(n.ip(), port, rs.getSpec().getConfig());
+                if (!pending.isEmpty()) {
+                    LOG.infof("%s: %s applies %s at its next restart (not settable at run time)", rs.getMetadata()
+                            .getName(), n.pod(), pending);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: could not apply config to %s: %s", rs.getMetadata().getName(), n.pod(), e.getMessage());
+            }
+        }
     }
 
     /** The StatefulSet never shrinks below the recorded master: the master is never removed by a scale-down. */
