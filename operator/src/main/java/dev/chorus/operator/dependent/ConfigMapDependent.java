@@ -22,7 +22,7 @@ public class ConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMa
         String masterAddress = plan.masterAddress() != null ? plan.masterAddress()
                 : NodeConfig.masterDnsName(rs, master);
         Map<String, String> data = new LinkedHashMap<>();
-        for (int i = 0; i < rs.getSpec().getReplicas(); i++) {
+        for (int i = 0; i < PlanContext.podCount(rs, plan); i++) {
             String pod = Names.pod(rs, i);
             boolean isMaster = pod.equals(master);
             data.put(NodeConfig.key(pod), NodeConfig.render(rs, pod, isMaster, isMaster ? null : masterAddress));

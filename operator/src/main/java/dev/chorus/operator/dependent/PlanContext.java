@@ -15,6 +15,15 @@ public final class PlanContext {
         context.managedWorkflowAndDependentResourceContext().put(KEY, plan);
     }
 
+    /**
+     * How many pods the StatefulSet keeps: spec.replicas, but never fewer than the master's ordinal + 1, so a
+     * scale-down never removes the master (it waits for a switchover to a lower ordinal).
+     */
+    public static int podCount(ReplicaSet rs, ReplicationPlan plan) {
+        int floor = plan.master() == null ? 0 : Names.ordinal(rs, plan.master()) + 1;
+        return Math.max(rs.getSpec().getReplicas(), floor);
+    }
+
     public static ReplicationPlan get(Context<ReplicaSet> context) {
         return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, ReplicationPlan.class);
     }

@@ -75,7 +75,7 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .withNewMetadata().withName(Names.statefulSet(rs)).withNamespace(rs.getMetadata().getNamespace())
                 .withLabels(Labels.common(rs)).endMetadata()
                 .withNewSpec()
-                .withReplicas(spec.getReplicas())
+                .withReplicas(PlanContext.podCount(rs, PlanContext.get(context)))
                 .withServiceName(Names.headlessService(rs))
                 .withPodManagementPolicy("Parallel")
                 .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
