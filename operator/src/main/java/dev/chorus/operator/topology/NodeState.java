@@ -1,0 +1,20 @@
+package dev.chorus.operator.topology;
+
+/**
+ * One node as observed in this reconcile: the pod (name, ordinal, IP, readiness) and what the node itself reports.
+ *
+ * @param followsHost the master host a replica is configured to follow (null for a master)
+ * @param offset      the node's replication offset (master_repl_offset, or slave_repl_offset for a replica)
+ * @param keys        number of keys (DBSIZE), used to recognise a master that came back empty
+ */
+public record NodeState(String pod, int ordinal, String ip, boolean podReady, Role role, String followsHost,
+                        int followsPort, boolean linkUp, long offset, String replid, long keys) {
+
+    public boolean reachable() {
+        return role != Role.UNREACHABLE;
+    }
+
+    public static NodeState unreachable(String pod, int ordinal, String ip, boolean podReady) {
+        return new NodeState(pod, ordinal, ip, podReady, Role.UNREACHABLE, null, 0, false, -1, null, -1);
+    }
+}
