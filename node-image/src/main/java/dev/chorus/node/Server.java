@@ -6,6 +6,7 @@ import dev.chorus.node.command.Dispatcher;
 import dev.chorus.node.command.PubSub;
 import dev.chorus.node.command.ServerStats;
 import dev.chorus.node.command.WatchedKeys;
+import dev.chorus.node.command.blocking.BlockedClients;
 import dev.chorus.node.config.Config;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.net.Clients;
@@ -37,6 +38,7 @@ public final class Server {
     private final WatchedKeys watchedKeys = new WatchedKeys();
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
+    private final BlockedClients blockedClients = new BlockedClients(this);
     private final List<Runnable> afterCommandHooks = new ArrayList<>();
     private final List<Runnable> cronHooks = new ArrayList<>();
     private final List<java.util.function.Consumer<dev.chorus.node.net.Client>> closeListeners = new ArrayList<>();
@@ -45,6 +47,7 @@ public final class Server {
     private Runnable shutdownSaver = () -> Log.warning("No persistence configured: nothing saved on shutdown");
     private ScheduledExecutorService loop;
     private Propagation propagation = (db, commands) -> { };
+    private dev.chorus.node.replication.Replication replication;
     private long dirty;
     private boolean transactionPending;
     private boolean transactionOpen;
@@ -61,6 +64,16 @@ public final class Server {
         default boolean enoughGoodReplicas() {
             return true;
         }
+
+        /** A replica's link to its master is up (always true for a master). */
+        default boolean masterLinkUp() {
+            return true;
+        }
+
+        /** The replication offset after everything propagated so far (a client's WAIT target). */
+        default long offset() {
+            return 0;
+        }
     }
 
     public Server(Config config) {
@@ -75,6 +88,7 @@ public final class Server {
             @Override
             public void keyModified(Database db, byte[] key) {
                 watchedKeys.touched(db.index(), key);
+                blockedClients.keyModified(db, key);
             }
 
             @Override
@@ -83,14 +97,27 @@ public final class Server {
             }
         });
         configureEviction();
+        configureEncodings();
+        addAfterCommandHook(blockedClients::serveReadyKeys);
+        addCloseListener(blockedClients::clientClosed);
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
             } else if (d == Directives.MAXMEMORY_POLICY || d == Directives.LFU_LOG_FACTOR
                     || d == Directives.LFU_DECAY_TIME) {
                 configureEviction();
+            } else if (d == Directives.HASH_MAX_LISTPACK_ENTRIES || d == Directives.HASH_MAX_LISTPACK_VALUE
+                    || d == Directives.SET_MAX_INTSET_ENTRIES) {
+                configureEncodings();
             }
         });
+    }
+
+    /** The size limits of the compact encodings (what OBJECT ENCODING reports; HGETALL/SMEMBERS order follows). */
+    private void configureEncodings() {
+        dev.chorus.node.store.HashValue.setListpackLimits(config.getInt(Directives.HASH_MAX_LISTPACK_ENTRIES),
+                config.getInt(Directives.HASH_MAX_LISTPACK_VALUE));
+        dev.chorus.node.store.SetValue.setMaxIntsetEntries(config.getInt(Directives.SET_MAX_INTSET_ENTRIES));
     }
 
     private void configureEviction() {
@@ -105,6 +132,11 @@ public final class Server {
 
     public Keyspace keyspace() {
         return keyspace;
+    }
+
+    /** Clients blocked on keys (BLPOP & co.). */
+    public BlockedClients blockedClients() {
+        return blockedClients;
     }
 
     public CommandTable commands() {
@@ -247,6 +279,14 @@ public final class Server {
 
     // ---- replication and persistence integration ----
 
+    public dev.chorus.node.replication.Replication replication() {
+        return replication;
+    }
+
+    public void setReplication(dev.chorus.node.replication.Replication replication) {
+        this.replication = replication;
+    }
+
     public void setPropagation(Propagation propagation) {
         this.propagation = propagation;
     }
@@ -277,6 +317,14 @@ public final class Server {
 
     public boolean isReplica() {
         return propagation.isReplica();
+    }
+
+    public boolean masterLinkUp() {
+        return propagation.masterLinkUp();
+    }
+
+    public long replicationOffset() {
+        return propagation.offset();
     }
 
     public boolean enoughGoodReplicas() {

@@ -13,6 +13,9 @@ public final class CommandFamilies {
                 new ServerCommands(),
                 new KeyspaceCommands(),
                 new StringCommands(),
+                new ListCommands(),
+                new HashCommands(),
+                new SetCommands(),
                 new TransactionCommands(),
                 new PubSubCommands());
     }

@@ -63,6 +63,10 @@ public final class Dispatcher {
             reject(client, denied);
             return;
         }
+        if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
+            reject(client, "ERR Command not allowed inside a transaction");
+            return;
+        }
         if (client.inMulti() && !EXECUTED_INSIDE_MULTI.contains(spec.name())) {
             client.queue(argv);
             client.writer().simple("QUEUED");
@@ -99,6 +103,7 @@ public final class Dispatcher {
         List<byte[][]> propagation = ctx.propagation();
         if (!propagation.isEmpty()) {
             server.propagate(dbBefore, propagation);
+            client.setWriteOffset(server.replicationOffset());
         }
         if (ctx.dirtyCount() > 0) {
             server.addDirty(ctx.dirtyCount());
@@ -107,7 +112,14 @@ public final class Dispatcher {
 
     /** Why the server's state refuses this command now (replica read-only, memory, replicas), or null. */
     private String deniedByServerState(Client client, CommandSpec spec) {
-        if (!spec.isWrite() || client.isMaster()) {
+        if (client.isMaster()) {
+            return null;
+        }
+        if (server.isReplica() && !spec.has(CommandFlag.STALE) && !server.masterLinkUp()
+                && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA)) {
+            return Errors.MASTERDOWN;
+        }
+        if (!spec.isWrite()) {
             return null;
         }
         if (server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {

@@ -21,6 +21,9 @@ public final class ServerStats {
     public long keyspaceHits;
     public long keyspaceMisses;
     public long totalErrorReplies;
+    public long syncFull;
+    public long syncPartialOk;
+    public long syncPartialErr;
 
     public CommandStat command(String fullName) {
         return commands.computeIfAbsent(fullName, k -> new CommandStat());
@@ -51,5 +54,8 @@ public final class ServerStats {
         keyspaceHits = 0;
         keyspaceMisses = 0;
         totalErrorReplies = 0;
+        syncFull = 0;
+        syncPartialOk = 0;
+        syncPartialErr = 0;
     }
 }

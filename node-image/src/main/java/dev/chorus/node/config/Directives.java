@@ -67,7 +67,8 @@ public final class Directives {
     public static final Directive MAXMEMORY_SAMPLES = integer("maxmemory-samples", 5, 1, 64, true);
 
     // Data type encodings (reported by OBJECT ENCODING; the thresholds Redis 7.0 uses)
-    public static final Directive HASH_MAX_LISTPACK_ENTRIES = integer("hash-max-listpack-entries", 128, 0,
+    // hash-max-listpack-entries is 512 in 7.0 (CONFIG GET on redis-server 7.0.15), unlike zset's 128.
+    public static final Directive HASH_MAX_LISTPACK_ENTRIES = integer("hash-max-listpack-entries", 512, 0,
             Integer.MAX_VALUE, true, "hash-max-ziplist-entries");
     public static final Directive HASH_MAX_LISTPACK_VALUE = integer("hash-max-listpack-value", 64, 0,
             Integer.MAX_VALUE, true, "hash-max-ziplist-value");

@@ -33,6 +33,7 @@ public final class Client {
     private String lastCommand = "NULL";
     private Kind kind = Kind.NORMAL;
     private boolean noEvict;
+    private long writeOffset;
 
     // MULTI/EXEC
     private List<byte[][]> queuedCommands;
@@ -145,6 +146,15 @@ public final class Client {
 
     public boolean isMaster() {
         return kind == Kind.MASTER;
+    }
+
+    /** The replication offset right after this client's last write: what WAIT waits for replicas to reach. */
+    public long writeOffset() {
+        return writeOffset;
+    }
+
+    public void setWriteOffset(long writeOffset) {
+        this.writeOffset = writeOffset;
     }
 
     public boolean noEvict() {

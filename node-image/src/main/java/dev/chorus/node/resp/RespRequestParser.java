@@ -32,6 +32,8 @@ public final class RespRequestParser {
     private int argIndex;
     private int commandStart;
     private long lastCommandBytes;
+    private boolean retainRaw;
+    private byte[] lastRaw;
 
     public void setMaxBulkLength(long maxBulkLength) {
         this.maxBulkLength = maxBulkLength;
@@ -69,6 +71,16 @@ public final class RespRequestParser {
 
     public int buffered() {
         return end - start;
+    }
+
+    /** Keep a copy of each command's exact bytes (a replica passes its master's stream on verbatim). */
+    public void setRetainRaw(boolean retainRaw) {
+        this.retainRaw = retainRaw;
+    }
+
+    /** The exact bytes of the last command returned by {@link #next()}, when {@link #setRetainRaw} is on. */
+    public byte[] lastCommandRaw() {
+        return lastRaw;
     }
 
     /** Bytes the last command returned by {@link #next()} occupied on the wire (for replication offsets). */
@@ -171,6 +183,9 @@ public final class RespRequestParser {
 
     private byte[][] complete(byte[][] args) {
         lastCommandBytes = start - commandStart;
+        if (retainRaw) {
+            lastRaw = Arrays.copyOfRange(buf, commandStart, start);
+        }
         compactIfEmpty();
         return args;
     }

@@ -1,86 +1,143 @@
 package dev.chorus.node.store;
 
-/** Redis' stringmatchlen: glob patterns with *, ?, [set], [^set], [a-z] ranges and \ escapes, over raw bytes. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Redis' glob matching (util.c stringmatchlen), byte for byte: {@code *}, {@code ?}, {@code [set]}, {@code [^set]},
+ * {@code [a-z]} ranges (bounds may be given in either order) and {@code \} escapes. Used by KEYS, SCAN, HSCAN, SSCAN,
+ * ZSCAN MATCH, PSUBSCRIBE and CONFIG GET.
+ *
+ * <p>It is a faithful port rather than a clean re-implementation because the corner cases are observable: the C code
+ * reads the pattern's NUL terminator (an unterminated {@code [a} acts like {@code [a]}), compares range bounds as signed chars
+ * (bytes 0x80-0xFF sort below ASCII), gives up after 1000 nested {@code *} (CVE-2024-31228 fix, which Debian's 7.0.15
+ * carries) and stops retrying earlier {@code *} once a later one failed everywhere (CVE-2022-36021 fix).
+ */
 public final class GlobMatcher {
-    private GlobMatcher() {
+    private static final int MAX_NESTING = 1000;
+
+    private final byte[] pattern;
+    private final boolean nocase;
+    private boolean skipLongerMatches;
+
+    private GlobMatcher(byte[] pattern, boolean nocase) {
+        this.pattern = pattern;
+        this.nocase = nocase;
     }
 
     public static boolean matches(byte[] pattern, byte[] string) {
-        return match(pattern, 0, string, 0, false, 0);
+        return new GlobMatcher(pattern, false).match(string);
     }
 
     public static boolean matches(String pattern, String string) {
-        return matches(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                string.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return matches(pattern.getBytes(StandardCharsets.UTF_8), string.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** ASCII case-insensitive variant (CONFIG GET, ACL patterns). */
+    public static boolean matchesIgnoreCase(byte[] pattern, byte[] string) {
+        return new GlobMatcher(pattern, true).match(string);
     }
 
     public static boolean matchesIgnoreCase(String pattern, String string) {
-        return match(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
-                string.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, true, 0);
+        return matchesIgnoreCase(pattern.getBytes(StandardCharsets.UTF_8), string.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
-        if (depth > 1000) {
-            return false; // Redis also bounds recursion to protect against pathological patterns
+    /** True when the pattern is exactly "*" (SCAN skips matching altogether then). */
+    public static boolean matchesEverything(byte[] pattern) {
+        return pattern.length == 1 && pattern[0] == '*';
+    }
+
+    private boolean match(byte[] string) {
+        skipLongerMatches = false;
+        return match(0, pattern.length, string, 0, string.length, 0);
+    }
+
+    /** Byte at {@code i} as C's signed char; past the end it reads the terminating NUL, as the C code does. */
+    private static int at(byte[] a, int i) {
+        return i < a.length ? a[i] : 0;
+    }
+
+    private boolean match(int p, int plen, byte[] s, int si, int slen, int nesting) {
+        if (nesting > MAX_NESTING) {
+            return false;
         }
-        while (pi < p.length && si < s.length) {
-            switch (p[pi]) {
+        byte[] pat = pattern;
+        while (plen != 0 && slen != 0) {
+            switch (at(pat, p)) {
                 case '*' -> {
-                    while (pi + 1 < p.length && p[pi + 1] == '*') {
-                        pi++;
+                    while (plen != 0 && at(pat, p + 1) == '*') {
+                        p++;
+                        plen--;
                     }
-                    if (pi + 1 == p.length) {
+                    if (plen == 1) {
                         return true;
                     }
-                    for (int k = si; k < s.length; k++) {
-                        if (match(p, pi + 1, s, k, nocase, depth + 1)) {
+                    while (slen != 0) {
+                        if (match(p + 1, plen - 1, s, si, slen, nesting + 1)) {
                             return true;
                         }
+                        if (skipLongerMatches) {
+                            return false;
+                        }
+                        si++;
+                        slen--;
                     }
+                    // The rest of the pattern matches nowhere in the rest of the string, so a longer match for an
+                    // earlier '*' cannot help either.
+                    skipLongerMatches = true;
                     return false;
                 }
-                case '?' -> si++;
+                case '?' -> {
+                    si++;
+                    slen--;
+                }
                 case '[' -> {
-                    pi++;
-                    boolean not = pi < p.length && p[pi] == '^';
+                    p++;
+                    plen--;
+                    boolean not = at(pat, p) == '^';
                     if (not) {
-                        pi++;
+                        p++;
+                        plen--;
                     }
                     boolean matched = false;
+                    int c = at(s, si);
                     while (true) {
-                        if (pi >= p.length) {
-                            pi--; // unterminated: treat as end, like Redis
-                            break;
-                        }
-                        if (p[pi] == '\\' && pi + 1 < p.length) {
-                            pi++;
-                            if (eq(p[pi], s[si], nocase)) {
+                        if (at(pat, p) == '\\' && plen >= 2) {
+                            p++;
+                            plen--;
+                            if (at(pat, p) == c) {
                                 matched = true;
                             }
-                        } else if (p[pi] == ']') {
+                        } else if (at(pat, p) == ']') {
                             break;
-                        } else if (pi + 2 < p.length && p[pi + 1] == '-') {
-                            int start = p[pi] & 0xff;
-                            int end = p[pi + 2] & 0xff;
-                            int c = s[si] & 0xff;
+                        } else if (plen == 0) {
+                            // Unterminated set: step back so the step past the set lands on the terminator.
+                            p--;
+                            plen++;
+                            break;
+                        } else if (plen >= 3 && at(pat, p + 1) == '-') {
+                            int start = at(pat, p);
+                            int end = at(pat, p + 2);
+                            int ch = c;
                             if (start > end) {
                                 int t = start;
                                 start = end;
                                 end = t;
                             }
                             if (nocase) {
-                                start = Character.toLowerCase(start);
-                                end = Character.toLowerCase(end);
-                                c = Character.toLowerCase(c);
+                                start = lower(start);
+                                end = lower(end);
+                                ch = lower(ch);
                             }
-                            pi += 2;
-                            if (c >= start && c <= end) {
+                            p += 2;
+                            plen -= 2;
+                            if (ch >= start && ch <= end) {
                                 matched = true;
                             }
-                        } else if (eq(p[pi], s[si], nocase)) {
+                        } else if (same(at(pat, p), c)) {
                             matched = true;
                         }
-                        pi++;
+                        p++;
+                        plen--;
                     }
                     if (not) {
                         matched = !matched;
@@ -89,35 +146,45 @@ public final class GlobMatcher {
                         return false;
                     }
                     si++;
+                    slen--;
                 }
                 case '\\' -> {
-                    if (pi + 1 < p.length) {
-                        pi++;
+                    if (plen >= 2) {
+                        p++;
+                        plen--;
                     }
-                    if (!eq(p[pi], s[si], nocase)) {
+                    if (!same(at(pat, p), at(s, si))) {
                         return false;
                     }
                     si++;
+                    slen--;
                 }
                 default -> {
-                    if (!eq(p[pi], s[si], nocase)) {
+                    if (!same(at(pat, p), at(s, si))) {
                         return false;
                     }
                     si++;
+                    slen--;
                 }
             }
-            pi++;
+            p++;
+            plen--;
+            if (slen == 0) {
+                while (at(pat, p) == '*') {
+                    p++;
+                    plen--;
+                }
+                break;
+            }
         }
-        while (pi < p.length && p[pi] == '*') {
-            pi++;
-        }
-        return pi == p.length && si == s.length;
+        return plen == 0 && slen == 0;
     }
 
-    private static boolean eq(byte a, byte b, boolean nocase) {
-        if (a == b) {
-            return true;
-        }
-        return nocase && Character.toLowerCase(a & 0xff) == Character.toLowerCase(b & 0xff);
+    private boolean same(int a, int b) {
+        return nocase ? lower(a) == lower(b) : a == b;
+    }
+
+    private static int lower(int c) {
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
     }
 }

@@ -1,0 +1,122 @@
+package dev.chorus.node.command;
+
+import dev.chorus.node.net.Client;
+import dev.chorus.node.replication.Replication;
+import dev.chorus.node.replication.master.ReplicaHandle;
+import java.util.List;
+
+/** REPLICAOF/SLAVEOF, ROLE, WAIT, and the commands replicas send their master: SYNC, PSYNC, REPLCONF. */
+public final class ReplicationCommands implements CommandFamily {
+
+    @Override
+    public List<CommandSpec.Builder> commands() {
+        return List.of(
+                cmd("replicaof", 3, "admin noscript stale", "5.0.0", "Make the server a replica of another instance, or promote it as master.",
+                        this::replicaof),
+                cmd("slaveof", 3, "admin noscript stale", "1.0.0", "Make the server a replica of another instance, or promote it as master.",
+                        this::replicaof),
+                cmd("role", 1, "noscript loading stale fast", "2.8.12", "Return the role of the instance in the context of replication",
+                        ctx -> ctx.server().replication().role(ctx.reply())),
+                cmd("wait", 3, "noscript", "3.0.0",
+                        "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+                        this::await),
+                cmd("sync", 1, "admin noscript no_multi", "1.0.0", "Internal command used for replication", this::sync),
+                cmd("psync", -3, "admin noscript no_multi", "2.8.0", "Internal command used for replication", this::psync),
+                cmd("replconf", -1, "admin noscript loading stale allow_busy", "3.0.0",
+                        "An internal command for configuring the replication stream", this::replconf));
+    }
+
+    private static CommandSpec.Builder cmd(String name, int arity, String flags, String since, String summary,
+                                           CommandHandler h) {
+        return CommandSpec.of(name, arity, flags).group("server").since(since).summary(summary).handler(h);
+    }
+
+    void replicaof(CommandContext ctx) {
+        Replication replication = ctx.server().replication();
+        if (ctx.client().kind() == Client.Kind.REPLICA) {
+            throw new CommandError("ERR Command is not valid when client is a replica.");
+        }
+        if (ctx.optionIs(1, "no") && ctx.optionIs(2, "one")) {
+            replication.promote();
+            ctx.reply().ok();
+            return;
+        }
+        long port = ctx.longArg(2);
+        if (port < 0 || port > 65535) {
+            throw new CommandError("ERR Invalid master port");
+        }
+        ctx.reply().simple(replication.replicaOf(ctx.argString(1), (int) port));
+    }
+
+    void await(CommandContext ctx) {
+        Replication replication = ctx.server().replication();
+        long numReplicas = ctx.longArg(1);
+        long timeout = ctx.longArg(2, "ERR timeout is not an integer or out of range");
+        if (timeout < 0) {
+            throw new CommandError("ERR timeout is negative");
+        }
+        replication.await(ctx.client(), numReplicas, timeout);
+    }
+
+
+    void sync(CommandContext ctx) {
+        Replication replication = ctx.server().replication();
+        if (ctx.client().kind() == Client.Kind.REPLICA) {
+            return;
+        }
+        replication.sync(ctx.client(), replication.handshake(ctx.client()));
+    }
+
+    void psync(CommandContext ctx) {
+        Replication replication = ctx.server().replication();
+        if (ctx.client().kind() == Client.Kind.REPLICA) {
+            return;
+        }
+        long offset = ctx.longArg(2);
+        replication.psync(ctx.client(), ctx.argString(1), offset, replication.handshake(ctx.client()));
+    }
+
+    void replconf(CommandContext ctx) {
+        Replication replication = ctx.server().replication();
+        if (ctx.argc() % 2 == 0) {
+            throw Errors.syntax();
+        }
+        Client c = ctx.client();
+        for (int i = 1; i < ctx.argc(); i += 2) {
+            String opt = ctx.option(i);
+            switch (opt) {
+                case "listening-port" -> replication.handshake(c).setListeningPort((int) ctx.longArg(i + 1));
+                case "ip-address" -> replication.handshake(c).setAnnouncedIp(ctx.argString(i + 1));
+                case "capa" -> {
+                    String capa = ctx.option(i + 1);
+                    if (capa.equals("eof")) {
+                        replication.handshake(c).setCapaEof(true);
+                    } else if (capa.equals("psync2")) {
+                        replication.handshake(c).setCapaPsync2(true);
+                    }
+                }
+                case "ack" -> {
+                    // From a replica: no reply, ever.
+                    ReplicaHandle h = replication.handleOf(c);
+                    if (h != null) {
+                        Long off = CommandContext.parseLongOrNull(ctx.arg(i + 1));
+                        if (off != null) {
+                            replication.ack(h, off);
+                        }
+                    }
+                    return;
+                }
+                case "getack" -> {
+                    // From our master: answer with REPLCONF ACK on the link, nothing else.
+                    if (c.isMaster() && replication.link() != null) {
+                        replication.link().sendAck();
+                    }
+                    return;
+                }
+                case "rdb-only", "rdb-filter-only" -> { }
+                default -> throw new CommandError("ERR Unrecognized REPLCONF option: " + ctx.argString(i));
+            }
+        }
+        ctx.reply().ok();
+    }
+}

@@ -1,0 +1,441 @@
+package dev.chorus.node.replication.replica;
+
+import dev.chorus.node.Log;
+import dev.chorus.node.Server;
+import dev.chorus.node.config.Directives;
+import dev.chorus.node.net.Client;
+import dev.chorus.node.net.Outbound;
+import dev.chorus.node.replication.RdbTransfer;
+import dev.chorus.node.replication.Replication;
+import dev.chorus.node.resp.RespProtocolException;
+import dev.chorus.node.resp.RespWriter;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The replica's connection to its master, as Redis' syncWithMaster drives it: PING, [AUTH], REPLCONF listening-port /
+ * ip-address / capa, PSYNC; then either the RDB of a full resync (saved as dbfilename, then loaded) or +CONTINUE; then
+ * the command stream, applied in order, acknowledged every second with REPLCONF ACK.
+ */
+public final class MasterLink extends ChannelInboundHandlerAdapter {
+    private enum Phase { CONNECTING, PING, HANDSHAKE, PSYNC, RDB_HEADER, RDB_PAYLOAD, STREAM, CLOSED }
+
+    private final Replication replication;
+    private final Server server;
+    private final String host;
+    private final int port;
+    private final String psyncId;
+    private final long psyncOffset;
+    private final Deque<String> expectedReplies = new ArrayDeque<>();
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private Phase phase = Phase.CONNECTING;
+    private Channel channel;
+    private Client masterClient;
+    private RdbReceiver receiver;
+    private String fullSyncId;
+    private long fullSyncOffset;
+    private long lastIoMillis = System.currentTimeMillis();
+    private final long createdMillis = System.currentTimeMillis();
+    private boolean everSynced;
+
+    public MasterLink(Replication replication, String host, int port, String cachedReplid, long cachedOffset) {
+        this.replication = replication;
+        this.server = replication.server();
+        this.host = host;
+        this.port = port;
+        this.psyncId = cachedReplid;
+        this.psyncOffset = cachedOffset;
+    }
+
+    public void connect() {
+        Class<? extends Channel> type = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+        new Bootstrap().group((EventLoop) server.loop()).channel(type)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, server.config().getLong(Directives.REPL_TIMEOUT) * 1000))
+                .handler(this)
+                .connect(host, port)
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        Log.warning("Error condition on socket for SYNC: " + f.cause().getMessage());
+                        fail();
+                    }
+                });
+    }
+
+    // ---- state for INFO and ROLE ----
+
+    public boolean connected() {
+        return phase == Phase.STREAM;
+    }
+
+    public boolean syncing() {
+        return phase == Phase.RDB_HEADER || phase == Phase.RDB_PAYLOAD;
+    }
+
+    /** True once this link (or the history it continues) holds the master's data. */
+    public boolean synced() {
+        return everSynced || phase == Phase.STREAM;
+    }
+
+    public long lastIoSecondsAgo() {
+        return (System.currentTimeMillis() - lastIoMillis) / 1000;
+    }
+
+    public long downSinceSeconds() {
+        return (System.currentTimeMillis() - createdMillis) / 1000;
+    }
+
+    /** ROLE's state word for a replica. */
+    public String roleState() {
+        return switch (phase) {
+            case CONNECTING -> "connecting";
+            case PING, HANDSHAKE, PSYNC -> "handshake";
+            case RDB_HEADER, RDB_PAYLOAD -> "sync";
+            case STREAM -> "connected";
+            case CLOSED -> "connect";
+        };
+    }
+
+    // ---- handshake ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        Log.notice("MASTER <-> REPLICA sync started");
+        phase = Phase.PING;
+        send("PING");
+    }
+
+    private void sendHandshake() {
+        phase = Phase.HANDSHAKE;
+        String auth = server.config().getString(Directives.MASTERAUTH);
+        String user = server.config().getString(Directives.MASTERUSER);
+        if (!auth.isEmpty()) {
+            if (user.isEmpty()) {
+                send("AUTH", auth);
+            } else {
+                send("AUTH", user, auth);
+            }
+            expectedReplies.add("auth");
+        }
+        long announcePort = server.config().getLong(Directives.REPLICA_ANNOUNCE_PORT);
+        send("REPLCONF", "listening-port", Long.toString(announcePort != 0 ? announcePort : server.tcpPort()));
+        expectedReplies.add("listening-port");
+        String ip = server.config().getString(Directives.REPLICA_ANNOUNCE_IP);
+        if (!ip.isEmpty()) {
+            send("REPLCONF", "ip-address", ip);
+            expectedReplies.add("ip-address");
+        }
+        send("REPLCONF", "capa", "eof", "capa", "psync2");
+        expectedReplies.add("capa");
+        if (psyncId != null && psyncOffset >= 0) {
+            Log.notice("Trying a partial resynchronization (request " + psyncId + ":" + (psyncOffset + 1) + ").");
+            send("PSYNC", psyncId, Long.toString(psyncOffset + 1));
+        } else {
+            Log.notice("Partial resynchronization not possible (no cached master)");
+            send("PSYNC", "?", "-1");
+        }
+        expectedReplies.add("psync");
+    }
+
+    private void send(String... args) {
+        RespWriter w = new RespWriter(64);
+        byte[][] argv = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) {
+            argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+        }
+        w.bulks(argv);
+        channel.writeAndFlush(channel.alloc().buffer(w.length()).writeBytes(w.array(), 0, w.length()));
+    }
+
+    /** REPLCONF ACK <offset>: after each GETACK and every second. */
+    public void sendAck() {
+        if (phase == Phase.STREAM && channel != null) {
+            send("REPLCONF", "ACK", Long.toString(replication.ids().offset()));
+        }
+    }
+
+    // ---- input ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        byte[] data;
+        try {
+            data = new byte[buf.readableBytes()];
+            buf.readBytes(data);
+        } finally {
+            buf.release();
+        }
+        lastIoMillis = System.currentTimeMillis();
+        try {
+            consume(data, 0, data.length);
+        } catch (IOException | RespProtocolException | RuntimeException e) {
+            Log.warning("Replication with MASTER " + host + ":" + port + " failed: " + e.getMessage());
+            close();
+        }
+    }
+
+    private void consume(byte[] data, int off, int len) throws IOException, RespProtocolException {
+        int i = off;
+        int end = off + len;
+        while (i < end && phase != Phase.CLOSED) {
+            switch (phase) {
+                case PING, HANDSHAKE, PSYNC, RDB_HEADER -> {
+                    byte b = data[i++];
+                    if (b != '\n') {
+                        line.write(b);
+                        continue;
+                    }
+                    String reply = line.toString(StandardCharsets.ISO_8859_1);
+                    line.reset();
+                    if (reply.endsWith("\r")) {
+                        reply = reply.substring(0, reply.length() - 1);
+                    }
+                    onLine(reply);
+                }
+                case RDB_PAYLOAD -> {
+                    int used = receiver.accept(data, i, end - i);
+                    i += used;
+                    if (receiver.done()) {
+                        loadReceivedRdb();
+                    }
+                }
+                case STREAM -> {
+                    masterClient.parser().feed(data, i, end - i);
+                    i = end;
+                    applyStream();
+                }
+                default -> i = end;
+            }
+        }
+    }
+
+    private void onLine(String reply) throws IOException {
+        switch (phase) {
+            case PING -> {
+                if (reply.startsWith("-") && !reply.startsWith("-NOAUTH") && !reply.startsWith("-NOPERM")
+                        && !reply.startsWith("-ERR operation not permitted")) {
+                    throw new IOException("Error reply to PING from master: '" + reply + "'");
+                }
+                Log.notice("Master replied to PING, replication can continue...");
+                sendHandshake();
+            }
+            case HANDSHAKE, PSYNC -> {
+                if (reply.isEmpty()) {
+                    return; // keepalive newline while the master prepares
+                }
+                String expected = expectedReplies.poll();
+                if (expected == null) {
+                    throw new IOException("unexpected reply from master: " + reply);
+                }
+                switch (expected) {
+                    case "auth" -> {
+                        if (reply.startsWith("-")) {
+                            throw new IOException("Unable to AUTH to MASTER: " + reply);
+                        }
+                    }
+                    case "psync" -> onPsyncReply(reply);
+                    default -> {
+                        if (reply.startsWith("-")) {
+                            Log.notice("(Non critical) Master does not understand REPLCONF " + expected + ": " + reply);
+                        }
+                    }
+                }
+            }
+            case RDB_HEADER -> {
+                if (reply.isEmpty()) {
+                    return; // the master keeps the link alive while it produces the snapshot
+                }
+                if (reply.startsWith("-")) {
+                    throw new IOException("MASTER aborted replication with an error: " + reply.substring(1));
+                }
+                Path dir = Path.of(server.config().getString(Directives.DIR));
+                Path tmp = dir.resolve("temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid()
+                        + ".rdb");
+                receiver = RdbReceiver.forHeader(reply, tmp);
+                Log.notice("MASTER <-> REPLICA sync: receiving " + (reply.startsWith("$EOF") ? "streamed RDB from "
+                        + "master with EOF to disk" : reply.substring(1) + " bytes from master to disk"));
+                phase = Phase.RDB_PAYLOAD;
+            }
+            default -> { }
+        }
+    }
+
+    private void onPsyncReply(String reply) throws IOException {
+        if (reply.startsWith("+FULLRESYNC")) {
+            String[] parts = reply.split(" ");
+            if (parts.length < 3) {
+                throw new IOException("Bad +FULLRESYNC reply: " + reply);
+            }
+            fullSyncId = parts[1];
+            fullSyncOffset = Long.parseLong(parts[2]);
+            Log.notice("Full resync from master: " + fullSyncId + ":" + fullSyncOffset);
+            phase = Phase.RDB_HEADER;
+            return;
+        }
+        if (reply.startsWith("+CONTINUE")) {
+            String newId = reply.length() > "+CONTINUE ".length() ? reply.substring("+CONTINUE ".length()).trim() : "";
+            Log.notice("Successful partial resynchronization with master.");
+            if (!newId.isEmpty() && !newId.equals(replication.ids().replid())) {
+                Log.notice("Master replication ID changed to " + newId);
+                replication.masterIdChanged(newId);
+            }
+            Log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+            startStream();
+            return;
+        }
+        if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {
+            throw new IOException("Master is currently unable to PSYNC but should be in the future: " + reply);
+        }
+        throw new IOException("Unexpected reply to PSYNC from master: " + reply);
+    }
+
+    private void loadReceivedRdb() throws IOException {
+        Path file = Path.of(server.config().getString(Directives.DIR))
+                .resolve(server.config().getString(Directives.DBFILENAME));
+        Files.move(receiver.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Log.notice("MASTER <-> REPLICA sync: Flushing old data");
+        Log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
+        RdbTransfer.Loaded loaded = replication.rdb().load(file);
+        Log.notice("Done loading RDB, keys loaded: " + loaded.keys());
+        replication.fullSyncLoaded(fullSyncId, fullSyncOffset);
+        Log.notice("MASTER <-> REPLICA sync: Finished with success");
+        receiver = null;
+        startStream();
+        sendAck(); // a diskless master starts the stream only after this first ACK
+    }
+
+    private void startStream() {
+        phase = Phase.STREAM;
+        everSynced = true;
+        masterClient = new Client(server.clients().newId(), server, new LinkOutbound());
+        masterClient.setKind(Client.Kind.MASTER);
+        masterClient.setAuthenticated(true);
+        masterClient.parser().setInlineAllowed(false);
+        masterClient.parser().setRetainRaw(true);
+        masterClient.parser().setMaxBulkLength(Long.MAX_VALUE);
+        server.clients().add(masterClient);
+    }
+
+    /** Applies every complete command from the master, then passes its exact bytes down the chain. */
+    private void applyStream() throws RespProtocolException {
+        while (phase == Phase.STREAM) {
+            byte[][] argv = masterClient.parser().next();
+            if (argv == null) {
+                return;
+            }
+            byte[] raw = masterClient.parser().lastCommandRaw();
+            if (argv.length > 0) {
+                server.keyspace().setExecutingMasterStream(true);
+                try {
+                    server.dispatcher().process(masterClient, argv);
+                } finally {
+                    server.keyspace().setExecutingMasterStream(false);
+                    masterClient.writer().reset(); // a master never reads our replies
+                }
+            }
+            replication.streamFromMaster(raw);
+        }
+    }
+
+    // ---- lifecycle ----
+
+    /** Once a second: REPLCONF ACK, and drop the link when the master has been silent for repl-timeout. */
+    public void cron(long now) {
+        long timeout = server.config().getLong(Directives.REPL_TIMEOUT) * 1000;
+        if (phase != Phase.CLOSED && now - lastIoMillis > timeout) {
+            Log.warning("MASTER timeout: no data nor PING received...");
+            close();
+            return;
+        }
+        sendAck();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (phase != Phase.CLOSED) {
+            Log.notice("Connection with master lost.");
+            fail();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Log.warning("Error condition on socket for SYNC: " + cause.getMessage());
+        close();
+    }
+
+    private void fail() {
+        boolean wasClosed = phase == Phase.CLOSED;
+        release();
+        if (!wasClosed) {
+            replication.linkLost(this);
+        }
+    }
+
+    /** Closes the link for good (REPLICAOF changed, or an error: then Replication reconnects). */
+    public void close() {
+        boolean wasClosed = phase == Phase.CLOSED;
+        release();
+        if (!wasClosed) {
+            replication.linkLost(this);
+        }
+    }
+
+    private void release() {
+        phase = Phase.CLOSED;
+        if (receiver != null) {
+            receiver.close();
+            receiver = null;
+        }
+        if (masterClient != null) {
+            masterClient.markClosed();
+            server.clients().remove(masterClient);
+            masterClient = null;
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** The master client's outbound: replies are discarded; only explicit sends (ACK) reach the master. */
+    private final class LinkOutbound implements Outbound {
+        @Override
+        public void send(byte[] data, int offset, int length) {
+            // Replies to the master's commands are never sent, as in Redis.
+        }
+
+        @Override
+        public void close() {
+            MasterLink.this.close();
+        }
+
+        @Override
+        public String remoteAddress() {
+            return host + ":" + port;
+        }
+
+        @Override
+        public String localAddress() {
+            return channel == null ? "" : String.valueOf(channel.localAddress()).replaceFirst("^/", "");
+        }
+    }
+}

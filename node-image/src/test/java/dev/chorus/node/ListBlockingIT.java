@@ -1,0 +1,282 @@
+package dev.chorus.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.node.testing.RawConnection;
+import dev.chorus.node.testing.RespFrames;
+import dev.chorus.node.testing.ServerProcess;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blocking list commands with several connections, Redis 7.0 as the oracle: each scenario runs against a real
+ * redis-server and the node, and the transcripts of everything each connection received must be the same bytes.
+ */
+class ListBlockingIT {
+    private static ServerProcess redis;
+    private static ServerProcess node;
+
+    @BeforeAll
+    static void start() {
+        redis = ServerProcess.redis();
+        node = ServerProcess.node();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (redis != null) {
+            redis.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    /** A scenario drives named connections; everything they receive lands in the transcript. */
+    private interface Scenario {
+        void run(Session s);
+    }
+
+    private static final class Session implements AutoCloseable {
+        final ServerProcess server;
+        final List<String> transcript = new ArrayList<>();
+        final Map<String, RawConnection> connections = new LinkedHashMap<>();
+
+        Session(ServerProcess server) {
+            this.server = server;
+        }
+
+        RawConnection conn(String name) {
+            return connections.computeIfAbsent(name, n -> server.connect());
+        }
+
+        /** Sends a command and records its reply. */
+        void call(String name, String... args) {
+            transcript.add(name + " " + String.join(" ", args) + " -> " + RespFrames.show(conn(name).call(args)));
+        }
+
+        /** Sends commands without reading (the connection blocks, or pipelines). */
+        void send(String name, String... args) {
+            conn(name).send(RawConnection.encode(args));
+        }
+
+        void pipeline(String name, String[]... commands) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            for (String[] c : commands) {
+                b.writeBytes(RawConnection.encode(c));
+            }
+            conn(name).send(b.toByteArray());
+        }
+
+        /** Records the next reply the connection receives. */
+        void read(String name) {
+            transcript.add(name + " <- " + RespFrames.show(conn(name).read()));
+        }
+
+        void close(String name) {
+            connections.remove(name).close();
+        }
+
+        /** Waits until the server reports exactly {@code n} blocked clients (INFO clients). */
+        void awaitBlocked(int n) {
+            try (RawConnection probe = server.connect()) {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> probe.callText("INFO", "clients").contains("blocked_clients:" + n + "\r\n"));
+            }
+        }
+
+        @Override
+        public void close() {
+            connections.values().forEach(RawConnection::close);
+        }
+    }
+
+    private static List<String> transcript(ServerProcess server, Scenario scenario) {
+        try (RawConnection admin = server.connect()) {
+            admin.call("FLUSHALL");
+        }
+        try (Session s = new Session(server)) {
+            scenario.run(s);
+            s.awaitBlocked(0);
+            return s.transcript;
+        }
+    }
+
+    private static void sameAsRedis(Scenario scenario) {
+        List<String> expected = transcript(redis, scenario);
+        List<String> actual = transcript(node, scenario);
+        assertThat(actual).as("node transcript (redis: %s)", expected).isEqualTo(expected);
+    }
+
+    @Test
+    void clientsBlockedOnAKeyAreServedFirstComeFirstServed() {
+        sameAsRedis(s -> {
+            s.send("c1", "BLPOP", "k", "0");
+            s.awaitBlocked(1);
+            s.send("c2", "BLPOP", "k", "0");
+            s.awaitBlocked(2);
+            s.call("admin", "RPUSH", "k", "a", "b", "c");
+            s.read("c1");
+            s.read("c2");
+            s.call("admin", "LRANGE", "k", "0", "-1");
+        });
+    }
+
+    @Test
+    void aClientWaitingOnSeveralKeysIsServedFromTheFirstKeyThatBecameReady() {
+        sameAsRedis(s -> {
+            s.send("b", "BLPOP", "k1", "k2", "0");
+            s.awaitBlocked(1);
+            s.call("admin", "MULTI");
+            s.call("admin", "RPUSH", "k2", "x");
+            s.call("admin", "RPUSH", "k1", "y");
+            s.call("admin", "EXEC");
+            s.read("b");
+            s.call("admin", "LRANGE", "k1", "0", "-1");
+            s.call("admin", "EXISTS", "k2");
+        });
+    }
+
+    @Test
+    void blmoveTowardsAWrongTypeKeyFailsAndTheNextClientIsServed() {
+        sameAsRedis(s -> {
+            s.call("admin", "SET", "dst", "str");
+            s.send("b", "BLMOVE", "src", "dst", "LEFT", "LEFT", "0");
+            s.awaitBlocked(1);
+            s.send("c", "BLPOP", "src", "0");
+            s.awaitBlocked(2);
+            s.call("admin", "RPUSH", "src", "1", "2");
+            s.read("b");
+            s.read("c");
+            s.call("admin", "LRANGE", "src", "0", "-1");
+        });
+    }
+
+    @Test
+    void commandsPipelinedBehindABlockedOneWaitForIt() {
+        sameAsRedis(s -> {
+            s.pipeline("b", new String[] {"BLPOP", "q", "0"}, new String[] {"PING"}, new String[] {"LLEN", "q"});
+            s.awaitBlocked(1);
+            s.call("admin", "RPUSH", "q", "z", "w");
+            s.read("b");
+            s.read("b");
+            s.read("b");
+        });
+    }
+
+    @Test
+    void timeoutsAnswerANullArrayInBothProtocols() {
+        sameAsRedis(s -> {
+            s.pipeline("b", new String[] {"BLPOP", "t", "0.05"}, new String[] {"PING"});
+            s.read("b");
+            s.read("b");
+            s.call("b", "BLMOVE", "t", "u", "LEFT", "RIGHT", "0.02");
+            s.call("b", "BRPOPLPUSH", "t", "u", "0.02");
+            s.call("b", "BLMPOP", "0.02", "2", "t", "v", "LEFT", "COUNT", "3");
+            s.conn("b3").call("HELLO", "3");
+            s.call("b3", "BRPOP", "t", "0.02");
+            s.call("b3", "BLMOVE", "t", "u", "LEFT", "RIGHT", "0.02");
+        });
+    }
+
+    @Test
+    void blmoveFeedsClientsBlockedOnItsDestination() {
+        sameAsRedis(s -> {
+            s.send("mover", "BLMOVE", "a", "b", "RIGHT", "LEFT", "0");
+            s.awaitBlocked(1);
+            s.send("popper", "BLPOP", "b", "0");
+            s.awaitBlocked(2);
+            s.call("admin", "RPUSH", "a", "x", "y");
+            s.read("mover");
+            s.read("popper");
+            s.call("admin", "LRANGE", "a", "0", "-1");
+            s.call("admin", "EXISTS", "b");
+        });
+    }
+
+    @Test
+    void blmpopAndBrpoplpushAreServedLikeTheirImmediateForms() {
+        sameAsRedis(s -> {
+            s.send("m", "BLMPOP", "0", "2", "m1", "m2", "RIGHT", "COUNT", "2");
+            s.awaitBlocked(1);
+            s.call("admin", "RPUSH", "m2", "1", "2", "3");
+            s.read("m");
+            s.send("p", "BRPOPLPUSH", "src", "dst", "0");
+            s.awaitBlocked(1);
+            s.call("admin", "LPUSH", "src", "a", "b");
+            s.read("p");
+            s.call("admin", "LRANGE", "dst", "0", "-1");
+            s.send("r", "BLMOVE", "rot", "rot", "LEFT", "RIGHT", "0");
+            s.awaitBlocked(1);
+            s.call("admin", "RPUSH", "rot", "only");
+            s.read("r");
+            s.call("admin", "LRANGE", "rot", "0", "-1");
+        });
+    }
+
+    @Test
+    void aKeyThatIsNotAListWhenCommandsEndServesNobody() {
+        sameAsRedis(s -> {
+            s.send("b", "BLPOP", "k", "0");
+            s.awaitBlocked(1);
+            s.call("admin", "MULTI");
+            s.call("admin", "RPUSH", "k", "gone");
+            s.call("admin", "DEL", "k");
+            s.call("admin", "EXEC");
+            s.call("admin", "SET", "k", "string");
+            s.awaitBlocked(1);
+            s.call("admin", "DEL", "k");
+            s.call("admin", "LPUSH", "k", "a", "b", "c");
+            s.read("b");
+            s.call("admin", "LRANGE", "k", "0", "-1");
+        });
+    }
+
+    @Test
+    void blockedClientsWaitInTheirOwnDatabase() {
+        sameAsRedis(s -> {
+            s.call("b", "SELECT", "1");
+            s.send("b", "BLPOP", "k", "0");
+            s.awaitBlocked(1);
+            s.call("admin", "RPUSH", "k", "db0");
+            s.awaitBlocked(1);
+            s.call("admin", "SELECT", "1");
+            s.call("admin", "RPUSH", "k", "db1");
+            s.read("b");
+            s.call("admin", "SELECT", "0");
+            s.call("admin", "LRANGE", "k", "0", "-1");
+        });
+    }
+
+    @Test
+    void aDisconnectedClientNoLongerWaits() {
+        sameAsRedis(s -> {
+            s.send("gone", "BLPOP", "d", "0");
+            s.awaitBlocked(1);
+            s.close("gone");
+            s.awaitBlocked(0);
+            s.call("admin", "RPUSH", "d", "x");
+            s.call("admin", "LRANGE", "d", "0", "-1");
+        });
+    }
+
+    @Test
+    void blockingCommandsInsideMultiAnswerAtOnce() {
+        sameAsRedis(s -> {
+            s.call("t", "MULTI");
+            s.call("t", "BLPOP", "nokey", "0");
+            s.call("t", "BLMOVE", "nokey", "x", "LEFT", "LEFT", "0");
+            s.call("t", "BLMPOP", "0", "1", "nokey", "LEFT");
+            s.call("t", "EXEC");
+            s.call("admin", "DBSIZE");
+        });
+    }
+}
