@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Redis is the oracle: every script under src/test/resources/differential runs line by line against a real
  * redis-server and the node, and each reply must be the same bytes. Line prefixes loosen the comparison only where
- * Redis itself is not deterministic: {@code !sorted} compares a flat array as a multiset (hash-table order),
+ * Redis itself is not deterministic: {@code !sorted} compares arrays as multisets at every depth (hash-table order),
  * {@code !type} compares only the reply type (TTLs, ids, timestamps).
  */
 class DifferentialIT {
@@ -97,21 +97,29 @@ class DifferentialIT {
         };
     }
 
-    /** Splits a flat array reply into its element frames, sorted, keeping the header. */
-    private static List<String> sortedElements(byte[] frame) {
-        String s = new String(frame, StandardCharsets.ISO_8859_1);
-        int headerEnd = s.indexOf("\r\n");
-        List<String> parts = new ArrayList<>();
+    /** A canonical form where the elements of every array (at any depth) are sorted: order-insensitive equality. */
+    private static String sortedElements(byte[] frame) {
         try {
-            var in = new java.io.ByteArrayInputStream(frame, headerEnd + 2, frame.length - headerEnd - 2);
-            while (in.available() > 0) {
-                parts.add(RespFrames.show(RespFrames.readFrame(in)));
-            }
+            return canonical(new java.io.ByteArrayInputStream(frame));
         } catch (IOException e) {
-            parts.add("unparseable: " + RespFrames.show(frame));
+            return "unparseable: " + RespFrames.show(frame);
+        }
+    }
+
+    private static String canonical(java.io.InputStream in) throws IOException {
+        byte[] frame = RespFrames.readFrame(in);
+        char type = (char) frame[0];
+        if (type != '*' && type != '~' && type != '%') {
+            return RespFrames.show(frame);
+        }
+        String s = new String(frame, StandardCharsets.ISO_8859_1);
+        String header = s.substring(0, s.indexOf("\r\n"));
+        var body = new java.io.ByteArrayInputStream(frame, header.length() + 2, frame.length - header.length() - 2);
+        List<String> parts = new ArrayList<>();
+        while (body.available() > 0) {
+            parts.add(canonical(body));
         }
         parts.sort(null);
-        parts.add(0, s.substring(0, headerEnd));
-        return parts;
+        return header + parts;
     }
 }

@@ -101,7 +101,13 @@ public final class Dispatcher {
         server.stats().commandsProcessed++;
         client.setLastCommand(spec.fullName());
         List<byte[][]> propagation = ctx.propagation();
-        if (!propagation.isEmpty()) {
+        if (propagation.size() > 1 && !client.executingTransaction()) {
+            // Several effects of one command reach replicas as one transaction (Redis' also-propagate wrapping).
+            server.beginTransactionPropagation();
+            server.propagate(dbBefore, propagation);
+            server.endTransactionPropagation(client.dbIndex());
+            client.setWriteOffset(server.replicationOffset());
+        } else if (!propagation.isEmpty()) {
             server.propagate(dbBefore, propagation);
             client.setWriteOffset(server.replicationOffset());
         }

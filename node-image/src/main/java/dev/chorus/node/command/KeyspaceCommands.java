@@ -123,21 +123,8 @@ public final class KeyspaceCommands implements CommandFamily {
         out.forEach(ctx.reply()::bulk);
     }
 
-    /** Parses a SCAN cursor (an unsigned 64-bit decimal), as the type SCANs also use. */
-    public static long parseCursor(byte[] arg) {
-        try {
-            String s = new String(arg, java.nio.charset.StandardCharsets.US_ASCII);
-            if (s.isEmpty() || s.startsWith("+") || s.startsWith("-")) {
-                throw new NumberFormatException();
-            }
-            return Long.parseUnsignedLong(s);
-        } catch (NumberFormatException e) {
-            throw new CommandError("ERR invalid cursor");
-        }
-    }
-
     static void scan(CommandContext ctx) {
-        long cursor = parseCursor(ctx.arg(1));
+        long cursor = CollectionScan.parseCursor(ctx.arg(1));
         long count = 10;
         byte[] pattern = null;
         ValueType type = null;

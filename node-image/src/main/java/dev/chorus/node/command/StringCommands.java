@@ -3,7 +3,7 @@ package dev.chorus.node.command;
 import static dev.chorus.node.command.CommandContext.bytes;
 
 import dev.chorus.node.config.Directives;
-import dev.chorus.node.resp.Doubles;
+import dev.chorus.node.resp.LongDouble;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.KeyEntry;
 import dev.chorus.node.store.ValueType;
@@ -325,18 +325,23 @@ public final class StringCommands implements CommandFamily {
         ctx.reply().integer(value);
     }
 
+    /** Long double arithmetic like Redis; replicated as SET ... KEEPTTL with the result so replicas never redo it. */
     static void incrbyfloat(CommandContext ctx) {
         byte[] key = ctx.arg(1);
-        ctx.doubleArg(2); // validates the increment: "ERR value is not a valid float"
-        byte[] cur = string(ctx, key);
-        if (cur != null && Doubles.parse(cur) == null) {
+        LongDouble by = LongDouble.parse(ctx.arg(2));
+        if (by == null) {
             throw new CommandError(Errors.NOT_FLOAT);
         }
-        String sum = Doubles.addAsLongDouble(cur == null ? bytes("0") : cur, ctx.arg(2));
-        if (sum == null) {
+        byte[] cur = string(ctx, key);
+        LongDouble current = cur == null ? LongDouble.ZERO : LongDouble.parse(cur);
+        if (current == null) {
+            throw new CommandError(Errors.NOT_FLOAT);
+        }
+        LongDouble sum = current.add(by);
+        if (sum == null || sum.isInfinite()) {
             throw new CommandError("ERR increment would produce NaN or Infinity");
         }
-        byte[] result = bytes(sum);
+        byte[] result = bytes(sum.toHumanString());
         ctx.db().setKeepTtl(key, result);
         ctx.dirty();
         ctx.reply().bulk(result);

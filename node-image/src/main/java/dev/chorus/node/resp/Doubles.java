@@ -50,44 +50,6 @@ public final class Doubles {
         return s;
     }
 
-    /**
-     * INCRBYFLOAT / HINCRBYFLOAT arithmetic. Redis adds in C long double (64-bit mantissa, about 19 significant
-     * digits) and prints with %.17Lf, trimming zeros; exact decimal addition rounded to 19 significant digits gives the
-     * same text for the values people use ("1.5" + "0.1" is "1.6", not 1.60000000000000009). Returns null when the
-     * result would be NaN or infinite.
-     */
-    public static String addAsLongDouble(byte[] current, byte[] increment) {
-        BigDecimal a = toBigDecimal(current);
-        BigDecimal b = toBigDecimal(increment);
-        if (a == null || b == null) {
-            return null;
-        }
-        BigDecimal sum = a.add(b).round(new java.math.MathContext(19, java.math.RoundingMode.HALF_EVEN));
-        if (sum.abs().compareTo(new BigDecimal("1.18973149535723176502e4932")) > 0) {
-            return null;
-        }
-        String s = sum.setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
-        if (s.indexOf('.') >= 0) {
-            s = s.replaceAll("0+$", "");
-            if (s.endsWith(".")) {
-                s = s.substring(0, s.length() - 1);
-            }
-        }
-        return s.equals("-0") ? "0" : s;
-    }
-
-    private static BigDecimal toBigDecimal(byte[] b) {
-        Double d = parse(b);
-        if (d == null || d.isInfinite()) {
-            return null;
-        }
-        try {
-            return new BigDecimal(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
-        } catch (NumberFormatException e) {
-            return new BigDecimal(d); // hex floats and the like: exact binary value
-        }
-    }
-
     /** C's printf("%.17g"). */
     static String formatG17(double d) {
         if (d == 0) {
