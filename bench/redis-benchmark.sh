@@ -18,6 +18,8 @@ N_WARMUP="${N_WARMUP:-200000}"    # JVM warm-up pass (node only), per test
 KEYS_FOR_RSS="${KEYS_FOR_RSS:-1000000}"
 REPEAT="${REPEAT:-3}"              # runs per server and pipeline, alternating; the best run counts
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:-}" # empty = plain `java -jar`, as deployed
+# Flags tried for memory on fresh processes, beside plain `java -jar`.
+SUGGESTED_NODE_FLAGS="${SUGGESTED_NODE_FLAGS:--XX:+UseSerialGC -Xms16m -Xmx512m}"
 CLIENTS=50
 RUN_TIMEOUT=600
 WANTED_TESTS="set,get,incr,lpush,lpop,sadd,hset,zadd,mset"
@@ -26,9 +28,10 @@ LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 WORK="$(mktemp -d /tmp/chorus-bench.XXXXXX)"
 REDIS_PID=""
 NODE_PID=""
+FRESH_PID=""
 
 cleanup() {
-    for pid in "$REDIS_PID" "$NODE_PID"; do
+    for pid in "$REDIS_PID" "$NODE_PID" "$FRESH_PID"; do
         if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
             kill "$pid" 2>/dev/null || true
             for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -151,6 +154,29 @@ for who in redis node; do
     DBSIZE[$who]=$(redis-cli -p "$port" DBSIZE)
     RSS_FULL[$who]=$(rss_kb "$pid")
 done
+
+# The same load into fresh processes: the servers above carry the benchmark's history (a JVM keeps the heap it grew).
+fresh_rss() { # label, then the server command (port appended) -> "label|rss empty|rss loaded|dbsize"
+    local label=$1; shift
+    local port; port=$(free_port)
+    mkdir -p "$WORK/fresh"
+    (cd "$WORK/fresh" && exec "$@" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK/fresh" \
+        >"$WORK/fresh/stdout.log" 2>&1) &
+    FRESH_PID=$!
+    wait_ready "$port" "$FRESH_PID"
+    local empty; empty=$(rss_kb "$FRESH_PID")
+    timeout "$RUN_TIMEOUT" redis-cli -p "$port" --pipe <"$WORK/keys.resp" >/dev/null
+    echo "$label|$empty|$(rss_kb "$FRESH_PID")|$(redis-cli -p "$port" DBSIZE)"
+    kill "$FRESH_PID"
+    wait "$FRESH_PID" 2>/dev/null || true
+    FRESH_PID=""
+}
+FRESH_ROWS=()
+FRESH_ROWS+=("$(fresh_rss "redis-server" redis-server)")
+FRESH_ROWS+=("$(fresh_rss "node, java -jar" java -jar "$JAR")")
+# shellcheck disable=SC2086
+FRESH_ROWS+=("$(fresh_rss "node, java $SUGGESTED_NODE_FLAGS -jar" java $SUGGESTED_NODE_FLAGS -jar "$JAR")")
+
 NODE_USED_MEMORY=$(redis-cli -p "$NODE_PORT" INFO memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
 REDIS_USED_MEMORY=$(redis-cli -p "$REDIS_PORT" INFO memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
 
@@ -194,7 +220,17 @@ SECTION="$WORK/section.md"
             "$(mib "${RSS_FULL[$who]}")" "$(mib "$((um / 1024))")"
     done
     echo
-    echo "RSS node/Redis when loaded: $(ratio "${RSS_FULL[node]}" "${RSS_FULL[redis]}") (target ≤ 2)."
+    echo "RSS node/Redis when loaded, after the benchmark: $(ratio "${RSS_FULL[node]}" "${RSS_FULL[redis]}") (target ≤ 2)."
+    echo
+    echo "The same load into fresh processes (no benchmark before it):"
+    echo
+    echo "| | keys | RSS empty (MiB) | RSS loaded (MiB) | loaded RSS / Redis' |"
+    echo "|---|---:|---:|---:|---:|"
+    redis_fresh=$(echo "${FRESH_ROWS[0]}" | cut -d'|' -f3)
+    for row in "${FRESH_ROWS[@]}"; do
+        IFS='|' read -r label empty full keys <<<"$row"
+        printf '| %s | %s | %s | %s | %s |\n' "$label" "$keys" "$(mib "$empty")" "$(mib "$full")" "$(ratio "$full" "$redis_fresh")"
+    done
     echo
 } >"$SECTION"
 
