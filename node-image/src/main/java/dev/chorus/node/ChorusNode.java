@@ -3,7 +3,10 @@ package dev.chorus.node;
 import dev.chorus.node.config.Config;
 import dev.chorus.node.config.ConfigFileException;
 import dev.chorus.node.config.Directives;
+import dev.chorus.node.config.ReplicaOf;
 import dev.chorus.node.net.NetServer;
+import dev.chorus.node.persistence.RdbFormatException;
+import dev.chorus.node.persistence.RdbLoadResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,12 +81,41 @@ public final class ChorusNode {
         }
         resolveDir(config);
         server.setShutdownAction(this::shutdown);
+        ReplicaOf replicaOf = config.replicaOf();
+        if (replicaOf != null) {
+            server.keyspace().setReplica(true); // a replica keeps expired keys until its master deletes them
+        }
+        RdbLoadResult loaded = loadData();
         net.bind();
         server.start(net.loop().next());
         Log.notice("Server initialized");
+        String savedId = loaded == null ? null : loaded.replId();
+        long savedOffset = loaded == null ? -1 : loaded.replOffset();
+        server.loop().execute(() -> {
+            if (replicaOf != null) {
+                server.replication().startAsReplica(replicaOf.host(), replicaOf.port(), savedId, savedOffset);
+            } else {
+                server.replication().restoreHistory(savedId, savedOffset);
+            }
+        });
         writePidFile(config);
         installSignalHandlers();
         Log.notice("Ready to accept connections tcp");
+    }
+
+    /** Loads dir/dbfilename if present; a corrupt file stops start-up, as Redis refuses to serve half a dataset. */
+    private RdbLoadResult loadData() throws IOException {
+        long start = System.currentTimeMillis();
+        try {
+            RdbLoadResult loaded = server.persistence().loadAtStartup();
+            if (loaded != null) {
+                Log.notice("DB loaded from disk: " + (System.currentTimeMillis() - start) / 1000.0 + " seconds");
+            }
+            return loaded;
+        } catch (RdbFormatException e) {
+            Log.warning("Fatal error loading the DB: " + e.getMessage() + ". Exiting.");
+            throw e;
+        }
     }
 
     /** `dir` works like Redis' chdir: relative file names (dbfilename) resolve against it. */

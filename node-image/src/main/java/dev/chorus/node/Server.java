@@ -47,7 +47,8 @@ public final class Server {
     private Runnable shutdownSaver = () -> Log.warning("No persistence configured: nothing saved on shutdown");
     private ScheduledExecutorService loop;
     private Propagation propagation = (db, commands) -> { };
-    private dev.chorus.node.replication.Replication replication;
+    private final dev.chorus.node.replication.Replication replication;
+    private final dev.chorus.node.persistence.RdbPersistence persistence;
     private long dirty;
     private boolean transactionPending;
     private boolean transactionOpen;
@@ -107,10 +108,15 @@ public final class Server {
                     || d == Directives.LFU_DECAY_TIME) {
                 configureEviction();
             } else if (d == Directives.HASH_MAX_LISTPACK_ENTRIES || d == Directives.HASH_MAX_LISTPACK_VALUE
-                    || d == Directives.SET_MAX_INTSET_ENTRIES) {
+                    || d == Directives.SET_MAX_INTSET_ENTRIES || d == Directives.ZSET_MAX_LISTPACK_ENTRIES
+                    || d == Directives.ZSET_MAX_LISTPACK_VALUE) {
                 configureEncodings();
             }
         });
+        this.persistence = new dev.chorus.node.persistence.RdbPersistence(this);
+        this.replication = new dev.chorus.node.replication.Replication(this, persistence);
+        persistence.setSaveInfo(() -> new dev.chorus.node.persistence.RdbPersistence.SaveInfo(
+                replication.ids().replid(), replication.ids().offset(), 0));
     }
 
     /** The size limits of the compact encodings (what OBJECT ENCODING reports; HGETALL/SMEMBERS order follows). */
@@ -118,6 +124,8 @@ public final class Server {
         dev.chorus.node.store.HashValue.setListpackLimits(config.getInt(Directives.HASH_MAX_LISTPACK_ENTRIES),
                 config.getInt(Directives.HASH_MAX_LISTPACK_VALUE));
         dev.chorus.node.store.SetValue.setMaxIntsetEntries(config.getInt(Directives.SET_MAX_INTSET_ENTRIES));
+        dev.chorus.node.store.ZSetValue.setListpackLimits(config.getInt(Directives.ZSET_MAX_LISTPACK_ENTRIES),
+                config.getInt(Directives.ZSET_MAX_LISTPACK_VALUE));
     }
 
     private void configureEviction() {
@@ -283,8 +291,8 @@ public final class Server {
         return replication;
     }
 
-    public void setReplication(dev.chorus.node.replication.Replication replication) {
-        this.replication = replication;
+    public dev.chorus.node.persistence.RdbPersistence persistence() {
+        return persistence;
     }
 
     public void setPropagation(Propagation propagation) {

@@ -110,7 +110,7 @@ public final class CommandContext {
     }
 
     public double doubleArg(int i) {
-        Double d = Doubles.parse(argv[i]);
+        Double d = Doubles.parseStrict(argv[i]);
         if (d == null) {
             throw new CommandError(Errors.NOT_FLOAT);
         }

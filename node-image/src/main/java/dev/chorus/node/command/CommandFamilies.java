@@ -17,6 +17,10 @@ public final class CommandFamilies {
                 new HashCommands(),
                 new SetCommands(),
                 new TransactionCommands(),
-                new PubSubCommands());
+                new PubSubCommands(),
+                new PersistenceCommands(),
+                new ReplicationCommands(),
+                new SortedSetCommands(),
+                new BitCommands());
     }
 }

@@ -19,6 +19,11 @@ public final class Dispatcher {
     private static final Set<String> EXECUTED_INSIDE_MULTI = Set.of("exec", "discard", "multi", "watch", "quit",
             "reset");
 
+    private static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently "
+            + "unable to persist to disk. Commands that may modify the data set are disabled, because this instance is "
+            + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error "
+            + "option). Please check the Redis logs for details about the RDB error.";
+
     private final Server server;
 
     public Dispatcher(Server server) {
@@ -127,6 +132,9 @@ public final class Dispatcher {
         }
         if (!spec.isWrite()) {
             return null;
+        }
+        if (!server.isReplica() && !server.persistence().writesAllowed()) {
+            return MISCONF;
         }
         if (server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {
             return Errors.READONLY;

@@ -2,6 +2,9 @@ package dev.chorus.node.command;
 
 import static dev.chorus.node.command.CommandContext.bytes;
 
+import dev.chorus.node.persistence.RdbFormatException;
+import dev.chorus.node.persistence.RdbPayload;
+import dev.chorus.node.persistence.StoreValueCodec;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.GlobMatcher;
 import dev.chorus.node.store.KeyEntry;
@@ -55,6 +58,11 @@ public final class KeyspaceCommands implements CommandFamily {
                         "Get the expiration Unix timestamp for a key in milliseconds", ctx -> ttl(ctx, true, true)),
                 cmd("persist", 2, "write fast", 1, 1, 1, "2.2.0", "Remove the expiration from a key",
                         KeyspaceCommands::persist),
+                cmd("dump", 2, "readonly", 1, 1, 1, "2.6.0",
+                        "Return a serialized version of the value stored at the specified key.", KeyspaceCommands::dump),
+                cmd("restore", -4, "write denyoom", 1, 1, 1, "2.6.0",
+                        "Create a key using the provided serialized value, previously obtained using DUMP.",
+                        KeyspaceCommands::restore),
                 CommandSpec.of("object", -2, "").group("generic").since("2.2.3")
                         .summary("A container for object introspection commands")
                         .sub(CommandSpec.of("encoding", 3, "readonly").keys(2, 2, 1).since("2.2.3")
@@ -372,6 +380,80 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().integer(1);
         } else {
             ctx.reply().integer(0);
+        }
+    }
+
+    static void dump(CommandContext ctx) {
+        KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        ctx.reply().bulk(e == null ? null : RdbPayload.dump(e.value(), StoreValueCodec.INSTANCE));
+    }
+
+    /** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f], checked in Redis' order. */
+    static void restore(CommandContext ctx) {
+        byte[] key = ctx.arg(1);
+        boolean replace = false;
+        boolean absTtl = false;
+        long idle = -1;
+        long freq = -1;
+        for (int i = 4; i < ctx.argc(); i++) {
+            String opt = ctx.option(i);
+            boolean more = i + 1 < ctx.argc();
+            if (opt.equals("replace")) {
+                replace = true;
+            } else if (opt.equals("absttl")) {
+                absTtl = true;
+            } else if (opt.equals("idletime") && more && freq == -1) {
+                idle = ctx.longArg(++i);
+                if (idle < 0) {
+                    throw new CommandError("ERR Invalid IDLETIME value, must be >= 0");
+                }
+            } else if (opt.equals("freq") && more && idle == -1) {
+                freq = ctx.longArg(++i);
+                if (freq < 0 || freq > 255) {
+                    throw new CommandError("ERR Invalid FREQ value, must be >= 0 and <= 255");
+                }
+            } else {
+                throw Errors.syntax();
+            }
+        }
+        long ttl = ctx.longArg(2);
+        if (ttl < 0) {
+            throw new CommandError("ERR Invalid TTL value, must be >= 0");
+        }
+        if (!replace && ctx.db().lookup(key) != null) {
+            throw new CommandError("BUSYKEY Target key name already exists.");
+        }
+        byte[] payload = ctx.arg(3);
+        if (!RdbPayload.verify(payload, true)) {
+            throw new CommandError("ERR DUMP payload version or checksum are wrong");
+        }
+        Object value;
+        try {
+            value = RdbPayload.restore(payload, StoreValueCodec.INSTANCE);
+        } catch (RdbFormatException e) {
+            throw new CommandError("ERR Bad data format");
+        }
+        long expireAt = ttl == 0 ? 0 : absTtl ? ttl : ctx.now() + ttl;
+        boolean existed = replace && ctx.db().delete(key);
+        if (ttl != 0 && expireAt <= ctx.now() && !ctx.server().isReplica()) {
+            // Already expired: nothing is created (a replaced key is gone), as Redis does.
+            if (existed) {
+                ctx.dirty();
+                ctx.propagate(DEL, key);
+            } else {
+                ctx.suppressPropagation();
+            }
+            ctx.reply().ok();
+            return;
+        }
+        ctx.db().set(key, value, expireAt);
+        ctx.dirty();
+        ctx.reply().ok();
+        if (ttl != 0 && !absTtl) {
+            byte[][] argv = java.util.Arrays.copyOf(ctx.argv(), ctx.argc() + 1);
+            argv[2] = bytes(expireAt);
+            argv[ctx.argc()] = bytes("ABSTTL");
+            ctx.propagate(argv);
         }
     }
 

@@ -86,11 +86,15 @@ public final class ServerCommands implements CommandFamily {
         }
         long removed;
         if (all) {
+            ctx.server().persistence().cancelBgsave();
             removed = 0;
             for (int i = 0; i < ctx.server().keyspace().databases(); i++) {
                 removed += ctx.server().keyspace().db(i).flush();
             }
             ctx.server().watchedKeys().touchedDb(-1);
+            if (!ctx.server().config().savePoints().isEmpty()) {
+                ctx.server().persistence().save(); // Redis saves the now empty dataset right away
+            }
         } else {
             removed = ctx.db().flush();
             ctx.server().watchedKeys().touchedDb(ctx.client().dbIndex());
@@ -184,7 +188,7 @@ public final class ServerCommands implements CommandFamily {
         String group = spec.parent() == null ? spec.group() : spec.parent().group();
         switch (group) {
             case "generic" -> out.add("@keyspace");
-            case "string", "list", "hash", "set", "pubsub", "connection", "transactions" -> out.add("@" + group
+            case "string", "list", "hash", "set", "bitmap", "pubsub", "connection", "transactions" -> out.add("@" + group
                     .replace("transactions", "transaction"));
             case "sorted-set" -> out.add("@sortedset");
             default -> { }
@@ -317,6 +321,11 @@ public final class ServerCommands implements CommandFamily {
             if (!d.mutable()) {
                 throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
                         + "') - can't set immutable config");
+            }
+            if (d == Directives.DIR || d == Directives.DBFILENAME) {
+                // Redis 7.0 protects them (enable-protected-configs no): a client must not redirect file writes.
+                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
+                        + "') - can't set protected config");
             }
             try {
                 dev.chorus.node.config.Config probe = new dev.chorus.node.config.Config();

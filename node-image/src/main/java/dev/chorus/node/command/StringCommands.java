@@ -7,6 +7,7 @@ import dev.chorus.node.resp.LongDouble;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.KeyEntry;
 import dev.chorus.node.store.ValueType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -61,7 +62,8 @@ public final class StringCommands implements CommandFamily {
                 cmd("getrange", 4, "readonly", 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key",
                         StringCommands::getrange),
                 cmd("substr", 4, "readonly", 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key",
-                        StringCommands::getrange));
+                        StringCommands::getrange),
+                cmd("lcs", -3, "readonly", 1, 2, 1, "7.0.0", "Find longest common substring", Lcs::lcs));
     }
 
     static CommandSpec.Builder cmd(String name, int arity, String flags, int first, int last, int step, String since,
@@ -438,5 +440,139 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         ctx.reply().bulk(v, (int) start, (int) (end - start + 1));
+    }
+
+    /** LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN], as t_string.c's lcsCommand computes and replies. */
+    static final class Lcs {
+        /** A run of matching bytes: [aStart, aEnd] in the first string, [bStart, bEnd] in the second. */
+        private record Match(int aStart, int aEnd, int bStart, int bEnd) {
+        }
+
+        private Lcs() {
+        }
+
+        static void lcs(CommandContext ctx) {
+            KeyEntry ea = ctx.db().lookup(ctx.arg(1));
+            KeyEntry eb = ctx.db().lookup(ctx.arg(2));
+            if ((ea != null && ea.type() != ValueType.STRING) || (eb != null && eb.type() != ValueType.STRING)) {
+                throw new CommandError("ERR The specified keys must contain string values");
+            }
+            byte[] a = ea == null ? new byte[0] : (byte[]) ea.value();
+            byte[] b = eb == null ? new byte[0] : (byte[]) eb.value();
+            boolean getLen = false;
+            boolean getIdx = false;
+            boolean withMatchLen = false;
+            long minMatchLen = 0;
+            for (int j = 3; j < ctx.argc(); j++) {
+                String opt = ctx.option(j);
+                boolean more = j + 1 < ctx.argc();
+                if (opt.equals("idx")) {
+                    getIdx = true;
+                } else if (opt.equals("len")) {
+                    getLen = true;
+                } else if (opt.equals("withmatchlen")) {
+                    withMatchLen = true;
+                } else if (opt.equals("minmatchlen") && more) {
+                    minMatchLen = Math.max(0, ctx.longArg(++j));
+                } else {
+                    throw Errors.syntax();
+                }
+            }
+            if (getLen && getIdx) {
+                throw new CommandError("ERR If you want both the length and indexes, please just use IDX.");
+            }
+            int[] table = table(ctx, a, b);
+            int cols = b.length + 1;
+            int total = table[a.length * cols + b.length];
+            if (getLen) {
+                ctx.reply().integer(total);
+                return;
+            }
+            // Walk back from the end of both strings, collecting the LCS and its contiguous matching runs.
+            byte[] result = new byte[total];
+            List<Match> matches = new ArrayList<>();
+            int idx = total;
+            int i = a.length;
+            int j = b.length;
+            int aStart = -1;
+            int aEnd = 0;
+            int bStart = 0;
+            int bEnd = 0;
+            while (i > 0 && j > 0) {
+                boolean emit = false;
+                if (a[i - 1] == b[j - 1]) {
+                    result[--idx] = a[i - 1];
+                    if (aStart < 0) {
+                        aStart = aEnd = i - 1;
+                        bStart = bEnd = j - 1;
+                    } else if (aStart == i && bStart == j) {
+                        aStart--;
+                        bStart--;
+                    } else {
+                        emit = true;
+                    }
+                    if (aStart == 0 || bStart == 0) {
+                        emit = true;
+                    }
+                    i--;
+                    j--;
+                } else {
+                    if (table[(i - 1) * cols + j] > table[i * cols + j - 1]) {
+                        i--;
+                    } else {
+                        j--;
+                    }
+                    if (aStart >= 0) {
+                        emit = true;
+                    }
+                }
+                if (emit) {
+                    if (minMatchLen == 0 || aEnd - aStart + 1 >= minMatchLen) {
+                        matches.add(new Match(aStart, aEnd, bStart, bEnd));
+                    }
+                    aStart = -1;
+                }
+            }
+            if (!getIdx) {
+                ctx.reply().bulk(result);
+                return;
+            }
+            ctx.reply().map(2).bulk("matches").array(matches.size());
+            for (Match m : matches) {
+                ctx.reply().array(withMatchLen ? 3 : 2);
+                ctx.reply().array(2).integer(m.aStart()).integer(m.aEnd());
+                ctx.reply().array(2).integer(m.bStart()).integer(m.bEnd());
+                if (withMatchLen) {
+                    ctx.reply().integer(m.aEnd() - m.aStart() + 1);
+                }
+            }
+            ctx.reply().bulk("len").integer(total);
+        }
+
+        /** The dynamic-programming table: LCS length of a[0..i) and b[0..j) at [i * (b.length + 1) + j]. */
+        private static int[] table(CommandContext ctx, byte[] a, byte[] b) {
+            long cells = (a.length + 1L) * (b.length + 1L);
+            if (cells * Integer.BYTES > ctx.server().config().getLong(Directives.PROTO_MAX_BULK_LEN)) {
+                throw new CommandError(
+                        "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+            }
+            int[] t;
+            try {
+                t = cells > Integer.MAX_VALUE - 16 ? null : new int[(int) cells];
+            } catch (OutOfMemoryError e) {
+                t = null;
+            }
+            if (t == null) {
+                throw new CommandError("ERR Insufficient memory, failed allocating transient memory for LCS");
+            }
+            int cols = b.length + 1;
+            for (int i = 1; i <= a.length; i++) {
+                for (int j = 1; j <= b.length; j++) {
+                    t[i * cols + j] = a[i - 1] == b[j - 1] ? t[(i - 1) * cols + j - 1] + 1
+                            : Math.max(t[(i - 1) * cols + j], t[i * cols + j - 1]);
+                }
+            }
+            return t;
+        }
     }
 }

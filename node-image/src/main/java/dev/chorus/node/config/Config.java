@@ -58,36 +58,60 @@ public final class Config {
     }
 
     /**
-     * redis-server turns "--port 7000 --save 60 1" into config lines "port 7000" and "save 60 1". A lone "--save"
-     * followed by "" gives an empty value. Arguments are quoted so that spaces survive.
+     * redis-server turns "--port 7000 --save 60 1" into config lines "port "7000"" and "save "60" "1"" (values quoted
+     * as sdscatrepr does). As in Redis 7.0, an option name without a value takes the next argument as its value even
+     * when it starts with "--", except that a valueless --save means save "".
      */
     static String argumentsAsConfig(List<String> args) {
         StringBuilder sb = new StringBuilder();
-        boolean first = true;
-        for (String a : args) {
-            if (a.startsWith("--") && a.length() > 2) {
-                if (!first) {
+        boolean lastOptionHasValue = true;
+        for (int j = 0; j < args.size(); j++) {
+            String a = args.get(j);
+            if (lastOptionHasValue && a.startsWith("--")) {
+                if (sb.length() > 0) {
                     sb.append('\n');
                 }
-                sb.append(a.substring(2));
-                first = false;
+                sb.append(a, 2, a.length()).append(' ');
+                List<byte[]> words = RespRequestParser.splitArgs(a.getBytes(StandardCharsets.UTF_8));
+                if (words != null && words.size() == 1) {
+                    // Only the name: the value follows, unless this is a --save with nothing after it.
+                    lastOptionHasValue = false;
+                    boolean last = j == args.size() - 1;
+                    if (a.equalsIgnoreCase("--save") && (last || args.get(j + 1).startsWith("--"))) {
+                        sb.append("\"\"");
+                        lastOptionHasValue = !last;
+                    }
+                } else {
+                    lastOptionHasValue = true; // "--port 6380" as one argument
+                }
             } else {
-                sb.append(' ').append(quote(a));
+                sb.append(quote(a)).append(' ');
+                lastOptionHasValue = true;
             }
         }
         return sb.toString();
     }
 
+    /** Redis' sdscatrepr over the UTF-8 bytes: quoted, with C escapes and \\xHH for unprintable bytes. */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
             switch (c) {
                 case '\\' -> sb.append("\\\\");
                 case '"' -> sb.append("\\\"");
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
-                default -> sb.append(c);
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format("\\x%02x", c));
+                    }
+                }
             }
         }
         return sb.append('"').toString();
@@ -108,9 +132,32 @@ public final class Config {
                 text = Files.readString(path, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new ConfigFileException(path.toString(), 0, "", "Fatal error, can't open config file '"
-                        + path + "': " + e.getMessage());
+                        + path + "': " + strerror(e));
             }
             loadText(text, path.toString(), path.getParent(), depth);
+        }
+
+        /** A multi-argument directive given one argument: Redis splits it again (sdssplitargs). */
+        private static List<String> resplit(String arg) {
+            List<byte[]> words = RespRequestParser.splitArgs(arg.getBytes(StandardCharsets.UTF_8));
+            List<String> out = new ArrayList<>();
+            if (words != null) {
+                for (byte[] w : words) {
+                    out.add(new String(w, StandardCharsets.UTF_8));
+                }
+            }
+            return out;
+        }
+
+        /** The strerror() text Redis prints for the usual reasons a file cannot be read. */
+        private static String strerror(IOException e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                return "No such file or directory";
+            }
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                return "Permission denied";
+            }
+            return e.getMessage();
         }
 
         void loadText(String text, String source, Path baseDir, int depth) throws ConfigFileException, IOException {
@@ -151,6 +198,9 @@ public final class Config {
                     throw new ConfigFileException(source, i + 1, line, "Bad directive or wrong number of arguments"
                             + " (the node does not support '" + name + "')");
                 }
+                if ((d == Directives.SAVE || d == Directives.BIND) && args.size() == 1 && !args.get(0).isEmpty()) {
+                    args = resplit(args.get(0)); // save "900 1" / --save "900 1": one argument holding several
+                }
                 try {
                     if (d == Directives.SAVE) {
                         loadSave(args);
@@ -164,15 +214,13 @@ public final class Config {
             }
         }
 
-        /** The first save line replaces the defaults; later ones add points, as in Redis. */
+        /** The first save line replaces the defaults, later ones add points, and save "" clears them, as in Redis. */
         @SuppressWarnings("unchecked")
         private void loadSave(List<String> args) throws ConfigException {
             List<SavePoint> parsed = (List<SavePoint>) Directives.SAVE.parse(args);
-            List<SavePoint> current = saveSeen ? new ArrayList<>((List<SavePoint>) config.values[Directives.SAVE.index()])
-                    : new ArrayList<>();
-            if (parsed.isEmpty()) {
-                current.clear();
-            }
+            boolean reset = !saveSeen || (args.size() == 1 && args.get(0).isEmpty());
+            List<SavePoint> current = reset ? new ArrayList<>()
+                    : new ArrayList<>((List<SavePoint>) config.values[Directives.SAVE.index()]);
             current.addAll(parsed);
             config.values[Directives.SAVE.index()] = List.copyOf(current);
             saveSeen = true;
@@ -229,16 +277,13 @@ public final class Config {
 
     /** Parses and sets a value (CONFIG SET and the server itself), notifying listeners. */
     public void set(Directive d, String rawValue) throws ConfigException {
-        List<byte[]> words = RespRequestParser.splitArgs(rawValue.getBytes(StandardCharsets.UTF_8));
-        List<String> args = new ArrayList<>();
-        if (words == null) {
-            throw new ConfigException("Unbalanced quotes");
-        }
-        for (byte[] w : words) {
-            args.add(new String(w, StandardCharsets.UTF_8));
-        }
-        if (args.isEmpty()) {
-            args.add("");
+        // Like Redis' CONFIG SET: the value is taken as is, except that multi-argument directives are split at
+        // every single space (sdssplitlen, no quoting).
+        List<String> args;
+        if (d == Directives.SAVE || d == Directives.BIND) {
+            args = rawValue.isEmpty() ? List.of() : List.of(rawValue.split(" ", -1));
+        } else {
+            args = List.of(rawValue);
         }
         setParsed(d, d.parse(args));
     }
@@ -287,10 +332,11 @@ public final class Config {
         List<String> out = new ArrayList<>();
         boolean[] written = new boolean[values.length];
         String marker = "# Generated by CONFIG REWRITE";
+        boolean markerPresent = false;
         for (String line : old) {
             String stripped = line.strip();
             if (stripped.equals(marker)) {
-                continue;
+                markerPresent = true; // kept where it is, like any comment (Redis does the same)
             }
             if (stripped.isEmpty() || stripped.startsWith("#")) {
                 out.add(line);
@@ -311,7 +357,7 @@ public final class Config {
                 }
             }
         }
-        boolean markerAdded = false;
+        boolean markerAdded = markerPresent;
         for (Directive d : Directives.all()) {
             if (written[d.index()] || !explicitlySet[d.index()]) {
                 continue;

@@ -29,6 +29,9 @@ public final class ConfigFileException extends Exception {
 
     /** What Redis prints to stderr before exiting with status 1 (plus which file, since includes make it ambiguous). */
     public String report(String version) {
+        if (line == 0) {
+            return reason + "\n"; // the file could not be read at all: Redis prints just the reason
+        }
         return "\n*** FATAL CONFIG FILE ERROR (Redis " + version + ") ***\n"
                 + "Reading the configuration file " + source + ", at line " + line + "\n"
                 + ">>> '" + text + "'\n"

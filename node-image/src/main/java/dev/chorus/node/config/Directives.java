@@ -21,7 +21,7 @@ public final class Directives {
     public static final Directive TCP_BACKLOG = integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false);
     public static final Directive TIMEOUT = integer("timeout", 0, 0, Integer.MAX_VALUE, true);
     public static final Directive TCP_KEEPALIVE = integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true);
-    public static final Directive MAXCLIENTS = integer("maxclients", 10000, 1, Integer.MAX_VALUE, true);
+    public static final Directive MAXCLIENTS = integer("maxclients", 10000, 1, 4294967295L, true);
     public static final Directive PROTO_MAX_BULK_LEN = memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true);
     public static final Directive REQUIREPASS = string("requirepass", "", true);
 
@@ -35,10 +35,13 @@ public final class Directives {
     }, Directives::yesNo, "no", false);
     public static final Directive PIDFILE = string("pidfile", "", false);
     public static final Directive LOGLEVEL = enumeration("loglevel", "notice", true, "debug", "verbose", "notice",
-            "warning", "nothing");
+            "warning");
     public static final Directive LOGFILE = string("logfile", "", false);
     public static final Directive DATABASES = integer("databases", 16, 1, Integer.MAX_VALUE, false);
-    public static final Directive HZ = integer("hz", 10, 1, 500, true);
+    /** Redis takes any int as a hint and clamps it to 1..500 (updateHZ); CONFIG GET then shows the clamped value. */
+    public static final Directive HZ = define("hz", List.of(),
+            args -> Math.min(500L, Math.max(1L, parseInteger(single(args), 0, Integer.MAX_VALUE))), String::valueOf,
+            "10", true);
     public static final Directive ALWAYS_SHOW_LOGO = bool("always-show-logo", false, false);
     public static final Directive SET_PROC_TITLE = bool("set-proc-title", true, false);
 
@@ -46,7 +49,13 @@ public final class Directives {
     public static final Directive SAVE = define("save", List.of(), Directives::parseSave, Directives::formatSave,
             "3600 1 300 100 60 10000", true);
     public static final Directive DIR = string("dir", "", true);
-    public static final Directive DBFILENAME = string("dbfilename", "dump.rdb", true);
+    public static final Directive DBFILENAME = define("dbfilename", List.of(), args -> {
+        String name = single(args);
+        if (name.contains("/") || name.contains("\\")) {
+            throw new ConfigException("dbfilename can't be a path, just a filename");
+        }
+        return name;
+    }, v -> (String) v, "dump.rdb", true);
     public static final Directive RDBCOMPRESSION = bool("rdbcompression", true, true);
     public static final Directive RDBCHECKSUM = bool("rdbchecksum", true, true);
     public static final Directive STOP_WRITES_ON_BGSAVE_ERROR = bool("stop-writes-on-bgsave-error", true, true);
@@ -64,19 +73,19 @@ public final class Directives {
             "allkeys-random", "noeviction");
     public static final Directive LFU_LOG_FACTOR = integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true);
     public static final Directive LFU_DECAY_TIME = integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true);
-    public static final Directive MAXMEMORY_SAMPLES = integer("maxmemory-samples", 5, 1, 64, true);
+    public static final Directive MAXMEMORY_SAMPLES = integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true);
 
     // Data type encodings (reported by OBJECT ENCODING; the thresholds Redis 7.0 uses)
     // hash-max-listpack-entries is 512 in 7.0 (CONFIG GET on redis-server 7.0.15), unlike zset's 128.
     public static final Directive HASH_MAX_LISTPACK_ENTRIES = integer("hash-max-listpack-entries", 512, 0,
             Integer.MAX_VALUE, true, "hash-max-ziplist-entries");
-    public static final Directive HASH_MAX_LISTPACK_VALUE = integer("hash-max-listpack-value", 64, 0,
+    public static final Directive HASH_MAX_LISTPACK_VALUE = memory("hash-max-listpack-value", 64, 0,
             Integer.MAX_VALUE, true, "hash-max-ziplist-value");
     public static final Directive SET_MAX_INTSET_ENTRIES = integer("set-max-intset-entries", 512, 0,
             Integer.MAX_VALUE, true);
     public static final Directive ZSET_MAX_LISTPACK_ENTRIES = integer("zset-max-listpack-entries", 128, 0,
             Integer.MAX_VALUE, true, "zset-max-ziplist-entries");
-    public static final Directive ZSET_MAX_LISTPACK_VALUE = integer("zset-max-listpack-value", 64, 0,
+    public static final Directive ZSET_MAX_LISTPACK_VALUE = memory("zset-max-listpack-value", 64, 0,
             Integer.MAX_VALUE, true, "zset-max-ziplist-value");
 
     // Replication
@@ -92,7 +101,7 @@ public final class Directives {
             "slave-announce-port");
     public static final Directive REPLICA_PRIORITY = integer("replica-priority", 100, 0, Integer.MAX_VALUE, true,
             "slave-priority");
-    public static final Directive REPL_BACKLOG_SIZE = memory("repl-backlog-size", 1024 * 1024, Long.MAX_VALUE, true);
+    public static final Directive REPL_BACKLOG_SIZE = memory("repl-backlog-size", 1024 * 1024, 1, Long.MAX_VALUE, true);
     public static final Directive REPL_BACKLOG_TTL = integer("repl-backlog-ttl", 3600, 0, Integer.MAX_VALUE, true);
     public static final Directive REPL_DISKLESS_SYNC = bool("repl-diskless-sync", true, true);
     public static final Directive REPL_DISKLESS_SYNC_DELAY = integer("repl-diskless-sync-delay", 5, 0,
@@ -137,33 +146,38 @@ public final class Directives {
     }
 
     private static Directive integer(String name, long def, long min, long max, boolean mutable, String... aliases) {
-        return define(name, List.of(aliases), args -> {
-            String s = single(args);
-            long v;
-            try {
-                v = Long.parseLong(s);
-            } catch (NumberFormatException e) {
-                throw new ConfigException("argument couldn't be parsed into an integer");
+        return define(name, List.of(aliases), args -> parseInteger(single(args), min, max), String::valueOf,
+                Long.toString(def), mutable);
+    }
+
+    /** Redis' string2ll (no '+', no leading zeros, no "-0"), then the directive's bounds. */
+    static long parseInteger(String s, long min, long max) throws ConfigException {
+        long v;
+        try {
+            if (!s.matches("-?(0|[1-9][0-9]*)") || s.equals("-0")) {
+                throw new NumberFormatException(s);
             }
-            if (v < min || v > max) {
-                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
-            }
-            return v;
-        }, String::valueOf, Long.toString(def), mutable);
+            v = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("argument couldn't be parsed into an integer");
+        }
+        return inRange(v, min, max);
+    }
+
+    private static long inRange(long v, long min, long max) throws ConfigException {
+        if (v < min || v > max) {
+            throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
+        }
+        return v;
     }
 
     private static Directive memory(String name, long def, long max, boolean mutable) {
         return memory(name, def, 0, max, mutable);
     }
 
-    private static Directive memory(String name, long def, long min, long max, boolean mutable) {
-        return define(name, List.of(), args -> {
-            long v = parseMemory(single(args));
-            if (v < min || v > max) {
-                throw new ConfigException("argument must be between " + min + " and " + max + " inclusive");
-            }
-            return v;
-        }, String::valueOf, Long.toString(def), mutable);
+    private static Directive memory(String name, long def, long min, long max, boolean mutable, String... aliases) {
+        return define(name, List.of(aliases), args -> inRange(parseMemory(single(args)), min, max), String::valueOf,
+                Long.toString(def), mutable);
     }
 
     private static Directive string(String name, String def, boolean mutable, String... aliases) {
@@ -203,29 +217,37 @@ public final class Directives {
         return Boolean.TRUE.equals(v) ? "yes" : "no";
     }
 
-    /** Redis' memtoull: plain bytes or k/kb/m/mb/g/gb (k = 1000, kb = 1024), case-insensitive. */
+    /**
+     * Redis' memtoull: digits then an optional unit b/k/kb/m/mb/g/gb (k = 1000, kb = 1024), case-insensitive. Like
+     * Redis, no digits reads as 0 and a number too large for 64 bits saturates (to all ones, which the signed
+     * bounds check then rejects).
+     */
     public static long parseMemory(String s) throws ConfigException {
-        String lower = s.toLowerCase(Locale.ROOT);
-        long mul = 1;
-        String digits = lower;
-        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"},
-                {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
-        for (String[] u : units) {
-            if (lower.endsWith(u[0])) {
-                mul = Long.parseLong(u[1]);
-                digits = lower.substring(0, lower.length() - u[0].length());
-                break;
-            }
+        int u = 0;
+        while (u < s.length() && s.charAt(u) >= '0' && s.charAt(u) <= '9') {
+            u++;
         }
-        try {
-            long v = Long.parseLong(digits);
-            if (v < 0) {
-                throw new ConfigException("argument must be a memory value");
-            }
-            return Math.multiplyExact(v, mul);
-        } catch (NumberFormatException | ArithmeticException e) {
+        long mul = switch (s.substring(u).toLowerCase(Locale.ROOT)) {
+            case "", "b" -> 1;
+            case "k" -> 1000;
+            case "kb" -> 1024;
+            case "m" -> 1000 * 1000;
+            case "mb" -> 1024 * 1024;
+            case "g" -> 1000L * 1000 * 1000;
+            case "gb" -> 1024L * 1024 * 1024;
+            default -> throw new ConfigException("argument must be a memory value");
+        };
+        if (u >= 128) {
             throw new ConfigException("argument must be a memory value");
         }
+        String digits = s.substring(0, u);
+        long v;
+        try {
+            v = digits.isEmpty() ? 0 : Long.parseUnsignedLong(digits);
+        } catch (NumberFormatException e) {
+            v = -1; // strtoull saturates at ULLONG_MAX
+        }
+        return v * mul; // wraps like the C multiplication
     }
 
     private static Object parseBind(List<String> args) throws ConfigException {
@@ -239,7 +261,7 @@ public final class Directives {
         if (args.size() == 1 && args.get(0).isEmpty()) {
             return List.<SavePoint>of();
         }
-        if (args.isEmpty() || args.size() % 2 != 0) {
+        if (args.size() % 2 != 0) { // no arguments at all is valid: no save points (setConfigSaveOption)
             throw new ConfigException("Invalid save parameters");
         }
         List<SavePoint> points = new ArrayList<>();

@@ -60,7 +60,6 @@ public final class Replication implements Server.Propagation {
         this.rdb = rdb;
         this.fullSync = new FullSync(server, this, rdb);
         server.setPropagation(this);
-        server.setReplication(this);
         server.setInfoSection("replication", this::info);
         server.addCronHook(this::cron);
         server.addAfterCommandHook(this::afterCommand);
@@ -381,21 +380,25 @@ public final class Replication implements Server.Propagation {
         return "OK";
     }
 
-    /** Loads start-up history (from the RDB this node loaded) so a restarted replica can continue. */
+    /**
+     * Start-up as a replica (replicaof in the config): the history saved in the RDB this node loaded lets it
+     * continue with a partial resync, as a restarted Redis replica does.
+     */
+    public void startAsReplica(String host, int port, String savedReplid, long savedOffset) {
+        if (savedReplid != null && savedOffset >= 0) {
+            ids.adopt(savedReplid, savedOffset);
+        }
+        replicaOf(host, port);
+    }
+
+    /** Start-up as a master: the RDB's history stays valid as replid2, so our replicas can continue. */
     public void restoreHistory(String replid, long offset) {
         if (replid == null || offset < 0) {
             return;
         }
-        if (master != null) {
-            ids.adopt(replid, offset);
-            cachedReplid = replid;
-            cachedOffset = offset;
-        } else {
-            // A restarted master keeps its old id valid as replid2 so its replicas can continue.
-            ids.setOffset(offset);
-            ids.shift(ReplicationIds.random());
-            createBacklog();
-        }
+        ids.adopt(replid, offset);
+        ids.shift(ReplicationIds.random());
+        createBacklog();
     }
 
     /** REPLICAOF NO ONE: keep the data, become a master with a new history that continues the old one. */

@@ -50,6 +50,41 @@ public final class Doubles {
         return s;
     }
 
+    /**
+     * Redis' getDoubleFromObject (string2d): like {@link #parse}, but overflow to infinity and underflow to zero
+     * ("1e400", "1e-400") are rejected too, as strtod reports them with ERANGE. Ranges and timeouts use the lenient
+     * form, as Redis does.
+     */
+    public static Double parseStrict(byte[] b) {
+        Double d = parse(b);
+        if (d == null) {
+            return null;
+        }
+        String lower = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+        if (Double.isInfinite(d) && !unsigned.startsWith("inf")) {
+            return null;
+        }
+        if (d == 0 && nonZeroMantissa(unsigned)) {
+            return null;
+        }
+        return d;
+    }
+
+    private static boolean nonZeroMantissa(String lower) {
+        boolean hex = lower.contains("x");
+        for (int i = hex ? lower.indexOf('x') + 1 : 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if ((!hex && c == 'e') || (hex && c == 'p')) {
+                break;
+            }
+            if ((c >= '1' && c <= '9') || (hex && c >= 'a' && c <= 'f')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** C's printf("%.17g"). */
     static String formatG17(double d) {
         if (d == 0) {

@@ -89,6 +89,7 @@ public final class Database {
         KeyEntry e = dict.get(key);
         if (e == null) {
             e = new KeyEntry(key, value, expireAt, keyspace.epoch());
+            e.valueEpoch = valueEpoch(value);
             e.lru = keyspace.initialAccess();
             dict.add(e);
             memory += Memory.entry(e);
@@ -99,13 +100,23 @@ public final class Database {
             beforeChange(e);
             memory -= Memory.entry(e);
             e.value = value;
-            e.valueEpoch = keyspace.epoch();
+            e.valueEpoch = valueEpoch(value);
             e.lru = keyspace.touchedAccess(e.lru);
             updateExpire(e, expireAt);
             memory += Memory.entry(e);
         }
         keyspace.listener().keyModified(this, key);
         return e;
+    }
+
+    /**
+     * The epoch to record for a value being stored. A collection handed to {@link #set} while a snapshot runs may be
+     * an object the snapshot already holds (RENAME and MOVE pass the source key's value on), so it is marked as older
+     * than the snapshot: its first in-place change then works on a copy.
+     */
+    private int valueEpoch(Object value) {
+        SnapshotCapture snap = keyspace.activeSnapshot();
+        return snap != null && value instanceof RedisValue ? snap.epoch() - 1 : keyspace.epoch();
     }
 
     /** Replaces the value and keeps the key's expiry (SET ... KEEPTTL, SETRANGE, APPEND, INCR...). */

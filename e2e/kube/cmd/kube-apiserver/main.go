@@ -1,0 +1,21 @@
+// Command kube-apiserver is a thin wrapper around k8s.io/kubernetes/cmd/kube-apiserver/app,
+// identical to k8s.io/kubernetes/cmd/kube-apiserver/apiserver.go. It exists so the binary can
+// be built from published Go modules (see ../../go.mod) instead of a Kubernetes checkout.
+package main
+
+import (
+	"os"
+	_ "time/tzdata" // for timeZone support in CronJob
+
+	"k8s.io/component-base/cli"
+	_ "k8s.io/component-base/logs/json/register"          // for JSON log format registration
+	_ "k8s.io/component-base/metrics/prometheus/clientgo" // load all the prometheus client-go plugins
+	_ "k8s.io/component-base/metrics/prometheus/version"  // for version metric registration
+	"k8s.io/kubernetes/cmd/kube-apiserver/app"
+)
+
+func main() {
+	command := app.NewAPIServerCommand()
+	code := cli.Run(command)
+	os.Exit(code)
+}
