@@ -32,10 +32,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * Jedis 6.2 against the node, each test run against a real redis-server too, so every expectation is one Redis
- * itself meets: strings, keys, expiry, transactions, pipelining, pub/sub, lists, hashes, sets, auth, SELECT, RESP3.
+ * itself meets: strings, keys, expiry, transactions, pipelining, pub/sub, lists, hashes, sets, sorted sets, auth, SELECT,
+ * RESP3.
  */
 class JedisCompatibilityIT {
     private static final Map<Kind, ServerProcess> SERVERS = new EnumMap<>(Kind.class);
@@ -304,6 +306,27 @@ class JedisCompatibilityIT {
             assertThat(j.scard("s1")).isEqualTo(2);
             assertThat(j.smove("s1", "s2", "b")).isEqualTo(1);
             assertThat(j.sintercard("s1", "s2")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void sortedSets(Kind kind) {
+        try (Jedis j = connect(kind)) {
+            assertThat(j.zadd("z", Map.of("a", 1.0, "b", 2.5, "c", -3.0))).isEqualTo(3);
+            assertThat(j.zscore("z", "b")).isEqualTo(2.5);
+            assertThat(j.zincrby("z", 0.5, "a")).isEqualTo(1.5);
+            assertThat(j.zrange("z", 0, -1)).containsExactly("c", "a", "b");
+            assertThat(j.zrangeWithScores("z", 0, 0)).containsExactly(new Tuple("c", -3.0));
+            assertThat(j.zrank("z", "b")).isEqualTo(2);
+            assertThat(j.zrevrank("z", "b")).isZero();
+            assertThat(j.zcount("z", 0, 10)).isEqualTo(2);
+            assertThat(j.zrangeByScore("z", "(1.5", "+inf")).containsExactly("b");
+            assertThat(j.zrem("z", "a", "nope")).isEqualTo(1);
+            assertThat(j.zcard("z")).isEqualTo(2);
+            assertThat(j.zpopmin("z")).isEqualTo(new Tuple("c", -3.0));
+            assertThat(j.zadd("z", 1e300, "huge")).isEqualTo(1);
+            assertThat(j.zscore("z", "huge")).isEqualTo(1e300);
         }
     }
 

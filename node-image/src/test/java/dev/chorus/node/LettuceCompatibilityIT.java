@@ -13,6 +13,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
@@ -41,7 +43,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Lettuce 6.8 against the node, every test also run against a real redis-server, in RESP2 and RESP3 (Lettuce's
- * HELLO 3 handshake): strings, keys, expiry, transactions, async pipelining, pub/sub, lists, hashes, sets, auth, SELECT.
+ * HELLO 3 handshake): strings, keys, expiry, transactions, async pipelining, pub/sub, lists, hashes, sets, sorted sets,
+ * auth, SELECT.
  */
 class LettuceCompatibilityIT {
     private static final Map<Kind, ServerProcess> SERVERS = new EnumMap<>(Kind.class);
@@ -253,6 +256,29 @@ class LettuceCompatibilityIT {
             assertThat(r.sismember("s", "y")).isTrue();
             assertThat(r.spop("s")).isIn("x", "y", "z");
             assertThat(r.scard("s")).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("serversAndProtocols")
+    void sortedSets(Kind kind, ProtocolVersion protocol) {
+        try (var c = connect(kind, protocol)) {
+            RedisCommands<String, String> r = c.sync();
+            assertThat(r.zadd("z", 1.0, "a", 2.5, "b", -3.0, "c")).isEqualTo(3);
+            assertThat(r.zscore("z", "b")).isEqualTo(2.5);
+            assertThat(r.zincrby("z", 0.5, "a")).isEqualTo(1.5);
+            assertThat(r.zrangeWithScores("z", 0, -1)).containsExactly(ScoredValue.just(-3.0, "c"),
+                    ScoredValue.just(1.5, "a"), ScoredValue.just(2.5, "b"));
+            assertThat(r.zrangebyscore("z", Range.create(0.0, 2.0))).containsExactly("a");
+            assertThat(r.zrank("z", "b")).isEqualTo(2);
+            assertThat(r.zmscore("z", "a", "nope")).containsExactly(1.5, null);
+            assertThat(r.zpopmax("z")).isEqualTo(ScoredValue.just(2.5, "b"));
+            assertThat(r.zcard("z")).isEqualTo(2);
+            assertThat(r.zadd("z", Double.POSITIVE_INFINITY, "top")).isEqualTo(1);
+            if (protocol == ProtocolVersion.RESP3) {
+                // In RESP2 the score is the bulk string "inf", which Lettuce cannot parse (with Redis too).
+                assertThat(r.zscore("z", "top")).isEqualTo(Double.POSITIVE_INFINITY);
+            }
         }
     }
 
