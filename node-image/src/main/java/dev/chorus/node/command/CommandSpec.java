@@ -106,7 +106,7 @@ public record CommandSpec(
 
         private CommandSpec build(CommandMeta meta, CommandSpec parent) {
             Map<String, CommandSpec> subs = new LinkedHashMap<>();
-            CommandSpec self = new CommandSpec(name, arity, Set.copyOf(flags), handler, keysProc, meta,
+            CommandSpec self = new CommandSpec(name, arity, java.util.Collections.unmodifiableSet(EnumSet.copyOf(flags)), handler, keysProc, meta,
                     java.util.Collections.unmodifiableMap(subs), parent);
             for (Builder b : subcommands.values()) {
                 CommandMeta subMeta = meta.subcommand(b.name);

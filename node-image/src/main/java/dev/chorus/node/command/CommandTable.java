@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public final class CommandTable {
     private final Map<String, CommandSpec> commands = new LinkedHashMap<>();
+    private byte[][] probeNames;
+    private CommandSpec[] probeSpecs;
+    private int mask;
 
     public CommandTable(List<CommandFamily> families) {
         this(families, RedisCommandData.redis7());
@@ -33,13 +36,63 @@ public final class CommandTable {
                 }
             }
         }
+        buildProbeTable();
     }
 
+    /** Every command runs through here: an open-addressing table probed with the raw name, case-folded in place. */
     public CommandSpec lookup(byte[] name) {
         if (name.length > 64) {
             return null;
         }
-        return commands.get(new String(name, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
+        int h = foldedHash(name) & mask;
+        while (probeNames[h] != null) {
+            if (equalsFolded(probeNames[h], name)) {
+                return probeSpecs[h];
+            }
+            h = (h + 1) & mask;
+        }
+        return null;
+    }
+
+    private void buildProbeTable() {
+        int size = Integer.highestOneBit(Math.max(16, commands.size() * 4));
+        probeNames = new byte[size][];
+        probeSpecs = new CommandSpec[size];
+        mask = size - 1;
+        for (CommandSpec spec : commands.values()) {
+            byte[] n = spec.name().getBytes(StandardCharsets.ISO_8859_1);
+            int h = foldedHash(n) & mask;
+            while (probeNames[h] != null) {
+                h = (h + 1) & mask;
+            }
+            probeNames[h] = n;
+            probeSpecs[h] = spec;
+        }
+    }
+
+    private static int fold(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    private static int foldedHash(byte[] b) {
+        int h = 0x811C9DC5;
+        for (byte x : b) {
+            h = (h ^ fold(x)) * 0x01000193;
+        }
+        return h ^ (h >>> 16);
+    }
+
+    /** {@code lower} is already lower case (a table name). */
+    private static boolean equalsFolded(byte[] lower, byte[] candidate) {
+        if (lower.length != candidate.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            if (lower[i] != fold(candidate[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public CommandSpec lookup(String name) {
