@@ -46,7 +46,8 @@ public final class NodeClient {
                     parseLong(info.get("master_repl_offset"), 0));
             return new NodeState(pod, ordinal, ip, podReady, master ? Role.MASTER : Role.REPLICA,
                     master ? null : info.get("master_host"), (int) parseLong(info.get("master_port"), 0),
-                    "up".equals(info.get("master_link_status")), offset, info.get("master_replid"), keys);
+                    "up".equals(info.get("master_link_status")), offset, info.get("master_replid"), keys,
+                    (int) parseLong(info.get("slave_priority"), 100));
         } catch (JedisException | IllegalStateException e) {
             return NodeState.unreachable(pod, ordinal, ip, podReady);
         }
