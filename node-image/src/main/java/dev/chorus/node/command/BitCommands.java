@@ -2,6 +2,7 @@ package dev.chorus.node.command;
 
 import dev.chorus.node.command.Bitfields.Checked;
 import dev.chorus.node.command.Bitfields.Overflow;
+import dev.chorus.node.command.meta.KeysProc;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.KeyEntry;
@@ -26,26 +27,13 @@ public final class BitCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("setbit", 4, "write denyoom", 1, 1, 1, "2.2.0",
-                        "Sets or clears the bit at offset in the string value stored at key", BitCommands::setbit),
-                cmd("getbit", 3, "readonly fast", 1, 1, 1, "2.2.0",
-                        "Returns the bit value at offset in the string value stored at key", BitCommands::getbit),
-                cmd("bitcount", -2, "readonly", 1, 1, 1, "2.6.0", "Count set bits in a string", BitCommands::bitcount),
-                cmd("bitpos", -3, "readonly", 1, 1, 1, "2.8.7", "Find first bit set or clear in a string",
-                        BitCommands::bitpos),
-                cmd("bitop", -4, "write denyoom", 2, -1, 1, "2.6.0", "Perform bitwise operations between strings",
-                        BitCommands::bitop),
-                cmd("bitfield", -2, "write denyoom", 1, 1, 1, "3.2.0",
-                        "Perform arbitrary bitfield integer operations on strings", ctx -> bitfield(ctx, false)),
-                cmd("bitfield_ro", -2, "readonly fast", 1, 1, 1, "6.0.0",
-                        "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
-                        ctx -> bitfield(ctx, true)));
-    }
-
-    private static CommandSpec.Builder cmd(String name, int arity, String flags, int first, int last, int step,
-                                           String since, String summary, CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).keys(first, last, step).group("bitmap").since(since).summary(summary)
-                .handler(h);
+                CommandSpec.of("setbit", 4, "write denyoom", BitCommands::setbit),
+                CommandSpec.of("getbit", 3, "readonly fast", BitCommands::getbit),
+                CommandSpec.of("bitcount", -2, "readonly", BitCommands::bitcount),
+                CommandSpec.of("bitpos", -3, "readonly", BitCommands::bitpos),
+                CommandSpec.of("bitop", -4, "write denyoom", BitCommands::bitop),
+                CommandSpec.of("bitfield", -2, "write denyoom", ctx -> bitfield(ctx, false)).getKeys(KeysProc.BITFIELD),
+                CommandSpec.of("bitfield_ro", -2, "readonly fast", ctx -> bitfield(ctx, true)));
     }
 
     // ---- SETBIT / GETBIT ----

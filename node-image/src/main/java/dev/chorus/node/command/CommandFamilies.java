@@ -11,6 +11,7 @@ public final class CommandFamilies {
         return List.of(
                 new ConnectionCommands(),
                 new ServerCommands(),
+                new IntrospectionCommands(),
                 new KeyspaceCommands(),
                 new StringCommands(),
                 new ListCommands(),

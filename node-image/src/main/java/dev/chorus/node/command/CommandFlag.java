@@ -1,6 +1,9 @@
 package dev.chorus.node.command;
 
-/** Command flags as Redis names them in COMMAND INFO; they also drive the dispatcher's checks. */
+/**
+ * Command flags as Redis names them; families declare them for the dispatcher's checks. COMMAND INFO reports Redis'
+ * own list from the captured metadata, which hides may_replicate and adds the derived movablekeys.
+ */
 public enum CommandFlag {
     WRITE("write"),
     READONLY("readonly"),
@@ -13,9 +16,12 @@ public enum CommandFlag {
     STALE("stale"),
     SKIP_MONITOR("skip_monitor"),
     SKIP_SLOWLOG("skip_slowlog"),
+    ASKING("asking"),
     FAST("fast"),
     NO_AUTH("no_auth"),
     MAY_REPLICATE("may_replicate"),
+    NO_MANDATORY_KEYS("no_mandatory_keys"),
+    NO_ASYNC_LOADING("no_async_loading"),
     NO_MULTI("no_multi"),
     ALLOW_BUSY("allow_busy");
 

@@ -1,32 +1,38 @@
 package dev.chorus.node.command;
 
-import java.util.Arrays;
+import dev.chorus.node.command.meta.CommandMeta;
+import dev.chorus.node.command.meta.KeysProc;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * One row of the command table: everything COMMAND INFO/DOCS reports and the dispatcher checks, plus the handler.
- * Arity follows Redis: positive means exactly that many arguments (the name included), negative means at least.
+ * One row of the command table. A family declares what the dispatcher needs at run time (name, arity, flags,
+ * handler, and for a few commands a {@link KeysProc}); everything COMMAND INFO and COMMAND DOCS report comes from
+ * Redis' own captured metadata ({@link #meta()}), merged in by {@link CommandTable}, and CommandTableTest keeps the
+ * declared arity and flags equal to it. Arity follows Redis: positive means exactly that many arguments (the name
+ * included), negative means at least.
  */
 public record CommandSpec(
         String name,
         int arity,
         Set<CommandFlag> flags,
-        int firstKey,
-        int lastKey,
-        int keyStep,
-        String group,
-        String summary,
-        String since,
         CommandHandler handler,
+        KeysProc keysProc,
+        CommandMeta meta,
         Map<String, CommandSpec> subcommands,
         CommandSpec parent) {
 
-    /** Builder entry point: {@code CommandSpec.of("get", 2, "readonly fast").keys(1, 1, 1).summary(...).handler(...)}. */
+    /** Builder entry point: {@code CommandSpec.of("get", 2, "readonly fast").handler(StringCommands::get)}. */
     public static Builder of(String name, int arity, String flags) {
         return new Builder(name, arity, flags);
+    }
+
+    /** Shorthand for {@code of(name, arity, flags).handler(handler)}. */
+    public static Builder of(String name, int arity, String flags, CommandHandler handler) {
+        return new Builder(name, arity, flags).handler(handler);
     }
 
     public boolean has(CommandFlag flag) {
@@ -46,36 +52,21 @@ public record CommandSpec(
         return arity > 0 ? argc == arity : argc >= -arity;
     }
 
-    /** Key positions for this invocation (used by MULTI/WATCH bookkeeping and COMMAND GETKEYS). */
-    public int[] keyPositions(int argc) {
-        if (firstKey <= 0) {
-            return new int[0];
-        }
-        int last = lastKey < 0 ? argc + lastKey : lastKey;
-        int step = Math.max(keyStep, 1);
-        int[] out = new int[Math.max(0, (last - firstKey) / step + 1)];
-        int n = 0;
-        for (int i = firstKey; i <= last && i < argc; i += step) {
-            out[n++] = i;
-        }
-        return Arrays.copyOf(out, n);
+    /** A subcommand by name, case-insensitively, or null. */
+    public CommandSpec subcommand(String name) {
+        return subcommands.get(name.toLowerCase(Locale.ROOT));
     }
 
     public static final class Builder {
         private final String name;
         private final int arity;
         private final Set<CommandFlag> flags = EnumSet.noneOf(CommandFlag.class);
-        private int firstKey;
-        private int lastKey;
-        private int keyStep;
-        private String group = "generic";
-        private String summary = "";
-        private String since = "1.0.0";
         private CommandHandler handler;
+        private KeysProc keysProc;
         private final Map<String, Builder> subcommands = new LinkedHashMap<>();
 
         private Builder(String name, int arity, String flagList) {
-            this.name = name.toLowerCase(java.util.Locale.ROOT);
+            this.name = name.toLowerCase(Locale.ROOT);
             this.arity = arity;
             for (String f : flagList.trim().split("\\s+")) {
                 if (!f.isEmpty()) {
@@ -84,30 +75,21 @@ public record CommandSpec(
             }
         }
 
-        public Builder keys(int first, int last, int step) {
-            this.firstKey = first;
-            this.lastKey = last;
-            this.keyStep = step;
-            return this;
-        }
-
-        public Builder group(String group) {
-            this.group = group;
-            return this;
-        }
-
-        public Builder summary(String summary) {
-            this.summary = summary;
-            return this;
-        }
-
-        public Builder since(String since) {
-            this.since = since;
-            return this;
+        public String name() {
+            return name;
         }
 
         public Builder handler(CommandHandler handler) {
             this.handler = handler;
+            return this;
+        }
+
+        /**
+         * Redis' getkeys_proc for this command: how COMMAND GETKEYS finds its keys when the key specs can't (an
+         * invalid numkeys, or flags that depend on the arguments).
+         */
+        public Builder getKeys(KeysProc proc) {
+            this.keysProc = proc;
             return this;
         }
 
@@ -117,17 +99,21 @@ public record CommandSpec(
             return this;
         }
 
-        public CommandSpec build() {
-            return build(null);
+        /** The row, with Redis' metadata for it ({@code meta.subcommand(..)} supplies each subcommand's). */
+        CommandSpec build(CommandMeta meta) {
+            return build(meta, null);
         }
 
-        private CommandSpec build(CommandSpec parent) {
+        private CommandSpec build(CommandMeta meta, CommandSpec parent) {
             Map<String, CommandSpec> subs = new LinkedHashMap<>();
-            CommandSpec self = new CommandSpec(name, arity, Set.copyOf(flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : flags),
-                    firstKey, lastKey, keyStep, group, summary, since, handler, subs, parent);
+            CommandSpec self = new CommandSpec(name, arity, java.util.Collections.unmodifiableSet(EnumSet.copyOf(flags)), handler, keysProc, meta,
+                    java.util.Collections.unmodifiableMap(subs), parent);
             for (Builder b : subcommands.values()) {
-                b.group = group;
-                subs.put(b.name, b.build(self));
+                CommandMeta subMeta = meta.subcommand(b.name);
+                if (subMeta == null) {
+                    throw new IllegalStateException(self.fullName() + "|" + b.name + " is not a Redis command");
+                }
+                subs.put(b.name, b.build(subMeta, self));
             }
             return self;
         }

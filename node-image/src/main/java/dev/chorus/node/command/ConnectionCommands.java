@@ -14,53 +14,35 @@ public final class ConnectionCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("ping", -1, "fast", "1.0.0", "Ping the server", ConnectionCommands::ping),
-                cmd("echo", 2, "fast", "1.0.0", "Echo the given string", ctx -> ctx.reply().bulk(ctx.arg(1))),
-                cmd("quit", -1, "noscript loading stale fast no_auth allow_busy", "1.0.0", "Close the connection",
+                CommandSpec.of("ping", -1, "fast", ConnectionCommands::ping),
+                CommandSpec.of("echo", 2, "loading stale fast", ctx -> ctx.reply().bulk(ctx.arg(1))),
+                CommandSpec.of("quit", -1, "noscript loading stale fast no_auth allow_busy",
                         ctx -> {
                             ctx.reply().ok();
                             ctx.client().closeAfterReply();
                         }),
-                cmd("auth", -2, "noscript loading stale fast no_auth allow_busy", "1.0.0",
-                        "Authenticate to the server", ConnectionCommands::auth),
-                cmd("hello", -1, "noscript loading stale fast no_auth allow_busy", "6.0.0",
-                        "Handshake with Redis", ConnectionCommands::hello),
-                cmd("select", 2, "loading stale fast", "1.0.0", "Change the selected database for the current connection",
-                        ConnectionCommands::select),
-                cmd("reset", 1, "noscript loading stale fast no_auth allow_busy", "6.2.0", "Reset the connection",
+                CommandSpec.of("auth", -2, "noscript loading stale fast no_auth allow_busy", ConnectionCommands::auth),
+                CommandSpec.of("hello", -1, "noscript loading stale fast no_auth allow_busy",
+                        ConnectionCommands::hello),
+                CommandSpec.of("select", 2, "loading stale fast", ConnectionCommands::select),
+                CommandSpec.of("reset", 1, "noscript loading stale fast no_auth allow_busy",
                         ConnectionCommands::reset),
-                CommandSpec.of("client", -2, "").group("connection").since("2.4.0")
-                        .summary("A container for client connection commands")
-                        .sub(sub("id", 2, "noscript loading stale", "5.0.0", "Returns the client ID for the current connection",
+                CommandSpec.of("client", -2, "")
+                        .sub(CommandSpec.of("id", 2, "noscript loading stale",
                                 ctx -> ctx.reply().integer(ctx.client().id())))
-                        .sub(sub("setname", 3, "noscript loading stale", "2.6.9", "Set the current connection name",
-                                ConnectionCommands::setname))
-                        .sub(sub("getname", 2, "noscript loading stale", "2.6.9", "Get the current connection name",
+                        .sub(CommandSpec.of("setname", 3, "noscript loading stale", ConnectionCommands::setname))
+                        .sub(CommandSpec.of("getname", 2, "noscript loading stale",
                                 ctx -> {
                                     String n = ctx.client().name();
                                     ctx.reply().bulk(n.isEmpty() ? null : n.getBytes(StandardCharsets.UTF_8));
                                 }))
-                        .sub(sub("list", -2, "admin noscript loading stale", "2.4.0", "Get the list of client connections",
-                                ConnectionCommands::list))
-                        .sub(sub("info", 2, "noscript loading stale", "6.2.0",
-                                "Returns information about the current client connection.",
+                        .sub(CommandSpec.of("list", -2, "admin noscript loading stale", ConnectionCommands::list))
+                        .sub(CommandSpec.of("info", 2, "noscript loading stale",
                                 ctx -> ctx.reply().verbatim(describe(ctx.server(), ctx.client()) + "\n")))
-                        .sub(sub("kill", -3, "admin noscript loading stale", "2.4.0", "Kill the connection of a client",
-                                ConnectionCommands::kill))
-                        .sub(sub("no-evict", 3, "admin noscript loading stale", "7.0.0",
-                                "Set client eviction mode for the current connection", ConnectionCommands::noEvict))
-                        .sub(sub("help", 2, "loading stale", "5.0.0", "Show helpful text about the different subcommands",
-                                ConnectionCommands::clientHelp)));
-    }
-
-    private static CommandSpec.Builder cmd(String name, int arity, String flags, String since, String summary,
-                                           CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).group("connection").since(since).summary(summary).handler(h);
-    }
-
-    private static CommandSpec.Builder sub(String name, int arity, String flags, String since, String summary,
-                                           CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).since(since).summary(summary).handler(h);
+                        .sub(CommandSpec.of("kill", -3, "admin noscript loading stale", ConnectionCommands::kill))
+                        .sub(CommandSpec.of("no-evict", 3, "admin noscript loading stale",
+                                ConnectionCommands::noEvict))
+                        .sub(CommandSpec.of("help", 2, "loading stale", ConnectionCommands::clientHelp)));
     }
 
     static void ping(CommandContext ctx) {

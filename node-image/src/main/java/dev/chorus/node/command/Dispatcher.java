@@ -44,7 +44,7 @@ public final class Dispatcher {
         if (!spec.subcommands().isEmpty() && argv.length >= 2) {
             CommandSpec sub = spec.subcommands().get(lower(argv[1]));
             if (sub == null) {
-                reject(client, Errors.unknownSubcommand(new String(argv[1], StandardCharsets.UTF_8), spec.name())
+                reject(client, Errors.unknownSubcommand(cString(argv[1]), spec.name())
                         .getMessage());
                 return;
             }
@@ -158,13 +158,24 @@ public final class Dispatcher {
 
     private static String unknownCommand(byte[][] argv) {
         StringBuilder args = new StringBuilder();
+        // sdscatprintf("'%.*s' ", 128 - sdslen(args), arg): the 128 characters are shared by all the arguments.
         for (int i = 1; i < argv.length && args.length() < 128; i++) {
-            String a = new String(argv[i], StandardCharsets.UTF_8);
-            args.append('\'').append(a.length() > 128 ? a.substring(0, 128) : a).append("' ");
+            String a = cString(argv[i]);
+            int room = 128 - args.length();
+            args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
         }
-        String name = new String(argv[0], StandardCharsets.UTF_8);
+        String name = cString(argv[0]);
         return "ERR unknown command '" + (name.length() > 128 ? name.substring(0, 128) : name)
                 + "', with args beginning with: " + args;
+    }
+
+    /** An argument as Redis' %s prints it: up to its first NUL byte. */
+    private static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
     private static String lower(byte[] b) {

@@ -18,49 +18,39 @@ public final class HashCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("hset", -4, "write denyoom fast", "2.0.0", "Set the string value of a hash field",
-                        ctx -> ctx.reply().integer(setFields(ctx))),
-                cmd("hsetnx", 4, "write denyoom fast", "2.0.0",
-                        "Set the value of a hash field, only if the field does not exist", HashCommands::hsetnx),
-                cmd("hmset", -4, "write denyoom fast", "2.0.0", "Set multiple hash fields to multiple values",
+                CommandSpec.of("hset", -4, "write denyoom fast", ctx -> ctx.reply().integer(setFields(ctx))),
+                CommandSpec.of("hsetnx", 4, "write denyoom fast", HashCommands::hsetnx),
+                CommandSpec.of("hmset", -4, "write denyoom fast",
                         ctx -> {
                             setFields(ctx);
                             ctx.reply().ok();
                         }),
-                cmd("hget", 3, "readonly fast", "2.0.0", "Get the value of a hash field", HashCommands::hget),
-                cmd("hmget", -3, "readonly fast", "2.0.0", "Get the values of all the given hash fields",
-                        HashCommands::hmget),
-                cmd("hdel", -3, "write fast", "2.0.0", "Delete one or more hash fields", HashCommands::hdel),
-                cmd("hlen", 2, "readonly fast", "2.0.0", "Get the number of fields in a hash", ctx -> {
+                CommandSpec.of("hget", 3, "readonly fast", HashCommands::hget),
+                CommandSpec.of("hmget", -3, "readonly fast", HashCommands::hmget),
+                CommandSpec.of("hdel", -3, "write fast", HashCommands::hdel),
+                CommandSpec.of("hlen", 2, "readonly fast",
+                        ctx -> {
                     HashValue h = hash(ctx, ctx.arg(1));
                     ctx.reply().integer(h == null ? 0 : h.size());
                 }),
-                cmd("hstrlen", 3, "readonly fast", "3.2.0", "Get the length of the value of a hash field", ctx -> {
+                CommandSpec.of("hstrlen", 3, "readonly fast",
+                        ctx -> {
                     HashValue h = hash(ctx, ctx.arg(1));
                     byte[] v = h == null ? null : h.get(ctx.arg(2));
                     ctx.reply().integer(v == null ? 0 : v.length);
                 }),
-                cmd("hexists", 3, "readonly fast", "2.0.0", "Determine if a hash field exists", ctx -> {
+                CommandSpec.of("hexists", 3, "readonly fast",
+                        ctx -> {
                     HashValue h = hash(ctx, ctx.arg(1));
                     ctx.reply().integer(h != null && h.contains(ctx.arg(2)) ? 1 : 0);
                 }),
-                cmd("hkeys", 2, "readonly", "2.0.0", "Get all the fields in a hash", ctx -> getAll(ctx, true, false)),
-                cmd("hvals", 2, "readonly", "2.0.0", "Get all the values in a hash", ctx -> getAll(ctx, false, true)),
-                cmd("hgetall", 2, "readonly", "2.0.0", "Get all the fields and values in a hash",
-                        ctx -> getAll(ctx, true, true)),
-                cmd("hincrby", 4, "write denyoom fast", "2.0.0",
-                        "Increment the integer value of a hash field by the given number", HashCommands::hincrby),
-                cmd("hincrbyfloat", 4, "write denyoom fast", "2.6.0",
-                        "Increment the float value of a hash field by the given amount", HashCommands::hincrbyfloat),
-                cmd("hrandfield", -2, "readonly", "6.2.0", "Get one or multiple random fields from a hash",
-                        HashCommands::hrandfield),
-                cmd("hscan", -3, "readonly", "2.8.0", "Incrementally iterate hash fields and associated values",
-                        HashCommands::hscan));
-    }
-
-    private static CommandSpec.Builder cmd(String name, int arity, String flags, String since, String summary,
-                                           CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).keys(1, 1, 1).group("hash").since(since).summary(summary).handler(h);
+                CommandSpec.of("hkeys", 2, "readonly", ctx -> getAll(ctx, true, false)),
+                CommandSpec.of("hvals", 2, "readonly", ctx -> getAll(ctx, false, true)),
+                CommandSpec.of("hgetall", 2, "readonly", ctx -> getAll(ctx, true, true)),
+                CommandSpec.of("hincrby", 4, "write denyoom fast", HashCommands::hincrby),
+                CommandSpec.of("hincrbyfloat", 4, "write denyoom fast", HashCommands::hincrbyfloat),
+                CommandSpec.of("hrandfield", -2, "readonly", HashCommands::hrandfield),
+                CommandSpec.of("hscan", -3, "readonly", HashCommands::hscan));
     }
 
     /** The hash at {@code key}, null when absent; WRONGTYPE for other types. */

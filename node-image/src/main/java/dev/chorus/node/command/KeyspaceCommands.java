@@ -21,70 +21,40 @@ public final class KeyspaceCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("del", -2, "write", 1, -1, 1, "1.0.0", "Delete a key", KeyspaceCommands::del),
-                cmd("unlink", -2, "write fast", 1, -1, 1, "4.0.0",
-                        "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
-                        KeyspaceCommands::del),
-                cmd("exists", -2, "readonly fast", 1, -1, 1, "1.0.0", "Determine if a key exists", KeyspaceCommands::exists),
-                cmd("touch", -2, "readonly fast", 1, -1, 1, "3.2.1",
-                        "Alters the last access time of a key(s). Returns the number of existing keys specified.",
-                        KeyspaceCommands::exists),
-                cmd("type", 2, "readonly fast", 1, 1, 1, "1.0.0", "Determine the type stored at key", KeyspaceCommands::type),
-                cmd("keys", 2, "readonly", 0, 0, 0, "1.0.0", "Find all keys matching the given pattern", KeyspaceCommands::keys),
-                cmd("scan", -2, "readonly", 0, 0, 0, "2.8.0", "Incrementally iterate the keys space", KeyspaceCommands::scan),
-                cmd("randomkey", 1, "readonly", 0, 0, 0, "1.0.0", "Return a random key from the keyspace",
-                        KeyspaceCommands::randomkey),
-                cmd("rename", 3, "write", 1, 2, 1, "1.0.0", "Rename a key", ctx -> rename(ctx, false)),
-                cmd("renamenx", 3, "write fast", 1, 2, 1, "1.0.0", "Rename a key, only if the new key does not exist",
-                        ctx -> rename(ctx, true)),
-                cmd("move", 3, "write fast", 1, 1, 1, "1.0.0", "Move a key to another database", KeyspaceCommands::move),
-                cmd("copy", -3, "write denyoom", 1, 2, 1, "6.2.0", "Copy a key", KeyspaceCommands::copy),
-                cmd("expire", -3, "write fast", 1, 1, 1, "1.0.0", "Set a key's time to live in seconds",
-                        ctx -> expire(ctx, 1000, false)),
-                cmd("pexpire", -3, "write fast", 1, 1, 1, "2.6.0", "Set a key's time to live in milliseconds",
-                        ctx -> expire(ctx, 1, false)),
-                cmd("expireat", -3, "write fast", 1, 1, 1, "1.2.0", "Set the expiration for a key as a UNIX timestamp",
-                        ctx -> expire(ctx, 1000, true)),
-                cmd("pexpireat", -3, "write fast", 1, 1, 1, "2.6.0",
-                        "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
-                        ctx -> expire(ctx, 1, true)),
-                cmd("ttl", 2, "readonly fast", 1, 1, 1, "1.0.0", "Get the time to live for a key in seconds",
-                        ctx -> ttl(ctx, false, false)),
-                cmd("pttl", 2, "readonly fast", 1, 1, 1, "2.6.0", "Get the time to live for a key in milliseconds",
-                        ctx -> ttl(ctx, true, false)),
-                cmd("expiretime", 2, "readonly fast", 1, 1, 1, "7.0.0",
-                        "Get the expiration Unix timestamp for a key", ctx -> ttl(ctx, false, true)),
-                cmd("pexpiretime", 2, "readonly fast", 1, 1, 1, "7.0.0",
-                        "Get the expiration Unix timestamp for a key in milliseconds", ctx -> ttl(ctx, true, true)),
-                cmd("persist", 2, "write fast", 1, 1, 1, "2.2.0", "Remove the expiration from a key",
-                        KeyspaceCommands::persist),
-                cmd("dump", 2, "readonly", 1, 1, 1, "2.6.0",
-                        "Return a serialized version of the value stored at the specified key.", KeyspaceCommands::dump),
-                cmd("restore", -4, "write denyoom", 1, 1, 1, "2.6.0",
-                        "Create a key using the provided serialized value, previously obtained using DUMP.",
-                        KeyspaceCommands::restore),
-                CommandSpec.of("object", -2, "").group("generic").since("2.2.3")
-                        .summary("A container for object introspection commands")
-                        .sub(CommandSpec.of("encoding", 3, "readonly").keys(2, 2, 1).since("2.2.3")
-                                .summary("Inspect the internal encoding of a Redis object")
+                CommandSpec.of("del", -2, "write", KeyspaceCommands::del),
+                CommandSpec.of("unlink", -2, "write fast", KeyspaceCommands::del),
+                CommandSpec.of("exists", -2, "readonly fast", KeyspaceCommands::exists),
+                CommandSpec.of("touch", -2, "readonly fast", KeyspaceCommands::exists),
+                CommandSpec.of("type", 2, "readonly fast", KeyspaceCommands::type),
+                CommandSpec.of("keys", 2, "readonly", KeyspaceCommands::keys),
+                CommandSpec.of("scan", -2, "readonly", KeyspaceCommands::scan),
+                CommandSpec.of("randomkey", 1, "readonly", KeyspaceCommands::randomkey),
+                CommandSpec.of("rename", 3, "write", ctx -> rename(ctx, false)),
+                CommandSpec.of("renamenx", 3, "write fast", ctx -> rename(ctx, true)),
+                CommandSpec.of("move", 3, "write fast", KeyspaceCommands::move),
+                CommandSpec.of("copy", -3, "write denyoom", KeyspaceCommands::copy),
+                CommandSpec.of("expire", -3, "write fast", ctx -> expire(ctx, 1000, false)),
+                CommandSpec.of("pexpire", -3, "write fast", ctx -> expire(ctx, 1, false)),
+                CommandSpec.of("expireat", -3, "write fast", ctx -> expire(ctx, 1000, true)),
+                CommandSpec.of("pexpireat", -3, "write fast", ctx -> expire(ctx, 1, true)),
+                CommandSpec.of("ttl", 2, "readonly fast", ctx -> ttl(ctx, false, false)),
+                CommandSpec.of("pttl", 2, "readonly fast", ctx -> ttl(ctx, true, false)),
+                CommandSpec.of("expiretime", 2, "readonly fast", ctx -> ttl(ctx, false, true)),
+                CommandSpec.of("pexpiretime", 2, "readonly fast", ctx -> ttl(ctx, true, true)),
+                CommandSpec.of("persist", 2, "write fast", KeyspaceCommands::persist),
+                CommandSpec.of("dump", 2, "readonly", KeyspaceCommands::dump),
+                CommandSpec.of("restore", -4, "write denyoom", KeyspaceCommands::restore),
+                CommandSpec.of("object", -2, "")
+                        .sub(CommandSpec.of("encoding", 3, "readonly")
                                 .handler(KeyspaceCommands::objectEncoding))
-                        .sub(CommandSpec.of("idletime", 3, "readonly").keys(2, 2, 1).since("2.2.3")
-                                .summary("Get the time since a Redis object was last accessed")
+                        .sub(CommandSpec.of("idletime", 3, "readonly")
                                 .handler(KeyspaceCommands::objectIdletime))
-                        .sub(CommandSpec.of("refcount", 3, "readonly").keys(2, 2, 1).since("2.2.3")
-                                .summary("Get the number of references to the value of the key")
+                        .sub(CommandSpec.of("refcount", 3, "readonly")
                                 .handler(KeyspaceCommands::objectRefcount))
-                        .sub(CommandSpec.of("freq", 3, "readonly").keys(2, 2, 1).since("4.0.0")
-                                .summary("Get the logarithmic access frequency counter of a Redis object")
+                        .sub(CommandSpec.of("freq", 3, "readonly")
                                 .handler(KeyspaceCommands::objectFreq))
-                        .sub(CommandSpec.of("help", 2, "loading stale").since("6.2.0").summary("Show helpful text about the different subcommands")
+                        .sub(CommandSpec.of("help", 2, "loading stale")
                                 .handler(KeyspaceCommands::objectHelp)));
-    }
-
-    static CommandSpec.Builder cmd(String name, int arity, String flags, int first, int last, int step, String since,
-                                   String summary, CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).keys(first, last, step).group("generic").since(since).summary(summary)
-                .handler(h);
     }
 
     static void del(CommandContext ctx) {

@@ -5,6 +5,7 @@ import static dev.chorus.node.command.CommandContext.bytes;
 import dev.chorus.node.command.blocking.BlockedClients;
 import dev.chorus.node.command.blocking.BlockedOperation;
 import dev.chorus.node.command.blocking.Timeouts;
+import dev.chorus.node.command.meta.KeysProc;
 import dev.chorus.node.resp.RespWriter;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.KeyEntry;
@@ -32,60 +33,30 @@ public final class ListCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("lpush", -3, "write denyoom fast", 1, 1, "1.0.0", "Prepend one or multiple elements to a list",
-                        ctx -> push(ctx, true, false)),
-                cmd("rpush", -3, "write denyoom fast", 1, 1, "1.0.0", "Append one or multiple elements to a list",
-                        ctx -> push(ctx, false, false)),
-                cmd("lpushx", -3, "write denyoom fast", 1, 1, "2.2.0",
-                        "Prepend an element to a list, only if the list exists", ctx -> push(ctx, true, true)),
-                cmd("rpushx", -3, "write denyoom fast", 1, 1, "2.2.0",
-                        "Append an element to a list, only if the list exists", ctx -> push(ctx, false, true)),
-                cmd("lpop", -2, "write fast", 1, 1, "1.0.0", "Remove and get the first elements in a list",
-                        ctx -> pop(ctx, true)),
-                cmd("rpop", -2, "write fast", 1, 1, "1.0.0", "Remove and get the last elements in a list",
-                        ctx -> pop(ctx, false)),
-                cmd("llen", 2, "readonly fast", 1, 1, "1.0.0", "Get the length of a list", ListCommands::llen),
-                cmd("lindex", 3, "readonly", 1, 1, "1.0.0", "Get an element from a list by its index",
-                        ListCommands::lindex),
-                cmd("lset", 4, "write denyoom", 1, 1, "1.0.0", "Set the value of an element in a list by its index",
-                        ListCommands::lset),
-                cmd("lrange", 4, "readonly", 1, 1, "1.0.0", "Get a range of elements from a list",
-                        ListCommands::lrange),
-                cmd("ltrim", 4, "write", 1, 1, "1.0.0", "Trim a list to the specified range", ListCommands::ltrim),
-                cmd("lrem", 4, "write", 1, 1, "1.0.0", "Remove elements from a list", ListCommands::lrem),
-                cmd("linsert", 5, "write denyoom", 1, 1, "2.2.0",
-                        "Insert an element before or after another element in a list", ListCommands::linsert),
-                cmd("lpos", -3, "readonly", 1, 1, "6.0.6", "Return the index of matching elements on a list",
-                        ListCommands::lpos),
-                cmd("rpoplpush", 3, "write denyoom", 1, 2, "1.2.0",
-                        "Remove the last element in a list, prepend it to another list and return it",
-                        ctx -> move(ctx, false, true)),
-                cmd("lmove", 5, "write denyoom", 1, 2, "6.2.0",
-                        "Pop an element from a list, push it to another list and return it",
-                        ctx -> move(ctx, end(ctx, 3), end(ctx, 4))),
-                cmd("lmpop", -4, "write", 0, 0, "7.0.0", "Pop elements from a list", ctx -> mpop(ctx, 1, false)),
-                cmd("blpop", -3, "write noscript blocking", 1, -2, "2.0.0",
-                        "Remove and get the first element in a list, or block until one is available",
-                        ctx -> blockingPop(ctx, true)),
-                cmd("brpop", -3, "write noscript blocking", 1, -2, "2.0.0",
-                        "Remove and get the last element in a list, or block until one is available",
-                        ctx -> blockingPop(ctx, false)),
-                cmd("brpoplpush", 4, "write denyoom noscript blocking", 1, 2, "2.2.0",
-                        "Pop an element from a list, push it to another list and return it; or block until one is "
-                                + "available",
+                CommandSpec.of("lpush", -3, "write denyoom fast", ctx -> push(ctx, true, false)),
+                CommandSpec.of("rpush", -3, "write denyoom fast", ctx -> push(ctx, false, false)),
+                CommandSpec.of("lpushx", -3, "write denyoom fast", ctx -> push(ctx, true, true)),
+                CommandSpec.of("rpushx", -3, "write denyoom fast", ctx -> push(ctx, false, true)),
+                CommandSpec.of("lpop", -2, "write fast", ctx -> pop(ctx, true)),
+                CommandSpec.of("rpop", -2, "write fast", ctx -> pop(ctx, false)),
+                CommandSpec.of("llen", 2, "readonly fast", ListCommands::llen),
+                CommandSpec.of("lindex", 3, "readonly", ListCommands::lindex),
+                CommandSpec.of("lset", 4, "write denyoom", ListCommands::lset),
+                CommandSpec.of("lrange", 4, "readonly", ListCommands::lrange),
+                CommandSpec.of("ltrim", 4, "write", ListCommands::ltrim),
+                CommandSpec.of("lrem", 4, "write", ListCommands::lrem),
+                CommandSpec.of("linsert", 5, "write denyoom", ListCommands::linsert),
+                CommandSpec.of("lpos", -3, "readonly", ListCommands::lpos),
+                CommandSpec.of("rpoplpush", 3, "write denyoom", ctx -> move(ctx, false, true)),
+                CommandSpec.of("lmove", 5, "write denyoom", ctx -> move(ctx, end(ctx, 3), end(ctx, 4))),
+                CommandSpec.of("lmpop", -4, "write", ctx -> mpop(ctx, 1, false)).getKeys(KeysProc.numKeys(0, 1, 2)),
+                CommandSpec.of("blpop", -3, "write noscript blocking", ctx -> blockingPop(ctx, true)),
+                CommandSpec.of("brpop", -3, "write noscript blocking", ctx -> blockingPop(ctx, false)),
+                CommandSpec.of("brpoplpush", 4, "write denyoom noscript blocking",
                         ctx -> blockingMove(ctx, false, true, Timeouts.parseSeconds(ctx.arg(3)))),
-                cmd("blmove", 6, "write denyoom noscript blocking", 1, 2, "6.2.0",
-                        "Pop an element from a list, push it to another list and return it; or block until one is "
-                                + "available",
-                        ListCommands::blmove),
-                cmd("blmpop", -5, "write blocking", 0, 0, "7.0.0",
-                        "Pop elements from a list, or block until one is available", ctx -> mpop(ctx, 2, true)));
-    }
-
-    private static CommandSpec.Builder cmd(String name, int arity, String flags, int firstKey, int lastKey,
-                                           String since, String summary, CommandHandler handler) {
-        return CommandSpec.of(name, arity, flags).keys(firstKey, lastKey, firstKey == 0 ? 0 : 1).group("list")
-                .since(since).summary(summary).handler(handler);
+                CommandSpec.of("blmove", 6, "write denyoom noscript blocking", ListCommands::blmove),
+                CommandSpec.of("blmpop", -5, "write blocking", ctx -> mpop(ctx, 2, true))
+                        .getKeys(KeysProc.numKeys(0, 2, 3)));
     }
 
     /** The list at {@code key} or null; WRONGTYPE for other types. */

@@ -8,12 +8,9 @@ public final class PersistenceCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                CommandSpec.of("save", 1, "admin noscript no_multi").group("server").since("1.0.0")
-                        .summary("Synchronously save the dataset to disk").handler(PersistenceCommands::save),
-                CommandSpec.of("bgsave", -1, "admin noscript").group("server").since("1.0.0")
-                        .summary("Asynchronously save the dataset to disk").handler(PersistenceCommands::bgsave),
-                CommandSpec.of("lastsave", 1, "loading stale fast").group("server").since("1.0.0")
-                        .summary("Get the UNIX time stamp of the last successful save to disk")
+                CommandSpec.of("save", 1, "admin noscript no_async_loading no_multi").handler(PersistenceCommands::save),
+                CommandSpec.of("bgsave", -1, "admin noscript no_async_loading").handler(PersistenceCommands::bgsave),
+                CommandSpec.of("lastsave", 1, "loading stale fast")
                         .handler(ctx -> ctx.reply().integer(ctx.server().persistence().lastSave())));
     }
 

@@ -11,27 +11,18 @@ public final class PubSubCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                CommandSpec.of("subscribe", -2, "pubsub noscript loading stale").group("pubsub").since("2.0.0")
-                        .summary("Listen for messages published to the given channels").handler(PubSubCommands::subscribe),
-                CommandSpec.of("unsubscribe", -1, "pubsub noscript loading stale").group("pubsub").since("2.0.0")
-                        .summary("Stop listening for messages posted to the given channels")
+                CommandSpec.of("subscribe", -2, "pubsub noscript loading stale").handler(PubSubCommands::subscribe),
+                CommandSpec.of("unsubscribe", -1, "pubsub noscript loading stale")
                         .handler(PubSubCommands::unsubscribe),
-                CommandSpec.of("psubscribe", -2, "pubsub noscript loading stale").group("pubsub").since("2.0.0")
-                        .summary("Listen for messages published to channels matching the given patterns")
+                CommandSpec.of("psubscribe", -2, "pubsub noscript loading stale")
                         .handler(PubSubCommands::psubscribe),
-                CommandSpec.of("punsubscribe", -1, "pubsub noscript loading stale").group("pubsub").since("2.0.0")
-                        .summary("Stop listening for messages posted to channels matching the given patterns")
+                CommandSpec.of("punsubscribe", -1, "pubsub noscript loading stale")
                         .handler(PubSubCommands::punsubscribe),
-                CommandSpec.of("publish", 3, "pubsub loading stale fast may_replicate").group("pubsub")
-                        .since("2.0.0").summary("Post a message to a channel").handler(PubSubCommands::publish),
-                CommandSpec.of("pubsub", -2, "").group("pubsub").since("2.8.0")
-                        .summary("A container for Pub/Sub commands")
-                        .sub(CommandSpec.of("channels", -2, "pubsub loading stale").since("2.8.0")
-                                .summary("List active channels").handler(PubSubCommands::channels))
-                        .sub(CommandSpec.of("numsub", -2, "pubsub loading stale").since("2.8.0")
-                                .summary("Get the count of subscribers for channels").handler(PubSubCommands::numsub))
-                        .sub(CommandSpec.of("numpat", 2, "pubsub loading stale").since("2.8.0")
-                                .summary("Get the count of unique patterns pattern subscriptions")
+                CommandSpec.of("publish", 3, "pubsub loading stale fast may_replicate", PubSubCommands::publish),
+                CommandSpec.of("pubsub", -2, "")
+                        .sub(CommandSpec.of("channels", -2, "pubsub loading stale").handler(PubSubCommands::channels))
+                        .sub(CommandSpec.of("numsub", -2, "pubsub loading stale").handler(PubSubCommands::numsub))
+                        .sub(CommandSpec.of("numpat", 2, "pubsub loading stale")
                                 .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount()))));
     }
 

@@ -11,24 +11,14 @@ public final class ReplicationCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("replicaof", 3, "admin noscript stale", "5.0.0", "Make the server a replica of another instance, or promote it as master.",
-                        this::replicaof),
-                cmd("slaveof", 3, "admin noscript stale", "1.0.0", "Make the server a replica of another instance, or promote it as master.",
-                        this::replicaof),
-                cmd("role", 1, "noscript loading stale fast", "2.8.12", "Return the role of the instance in the context of replication",
+                CommandSpec.of("replicaof", 3, "admin noscript stale no_async_loading", this::replicaof),
+                CommandSpec.of("slaveof", 3, "admin noscript stale no_async_loading", this::replicaof),
+                CommandSpec.of("role", 1, "noscript loading stale fast",
                         ctx -> ctx.server().replication().role(ctx.reply())),
-                cmd("wait", 3, "noscript", "3.0.0",
-                        "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
-                        this::await),
-                cmd("sync", 1, "admin noscript no_multi", "1.0.0", "Internal command used for replication", this::sync),
-                cmd("psync", -3, "admin noscript no_multi", "2.8.0", "Internal command used for replication", this::psync),
-                cmd("replconf", -1, "admin noscript loading stale allow_busy", "3.0.0",
-                        "An internal command for configuring the replication stream", this::replconf));
-    }
-
-    private static CommandSpec.Builder cmd(String name, int arity, String flags, String since, String summary,
-                                           CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).group("server").since(since).summary(summary).handler(h);
+                CommandSpec.of("wait", 3, "noscript", this::await),
+                CommandSpec.of("sync", 1, "admin noscript no_async_loading no_multi", this::sync),
+                CommandSpec.of("psync", -3, "admin noscript no_async_loading no_multi", this::psync),
+                CommandSpec.of("replconf", -1, "admin noscript loading stale allow_busy", this::replconf));
     }
 
     void replicaof(CommandContext ctx) {
@@ -57,7 +47,6 @@ public final class ReplicationCommands implements CommandFamily {
         }
         replication.await(ctx.client(), numReplicas, timeout);
     }
-
 
     void sync(CommandContext ctx) {
         Replication replication = ctx.server().replication();

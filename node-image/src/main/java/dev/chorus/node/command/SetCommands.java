@@ -2,6 +2,7 @@ package dev.chorus.node.command;
 
 import static dev.chorus.node.command.CommandContext.bytes;
 
+import dev.chorus.node.command.meta.KeysProc;
 import dev.chorus.node.resp.RespWriter;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.KeyEntry;
@@ -22,55 +23,34 @@ public final class SetCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("sadd", -3, "write denyoom fast", 1, 1, 1, "1.0.0", "Add one or more members to a set",
-                        SetCommands::sadd),
-                cmd("srem", -3, "write fast", 1, 1, 1, "1.0.0", "Remove one or more members from a set",
-                        SetCommands::srem),
-                cmd("scard", 2, "readonly fast", 1, 1, 1, "1.0.0", "Get the number of members in a set", ctx -> {
+                CommandSpec.of("sadd", -3, "write denyoom fast", SetCommands::sadd),
+                CommandSpec.of("srem", -3, "write fast", SetCommands::srem),
+                CommandSpec.of("scard", 2, "readonly fast",
+                        ctx -> {
                     SetValue s = set(ctx, ctx.arg(1));
                     ctx.reply().integer(s == null ? 0 : s.size());
                 }),
-                cmd("sismember", 3, "readonly fast", 1, 1, 1, "1.0.0",
-                        "Determine if a given value is a member of a set", ctx -> {
+                CommandSpec.of("sismember", 3, "readonly fast",
+                        ctx -> {
                             SetValue s = set(ctx, ctx.arg(1));
                             ctx.reply().integer(s != null && s.contains(ctx.arg(2)) ? 1 : 0);
                         }),
-                cmd("smismember", -3, "readonly fast", 1, 1, 1, "6.2.0",
-                        "Returns the membership associated with the given elements for a set", SetCommands::smismember),
-                cmd("smembers", 2, "readonly", 1, 1, 1, "1.0.0", "Get all the members in a set",
-                        ctx -> intersect(ctx, 1, 1, null)),
-                cmd("srandmember", -2, "readonly", 1, 1, 1, "1.0.0", "Get one or multiple random members from a set",
-                        SetCommands::srandmember),
-                cmd("spop", -2, "write fast", 1, 1, 1, "1.0.0",
-                        "Remove and return one or multiple random members from a set", SetCommands::spop),
-                cmd("smove", 4, "write fast", 1, 2, 1, "1.0.0", "Move a member from one set to another",
-                        SetCommands::smove),
-                cmd("sinter", -2, "readonly", 1, -1, 1, "1.0.0", "Intersect multiple sets",
-                        ctx -> intersect(ctx, 1, ctx.argc() - 1, null)),
+                CommandSpec.of("smismember", -3, "readonly fast", SetCommands::smismember),
+                CommandSpec.of("smembers", 2, "readonly", ctx -> intersect(ctx, 1, 1, null)),
+                CommandSpec.of("srandmember", -2, "readonly", SetCommands::srandmember),
+                CommandSpec.of("spop", -2, "write fast", SetCommands::spop),
+                CommandSpec.of("smove", 4, "write fast", SetCommands::smove),
+                CommandSpec.of("sinter", -2, "readonly", ctx -> intersect(ctx, 1, ctx.argc() - 1, null)),
                 // Redis reports movablekeys with 0 0 0 here: the keys are found through numkeys.
-                cmd("sintercard", -3, "readonly", 0, 0, 0, "7.0.0",
-                        "Intersect multiple sets and return the cardinality of the result", SetCommands::sintercard),
-                cmd("sinterstore", -3, "write denyoom", 1, -1, 1, "1.0.0",
-                        "Intersect multiple sets and store the resulting set in a key",
+                CommandSpec.of("sintercard", -3, "readonly", SetCommands::sintercard)
+                        .getKeys(KeysProc.numKeys(0, 1, 2)),
+                CommandSpec.of("sinterstore", -3, "write denyoom",
                         ctx -> intersect(ctx, 2, ctx.argc() - 2, ctx.arg(1))),
-                cmd("sunion", -2, "readonly", 1, -1, 1, "1.0.0", "Add multiple sets",
-                        ctx -> unionOrDiff(ctx, 1, null, false)),
-                cmd("sunionstore", -3, "write denyoom", 1, -1, 1, "1.0.0",
-                        "Add multiple sets and store the resulting set in a key",
-                        ctx -> unionOrDiff(ctx, 2, ctx.arg(1), false)),
-                cmd("sdiff", -2, "readonly", 1, -1, 1, "1.0.0", "Subtract multiple sets",
-                        ctx -> unionOrDiff(ctx, 1, null, true)),
-                cmd("sdiffstore", -3, "write denyoom", 1, -1, 1, "1.0.0",
-                        "Subtract multiple sets and store the resulting set in a key",
-                        ctx -> unionOrDiff(ctx, 2, ctx.arg(1), true)),
-                cmd("sscan", -3, "readonly", 1, 1, 1, "2.8.0", "Incrementally iterate Set elements",
-                        SetCommands::sscan));
-    }
-
-    private static CommandSpec.Builder cmd(String name, int arity, String flags, int first, int last, int step,
-                                           String since, String summary, CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).keys(first, last, step).group("set").since(since).summary(summary)
-                .handler(h);
+                CommandSpec.of("sunion", -2, "readonly", ctx -> unionOrDiff(ctx, 1, null, false)),
+                CommandSpec.of("sunionstore", -3, "write denyoom", ctx -> unionOrDiff(ctx, 2, ctx.arg(1), false)),
+                CommandSpec.of("sdiff", -2, "readonly", ctx -> unionOrDiff(ctx, 1, null, true)),
+                CommandSpec.of("sdiffstore", -3, "write denyoom", ctx -> unionOrDiff(ctx, 2, ctx.arg(1), true)),
+                CommandSpec.of("sscan", -3, "readonly", SetCommands::sscan));
     }
 
     /** The set at {@code key}, null when absent; WRONGTYPE for other types. */

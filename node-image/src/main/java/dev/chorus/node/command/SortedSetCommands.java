@@ -1,5 +1,6 @@
 package dev.chorus.node.command;
 
+import dev.chorus.node.command.meta.KeysProc;
 import dev.chorus.node.resp.Doubles;
 import dev.chorus.node.resp.RespWriter;
 import dev.chorus.node.store.Database;
@@ -18,109 +19,67 @@ import java.util.List;
 
 /** The sorted set commands (t_zset.c), Redis 7.0 semantics. Set algebra lives in {@link ZSetAlgebra}. */
 public final class SortedSetCommands implements CommandFamily {
-    private static final String GROUP = "sorted-set";
 
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                spec("zadd", -4, "write denyoom fast", 1, 1, 1, "1.2.0",
-                        "Add one or more members to a sorted set, or update its score if it already exists",
-                        SortedSetCommands::zadd),
-                spec("zincrby", 4, "write denyoom fast", 1, 1, 1, "1.2.0",
-                        "Increment the score of a member in a sorted set", SortedSetCommands::zincrby),
-                spec("zrem", -3, "write fast", 1, 1, 1, "1.2.0",
-                        "Remove one or more members from a sorted set", SortedSetCommands::zrem),
-                spec("zcard", 2, "readonly fast", 1, 1, 1, "1.2.0",
-                        "Get the number of members in a sorted set", SortedSetCommands::zcard),
-                spec("zscore", 3, "readonly fast", 1, 1, 1, "1.2.0",
-                        "Get the score associated with the given member in a sorted set", SortedSetCommands::zscore),
-                spec("zmscore", -3, "readonly fast", 1, 1, 1, "6.2.0",
-                        "Get the score associated with the given members in a sorted set", SortedSetCommands::zmscore),
-                spec("zrank", 3, "readonly fast", 1, 1, 1, "2.0.0",
-                        "Determine the index of a member in a sorted set", ctx -> zrank(ctx, false)),
-                spec("zrevrank", 3, "readonly fast", 1, 1, 1, "2.0.0",
-                        "Determine the index of a member in a sorted set, with scores ordered from high to low",
-                        ctx -> zrank(ctx, true)),
-                spec("zcount", 4, "readonly fast", 1, 1, 1, "2.0.0",
-                        "Count the members in a sorted set with scores within the given values",
-                        SortedSetCommands::zcount),
-                spec("zlexcount", 4, "readonly fast", 1, 1, 1, "2.8.9",
-                        "Count the number of members in a sorted set between a given lexicographical range",
-                        SortedSetCommands::zlexcount),
-                spec("zrange", -4, "readonly", 1, 1, 1, "1.2.0", "Return a range of members in a sorted set",
+                CommandSpec.of("zadd", -4, "write denyoom fast", SortedSetCommands::zadd),
+                CommandSpec.of("zincrby", 4, "write denyoom fast", SortedSetCommands::zincrby),
+                CommandSpec.of("zrem", -3, "write fast", SortedSetCommands::zrem),
+                CommandSpec.of("zcard", 2, "readonly fast", SortedSetCommands::zcard),
+                CommandSpec.of("zscore", 3, "readonly fast", SortedSetCommands::zscore),
+                CommandSpec.of("zmscore", -3, "readonly fast", SortedSetCommands::zmscore),
+                CommandSpec.of("zrank", 3, "readonly fast", ctx -> zrank(ctx, false)),
+                CommandSpec.of("zrevrank", 3, "readonly fast", ctx -> zrank(ctx, true)),
+                CommandSpec.of("zcount", 4, "readonly fast", SortedSetCommands::zcount),
+                CommandSpec.of("zlexcount", 4, "readonly fast", SortedSetCommands::zlexcount),
+                CommandSpec.of("zrange", -4, "readonly",
                         ctx -> ZRange.run(ctx, 1, false, ZRange.Type.AUTO, ZRange.Direction.AUTO)),
-                spec("zrangestore", -5, "write denyoom", 1, 2, 1, "6.2.0",
-                        "Store a range of members from sorted set into another key",
+                CommandSpec.of("zrangestore", -5, "write denyoom",
                         ctx -> ZRange.run(ctx, 2, true, ZRange.Type.AUTO, ZRange.Direction.AUTO)),
-                spec("zrevrange", -4, "readonly", 1, 1, 1, "1.2.0",
-                        "Return a range of members in a sorted set, by index, with scores ordered from high to low",
+                CommandSpec.of("zrevrange", -4, "readonly",
                         ctx -> ZRange.run(ctx, 1, false, ZRange.Type.RANK, ZRange.Direction.REVERSE)),
-                spec("zrangebyscore", -4, "readonly", 1, 1, 1, "1.0.5",
-                        "Return a range of members in a sorted set, by score",
+                CommandSpec.of("zrangebyscore", -4, "readonly",
                         ctx -> ZRange.run(ctx, 1, false, ZRange.Type.SCORE, ZRange.Direction.FORWARD)),
-                spec("zrevrangebyscore", -4, "readonly", 1, 1, 1, "2.2.0",
-                        "Return a range of members in a sorted set, by score, with scores ordered from high to low",
+                CommandSpec.of("zrevrangebyscore", -4, "readonly",
                         ctx -> ZRange.run(ctx, 1, false, ZRange.Type.SCORE, ZRange.Direction.REVERSE)),
-                spec("zrangebylex", -4, "readonly", 1, 1, 1, "2.8.9",
-                        "Return a range of members in a sorted set, by lexicographical range",
+                CommandSpec.of("zrangebylex", -4, "readonly",
                         ctx -> ZRange.run(ctx, 1, false, ZRange.Type.LEX, ZRange.Direction.FORWARD)),
-                spec("zrevrangebylex", -4, "readonly", 1, 1, 1, "2.8.9",
-                        "Return a range of members in a sorted set, by lexicographical range, ordered from higher "
-                                + "to lower strings.",
+                CommandSpec.of("zrevrangebylex", -4, "readonly",
                         ctx -> ZRange.run(ctx, 1, false, ZRange.Type.LEX, ZRange.Direction.REVERSE)),
-                spec("zremrangebyrank", 4, "write", 1, 1, 1, "2.0.0",
-                        "Remove all members in a sorted set within the given indexes",
-                        SortedSetCommands::zremrangebyrank),
-                spec("zremrangebyscore", 4, "write", 1, 1, 1, "1.2.0",
-                        "Remove all members in a sorted set within the given scores",
-                        SortedSetCommands::zremrangebyscore),
-                spec("zremrangebylex", 4, "write", 1, 1, 1, "2.8.9",
-                        "Remove all members in a sorted set between the given lexicographical range",
-                        SortedSetCommands::zremrangebylex),
-                spec("zunion", -3, "readonly", 0, 0, 0, "6.2.0", "Add multiple sorted sets",
-                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.UNION, false)),
-                spec("zinter", -3, "readonly", 0, 0, 0, "6.2.0", "Intersect multiple sorted sets",
-                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.INTER, false)),
-                spec("zdiff", -3, "readonly", 0, 0, 0, "6.2.0", "Subtract multiple sorted sets",
-                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.DIFF, false)),
-                spec("zunionstore", -4, "write denyoom", 1, 1, 1, "2.0.0",
-                        "Add multiple sorted sets and store the resulting sorted set in a new key",
-                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.UNION, false)),
-                spec("zinterstore", -4, "write denyoom", 1, 1, 1, "2.0.0",
-                        "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.INTER, false)),
-                spec("zdiffstore", -4, "write denyoom", 1, 1, 1, "6.2.0",
-                        "Subtract multiple sorted sets and store the resulting sorted set in a new key",
-                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.DIFF, false)),
-                spec("zintercard", -3, "readonly", 0, 0, 0, "7.0.0",
-                        "Intersect multiple sorted sets and return the cardinality of the result",
-                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.INTER, true)),
-                spec("zpopmin", -2, "write fast", 1, 1, 1, "5.0.0",
-                        "Remove and return members with the lowest scores in a sorted set", ctx -> zpop(ctx, false)),
-                spec("zpopmax", -2, "write fast", 1, 1, 1, "5.0.0",
-                        "Remove and return members with the highest scores in a sorted set", ctx -> zpop(ctx, true)),
-                spec("zmpop", -4, "write", 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set",
-                        SortedSetCommands::zmpop),
-                spec("bzpopmin", -3, "write noscript blocking fast", 1, -2, 1, "5.0.0",
-                        "Remove and return the member with the lowest score from one or more sorted sets, or block "
-                                + "until one is available", ctx -> bzpop(ctx, false)),
-                spec("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, "5.0.0",
-                        "Remove and return the member with the highest score from one or more sorted sets, or block "
-                                + "until one is available", ctx -> bzpop(ctx, true)),
-                spec("bzmpop", -5, "write blocking", 0, 0, 0, "7.0.0",
-                        "Remove and return members with scores in a sorted set or block until one is available",
-                        SortedSetCommands::bzmpop),
-                spec("zrandmember", -2, "readonly", 1, 1, 1, "6.2.0",
-                        "Get one or multiple random elements from a sorted set", ZRandMember::run),
-                spec("zscan", -3, "readonly", 1, 1, 1, "2.8.0",
-                        "Incrementally iterate sorted sets elements and associated scores",
-                        SortedSetCommands::zscan));
-    }
-
-    private static CommandSpec.Builder spec(String name, int arity, String flags, int first, int last, int step,
-            String since, String summary, CommandHandler handler) {
-        return CommandSpec.of(name, arity, flags).keys(first, last, step).group(GROUP).since(since).summary(summary)
-                .handler(handler);
+                CommandSpec.of("zremrangebyrank", 4, "write", SortedSetCommands::zremrangebyrank),
+                CommandSpec.of("zremrangebyscore", 4, "write", SortedSetCommands::zremrangebyscore),
+                CommandSpec.of("zremrangebylex", 4, "write", SortedSetCommands::zremrangebylex),
+                CommandSpec.of("zunion", -3, "readonly",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.UNION, false))
+                        .getKeys(KeysProc.numKeys(0, 1, 2)),
+                CommandSpec.of("zinter", -3, "readonly",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.INTER, false))
+                        .getKeys(KeysProc.numKeys(0, 1, 2)),
+                CommandSpec.of("zdiff", -3, "readonly",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.DIFF, false))
+                        .getKeys(KeysProc.numKeys(0, 1, 2)),
+                CommandSpec.of("zunionstore", -4, "write denyoom",
+                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.UNION, false))
+                        .getKeys(KeysProc.numKeys(1, 2, 3)),
+                CommandSpec.of("zinterstore", -4, "write denyoom",
+                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.INTER, false))
+                        .getKeys(KeysProc.numKeys(1, 2, 3)),
+                CommandSpec.of("zdiffstore", -4, "write denyoom",
+                        ctx -> ZSetAlgebra.run(ctx, ctx.arg(1), 2, ZSetAlgebra.Op.DIFF, false))
+                        .getKeys(KeysProc.numKeys(1, 2, 3)),
+                CommandSpec.of("zintercard", -3, "readonly",
+                        ctx -> ZSetAlgebra.run(ctx, null, 1, ZSetAlgebra.Op.INTER, true))
+                        .getKeys(KeysProc.numKeys(0, 1, 2)),
+                CommandSpec.of("zpopmin", -2, "write fast", ctx -> zpop(ctx, false)),
+                CommandSpec.of("zpopmax", -2, "write fast", ctx -> zpop(ctx, true)),
+                CommandSpec.of("zmpop", -4, "write", SortedSetCommands::zmpop).getKeys(KeysProc.numKeys(0, 1, 2)),
+                CommandSpec.of("bzpopmin", -3, "write noscript blocking fast", ctx -> bzpop(ctx, false)),
+                CommandSpec.of("bzpopmax", -3, "write noscript blocking fast", ctx -> bzpop(ctx, true)),
+                CommandSpec.of("bzmpop", -5, "write blocking", SortedSetCommands::bzmpop)
+                        .getKeys(KeysProc.numKeys(0, 2, 3)),
+                CommandSpec.of("zrandmember", -2, "readonly", ZRandMember::run),
+                CommandSpec.of("zscan", -3, "readonly", SortedSetCommands::zscan));
     }
 
     // ---- reply helpers ----

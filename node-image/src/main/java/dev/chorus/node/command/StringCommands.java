@@ -2,6 +2,7 @@ package dev.chorus.node.command;
 
 import static dev.chorus.node.command.CommandContext.bytes;
 
+import dev.chorus.node.command.meta.KeysProc;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.resp.LongDouble;
 import dev.chorus.node.store.Database;
@@ -23,53 +24,32 @@ public final class StringCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                cmd("get", 2, "readonly fast", 1, 1, 1, "1.0.0", "Get the value of a key", StringCommands::get),
-                cmd("set", -3, "write denyoom", 1, 1, 1, "1.0.0", "Set the string value of a key", StringCommands::set),
-                cmd("setnx", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Set the value of a key, only if the key does not exist",
-                        StringCommands::setnx),
-                cmd("setex", 4, "write denyoom", 1, 1, 1, "2.0.0", "Set the value and expiration of a key",
-                        ctx -> setWithExpire(ctx, 1000, "setex")),
-                cmd("psetex", 4, "write denyoom", 1, 1, 1, "2.6.0", "Set the value and expiration in milliseconds of a key",
-                        ctx -> setWithExpire(ctx, 1, "psetex")),
-                cmd("getset", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Set the string value of a key and return its old value",
-                        StringCommands::getset),
-                cmd("getex", -2, "write fast", 1, 1, 1, "6.2.0", "Get the value of a key and optionally set its expiration",
-                        StringCommands::getex),
-                cmd("getdel", 2, "write fast", 1, 1, 1, "6.2.0", "Get the value of a key and delete the key",
-                        StringCommands::getdel),
-                cmd("mget", -2, "readonly fast", 1, -1, 1, "1.0.0", "Get the values of all the given keys", StringCommands::mget),
-                cmd("mset", -3, "write denyoom", 1, -1, 2, "1.0.1", "Set multiple keys to multiple values", StringCommands::mset),
-                cmd("msetnx", -3, "write denyoom", 1, -1, 2, "1.0.1",
-                        "Set multiple keys to multiple values, only if none of the keys exist", StringCommands::msetnx),
-                cmd("incr", 2, "write denyoom fast", 1, 1, 1, "1.0.0", "Increment the integer value of a key by one",
-                        ctx -> incrBy(ctx, 1)),
-                cmd("decr", 2, "write denyoom fast", 1, 1, 1, "1.0.0", "Decrement the integer value of a key by one",
-                        ctx -> incrBy(ctx, -1)),
-                cmd("incrby", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Increment the integer value of a key by the given amount",
-                        ctx -> incrBy(ctx, ctx.longArg(2))),
-                cmd("decrby", 3, "write denyoom fast", 1, 1, 1, "1.0.0", "Decrement the integer value of a key by the given number",
-                        StringCommands::decrby),
-                cmd("incrbyfloat", 3, "write denyoom fast", 1, 1, 1, "2.6.0",
-                        "Increment the float value of a key by the given amount", StringCommands::incrbyfloat),
-                cmd("append", 3, "write denyoom fast", 1, 1, 1, "2.0.0", "Append a value to a key", StringCommands::append),
-                cmd("strlen", 2, "readonly fast", 1, 1, 1, "2.2.0", "Get the length of the value stored in a key",
+                CommandSpec.of("get", 2, "readonly fast", StringCommands::get),
+                CommandSpec.of("set", -3, "write denyoom", StringCommands::set).getKeys(KeysProc.SET),
+                CommandSpec.of("setnx", 3, "write denyoom fast", StringCommands::setnx),
+                CommandSpec.of("setex", 4, "write denyoom", ctx -> setWithExpire(ctx, 1000, "setex")),
+                CommandSpec.of("psetex", 4, "write denyoom", ctx -> setWithExpire(ctx, 1, "psetex")),
+                CommandSpec.of("getset", 3, "write denyoom fast", StringCommands::getset),
+                CommandSpec.of("getex", -2, "write fast", StringCommands::getex),
+                CommandSpec.of("getdel", 2, "write fast", StringCommands::getdel),
+                CommandSpec.of("mget", -2, "readonly fast", StringCommands::mget),
+                CommandSpec.of("mset", -3, "write denyoom", StringCommands::mset),
+                CommandSpec.of("msetnx", -3, "write denyoom", StringCommands::msetnx),
+                CommandSpec.of("incr", 2, "write denyoom fast", ctx -> incrBy(ctx, 1)),
+                CommandSpec.of("decr", 2, "write denyoom fast", ctx -> incrBy(ctx, -1)),
+                CommandSpec.of("incrby", 3, "write denyoom fast", ctx -> incrBy(ctx, ctx.longArg(2))),
+                CommandSpec.of("decrby", 3, "write denyoom fast", StringCommands::decrby),
+                CommandSpec.of("incrbyfloat", 3, "write denyoom fast", StringCommands::incrbyfloat),
+                CommandSpec.of("append", 3, "write denyoom fast", StringCommands::append),
+                CommandSpec.of("strlen", 2, "readonly fast",
                         ctx -> {
                             byte[] v = string(ctx, ctx.arg(1));
                             ctx.reply().integer(v == null ? 0 : v.length);
                         }),
-                cmd("setrange", 4, "write denyoom", 1, 1, 1, "2.2.0",
-                        "Overwrite part of a string at key starting at the specified offset", StringCommands::setrange),
-                cmd("getrange", 4, "readonly", 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key",
-                        StringCommands::getrange),
-                cmd("substr", 4, "readonly", 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key",
-                        StringCommands::getrange),
-                cmd("lcs", -3, "readonly", 1, 2, 1, "7.0.0", "Find longest common substring", Lcs::lcs));
-    }
-
-    static CommandSpec.Builder cmd(String name, int arity, String flags, int first, int last, int step, String since,
-                                   String summary, CommandHandler h) {
-        return CommandSpec.of(name, arity, flags).keys(first, last, step).group("string").since(since).summary(summary)
-                .handler(h);
+                CommandSpec.of("setrange", 4, "write denyoom", StringCommands::setrange),
+                CommandSpec.of("getrange", 4, "readonly", StringCommands::getrange),
+                CommandSpec.of("substr", 4, "readonly", StringCommands::getrange),
+                CommandSpec.of("lcs", -3, "readonly", Lcs::lcs));
     }
 
     /** The string at {@code key}, null when absent; WRONGTYPE for other types. */

@@ -8,21 +8,15 @@ public final class TransactionCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                CommandSpec.of("multi", 1, "noscript loading stale fast allow_busy").group("transactions")
-                        .since("1.2.0").summary("Mark the start of a transaction block")
+                CommandSpec.of("multi", 1, "noscript loading stale fast allow_busy")
                         .handler(TransactionCommands::multi),
-                CommandSpec.of("exec", 1, "noscript loading stale skip_slowlog").group("transactions")
-                        .since("1.2.0").summary("Execute all commands issued after MULTI")
+                CommandSpec.of("exec", 1, "noscript loading stale skip_slowlog")
                         .handler(TransactionCommands::exec),
-                CommandSpec.of("discard", 1, "noscript loading stale fast allow_busy").group("transactions")
-                        .since("2.0.0").summary("Discard all commands issued after MULTI")
+                CommandSpec.of("discard", 1, "noscript loading stale fast allow_busy")
                         .handler(TransactionCommands::discard),
-                CommandSpec.of("watch", -2, "noscript loading stale fast allow_busy").keys(1, -1, 1)
-                        .group("transactions").since("2.2.0")
-                        .summary("Watch the given keys to determine execution of the MULTI/EXEC block")
+                CommandSpec.of("watch", -2, "noscript loading stale fast allow_busy")
                         .handler(TransactionCommands::watch),
-                CommandSpec.of("unwatch", 1, "noscript loading stale fast allow_busy").group("transactions")
-                        .since("2.2.0").summary("Forget about all watched keys")
+                CommandSpec.of("unwatch", 1, "noscript loading stale fast allow_busy")
                         .handler(ctx -> {
                             ctx.server().watchedKeys().unwatchAll(ctx.client());
                             ctx.reply().ok();

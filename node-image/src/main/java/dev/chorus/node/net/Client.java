@@ -60,6 +60,7 @@ public final class Client {
         this.context = new CommandContext(server, this);
         this.authenticated = server.config().getString(dev.chorus.node.config.Directives.REQUIREPASS).isEmpty();
         this.parser.setMaxBulkLength(server.config().getLong(dev.chorus.node.config.Directives.PROTO_MAX_BULK_LEN));
+        this.parser.setAuthRequired(!authenticated);
     }
 
     public long id() {
@@ -104,6 +105,7 @@ public final class Client {
 
     public void setAuthenticated(boolean authenticated) {
         this.authenticated = authenticated;
+        parser.setAuthRequired(!authenticated);
     }
 
     public int protocol() {

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One connection: feeds received bytes to the client's RESP parser, runs each complete command on this (the server)
@@ -70,7 +71,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
                 argv = client.parser().next();
             } catch (RespProtocolException e) {
                 Log.verbose("Protocol error from client: " + e.getMessage());
-                client.writer().error("ERR " + e.getMessage());
+                // The message may quote a raw request byte (expected '$', got '\xff'): one byte each, as Redis sends it.
+                client.writer().raw(("-ERR " + e.getMessage() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 client.closeAfterReply();
                 break;
             }

@@ -1,5 +1,6 @@
 package dev.chorus.node.resp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,13 +13,18 @@ import java.util.List;
 public final class RespRequestParser {
     /** Redis' PROTO_INLINE_MAX_SIZE: an inline command or a length line may not exceed this without a newline. */
     public static final int INLINE_MAX = 64 * 1024;
-    private static final long MULTIBULK_MAX = 1024L * 1024 * 1024;
+    /** Redis accepts any multibulk count up to INT_MAX (and waits for that many arguments). */
+    private static final long MULTIBULK_MAX = Integer.MAX_VALUE;
+    /** Before AUTH, Redis refuses larger counts and lengths so an unauthenticated peer cannot make it allocate. */
+    private static final long UNAUTHENTICATED_MULTIBULK_MAX = 10;
+    private static final long UNAUTHENTICATED_BULK_MAX = 16 * 1024;
 
     private byte[] buf = new byte[16 * 1024];
     private int start;
     private int end;
     private long maxBulkLength = 512L * 1024 * 1024;
     private boolean inlineAllowed = true;
+    private boolean authRequired;
 
     // State of a partially read multibulk command.
     private int pendingArgs = -1;
@@ -31,6 +37,11 @@ public final class RespRequestParser {
 
     public void setMaxBulkLength(long maxBulkLength) {
         this.maxBulkLength = maxBulkLength;
+    }
+
+    /** While the connection has not authenticated (requirepass set), large counts and lengths are protocol errors. */
+    public void setAuthRequired(boolean authRequired) {
+        this.authRequired = authRequired;
     }
 
     /** A replica reading its master's stream accepts only arrays, as Redis does. */
@@ -99,16 +110,22 @@ public final class RespRequestParser {
             if (buf[start] != '*') {
                 return parseInline();
             }
-            int lineEnd = findCrlf(start);
-            if (lineEnd < 0) {
+            int lineEnd = findLineEnd(start);
+            if (lineEnd == NO_LINE) {
                 if (end - start > INLINE_MAX) {
                     throw new RespProtocolException("Protocol error: too big mbulk count string");
                 }
                 return null;
             }
-            long count = parseLong(start + 1, lineEnd);
-            if (count == Long.MIN_VALUE || count > MULTIBULK_MAX) {
+            if (lineEnd == PARTIAL_LINE) {
+                return null;
+            }
+            if (!string2ll(start + 1, lineEnd) || parsed > MULTIBULK_MAX) {
                 throw new RespProtocolException("Protocol error: invalid multibulk length");
+            }
+            long count = parsed;
+            if (count > UNAUTHENTICATED_MULTIBULK_MAX && authRequired) {
+                throw new RespProtocolException("Protocol error: unauthenticated multibulk length");
             }
             start = lineEnd + 2;
             if (count <= 0) {
@@ -122,20 +139,29 @@ public final class RespRequestParser {
             if (start == end) {
                 return null;
             }
-            if (buf[start] != '$') {
-                String got = new String(new byte[] {buf[start]}, java.nio.charset.StandardCharsets.ISO_8859_1);
-                throw new RespProtocolException("Protocol error: expected '$', got '" + got + "'");
-            }
-            int lineEnd = findCrlf(start);
-            if (lineEnd < 0) {
+            // Like Redis, the whole length line must be there before its first byte is judged.
+            int lineEnd = findLineEnd(start);
+            if (lineEnd == NO_LINE) {
                 if (end - start > INLINE_MAX) {
                     throw new RespProtocolException("Protocol error: too big bulk count string");
                 }
                 return null;
             }
-            long len = parseLong(start + 1, lineEnd);
-            if (len < 0 || len > maxBulkLength) {
+            if (lineEnd == PARTIAL_LINE) {
+                return null;
+            }
+            if (buf[start] != '$') {
+                // Redis formats the byte with %c and then turns CR/LF into spaces: the raw byte, ISO-8859-1.
+                byte got = buf[start] == '\r' || buf[start] == '\n' ? (byte) ' ' : buf[start];
+                throw new RespProtocolException("Protocol error: expected '$', got '"
+                        + new String(new byte[] {got}, StandardCharsets.ISO_8859_1) + "'");
+            }
+            if (!string2ll(start + 1, lineEnd) || parsed < 0 || parsed > maxBulkLength) {
                 throw new RespProtocolException("Protocol error: invalid bulk length");
+            }
+            long len = parsed;
+            if (len > UNAUTHENTICATED_BULK_MAX && authRequired) {
+                throw new RespProtocolException("Protocol error: unauthenticated bulk length");
             }
             long needed = (lineEnd + 2 - start) + len + 2;
             if (end - start < needed) {
@@ -165,8 +191,9 @@ public final class RespRequestParser {
     }
 
     private byte[][] parseInline() throws RespProtocolException {
+        // strchr(querybuf, '\n') in Redis: a NUL byte ends the search, so a line holding one never completes.
         int nl = -1;
-        for (int i = start; i < end; i++) {
+        for (int i = start; i < end && buf[i] != 0; i++) {
             if (buf[i] == '\n') {
                 nl = i;
                 break;
@@ -281,34 +308,68 @@ public final class RespRequestParser {
         return Character.digit(c, 16) >= 0;
     }
 
-    private int findCrlf(int from) {
-        for (int i = from; i < end - 1; i++) {
-            if (buf[i] == '\r' && buf[i + 1] == '\n') {
-                return i;
+    private static final int NO_LINE = -1;
+    private static final int PARTIAL_LINE = -2;
+
+    /**
+     * Where a count/length line ends, found as Redis does: strchr(p, '\r'), which also stops at a NUL byte
+     * ({@link #NO_LINE}), and then one more byte must have arrived ({@link #PARTIAL_LINE}), which Redis skips
+     * without checking that it is '\n'.
+     */
+    private int findLineEnd(int from) {
+        for (int i = from; i < end; i++) {
+            byte c = buf[i];
+            if (c == '\r') {
+                return i + 1 < end ? i : PARTIAL_LINE;
+            }
+            if (c == 0) {
+                return NO_LINE;
             }
         }
-        return -1;
+        return NO_LINE;
     }
 
-    /** Parses a decimal integer in buf[from, to); Long.MIN_VALUE when not a valid integer. */
-    private long parseLong(int from, int to) {
-        if (from >= to || to - from > 20) {
-            return Long.MIN_VALUE;
+    /** The value of the last successful {@link #string2ll}. */
+    private long parsed;
+
+    /**
+     * Redis' string2ll over buf[from, to) into {@link #parsed}: optional '-', then "0" alone or a digit 1-9 followed
+     * by digits, fewer than 21 bytes, within the long range. False for anything else ("01", "+1", "-0", " 1").
+     */
+    private boolean string2ll(int from, int to) {
+        int n = to - from;
+        if (n == 0 || n >= 21) {
+            return false;
         }
-        boolean negative = buf[from] == '-';
-        int i = negative ? from + 1 : from;
-        if (i == to) {
-            return Long.MIN_VALUE;
+        if (n == 1 && buf[from] == '0') {
+            parsed = 0;
+            return true;
+        }
+        int i = from;
+        boolean negative = buf[i] == '-';
+        if (negative && ++i == to) {
+            return false;
+        }
+        if (buf[i] < '1' || buf[i] > '9') {
+            return false;
         }
         long v = 0;
         for (; i < to; i++) {
             int d = buf[i] - '0';
-            if (d < 0 || d > 9 || v > (Long.MAX_VALUE - d) / 10) {
-                return Long.MIN_VALUE;
+            if (d < 0 || d > 9) {
+                return false;
             }
-            v = v * 10 + d;
+            // Accumulated negatively so that -9223372036854775808 fits.
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return false;
+            }
+            v = v * 10 - d;
         }
-        return negative ? -v : v;
+        if (!negative && v == Long.MIN_VALUE) {
+            return false;
+        }
+        parsed = negative ? v : -v;
+        return true;
     }
 
     private void ensureRoom(int len) {

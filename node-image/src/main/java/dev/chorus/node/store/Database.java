@@ -122,7 +122,23 @@ public final class Database {
     /** Replaces the value and keeps the key's expiry (SET ... KEEPTTL, SETRANGE, APPEND, INCR...). */
     public KeyEntry setKeepTtl(byte[] key, Object value) {
         KeyEntry e = dict.get(key);
-        return set(key, value, e == null ? 0 : e.expireAt);
+        if (e == null) {
+            return set(key, value, 0);
+        }
+        replace(e, value, e.expireAt);
+        keyspace.listener().keyModified(this, key);
+        return e;
+    }
+
+    /** Overwrites an existing entry's value and expiry (one dict lookup fewer than {@link #set}: INCR's hot path). */
+    private void replace(KeyEntry e, Object value, long expireAt) {
+        beforeChange(e);
+        memory -= Memory.entry(e);
+        e.value = value;
+        e.valueEpoch = keyspace.epoch();
+        e.lru = keyspace.touchedAccess(e.lru);
+        updateExpire(e, expireAt);
+        memory += Memory.entry(e);
     }
 
     /**

@@ -311,10 +311,17 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
     private void loadReceivedRdb() throws IOException {
         Path file = Path.of(server.config().getString(Directives.DIR))
                 .resolve(server.config().getString(Directives.DBFILENAME));
-        Files.move(receiver.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Log.notice("MASTER <-> REPLICA sync: Flushing old data");
         Log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-        RdbTransfer.Loaded loaded = replication.rdb().load(file);
+        // Load from the temp file first: a corrupt transfer must leave both the dataset and dump.rdb untouched.
+        RdbTransfer.Loaded loaded;
+        try {
+            loaded = replication.rdb().load(receiver.file());
+        } catch (IOException e) {
+            Files.deleteIfExists(receiver.file());
+            throw new IOException("Failed trying to load the MASTER synchronization DB from disk: " + e.getMessage(), e);
+        }
+        Files.move(receiver.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Log.notice("Done loading RDB, keys loaded: " + loaded.keys());
         replication.fullSyncLoaded(fullSyncId, fullSyncOffset);
         Log.notice("MASTER <-> REPLICA sync: Finished with success");

@@ -1,0 +1,113 @@
+package dev.chorus.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the operator observed and decided. Conditions follow the Kubernetes convention (kstatus): `Ready`,
+ * `Available`, `Progressing`, `Degraded`, each with observedGeneration, so `kubectl wait --for=condition=Ready` and
+ * GitOps health checks work; `status.observedGeneration` tells whether the latest spec has been processed.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReplicaSetStatus {
+    private Long observedGeneration;
+    @JsonPropertyDescription("Pending, Creating, Ready, Degraded, FailingOver or SwitchingOver.")
+    private String phase;
+    @JsonPropertyDescription("Pod name of the recorded master: the only node that accepts writes.")
+    private String master;
+    @JsonPropertyDescription("host:port of the master.")
+    private String masterAddress;
+    @JsonPropertyDescription("Nodes that are Ready and in their recorded role (master included).")
+    private Integer readyReplicas;
+    @JsonPropertyDescription("readyReplicas/replicas, for kubectl get.")
+    private String ready;
+    private List<NodeStatus> nodes = new ArrayList<>();
+    private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription("Service that routes to the master.")
+    private String writeService;
+    @JsonPropertyDescription("Service that routes to the replicas.")
+    private String readService;
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public String getPhase() {
+        return phase;
+    }
+
+    public void setPhase(String phase) {
+        this.phase = phase;
+    }
+
+    public String getMaster() {
+        return master;
+    }
+
+    public void setMaster(String master) {
+        this.master = master;
+    }
+
+    public String getMasterAddress() {
+        return masterAddress;
+    }
+
+    public void setMasterAddress(String masterAddress) {
+        this.masterAddress = masterAddress;
+    }
+
+    public Integer getReadyReplicas() {
+        return readyReplicas;
+    }
+
+    public void setReadyReplicas(Integer readyReplicas) {
+        this.readyReplicas = readyReplicas;
+    }
+
+    public String getReady() {
+        return ready;
+    }
+
+    public void setReady(String ready) {
+        this.ready = ready;
+    }
+
+    public List<NodeStatus> getNodes() {
+        return nodes;
+    }
+
+    public void setNodes(List<NodeStatus> nodes) {
+        this.nodes = nodes;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public String getWriteService() {
+        return writeService;
+    }
+
+    public void setWriteService(String writeService) {
+        this.writeService = writeService;
+    }
+
+    public String getReadService() {
+        return readService;
+    }
+
+    public void setReadService(String readService) {
+        this.readService = readService;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.chorus.operator.dependent;
+
+import dev.chorus.operator.api.ReplicaSet;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/** The included auth.conf (requirepass + masterauth), rendered from the user's Secret into a Secret of ours. */
+public class AuthSecretDependent extends CRUDKubernetesDependentResource<Secret, ReplicaSet> {
+    public AuthSecretDependent() {
+        super(Secret.class);
+    }
+
+    @Override
+    protected Secret desired(ReplicaSet rs, Context<ReplicaSet> context) {
+        String password = Passwords.read(rs, context.getClient());
+        return new SecretBuilder()
+                .withNewMetadata().withName(Names.authSecret(rs)).withNamespace(rs.getMetadata().getNamespace())
+                .withLabels(Labels.common(rs)).endMetadata()
+                .withData(Map.of(NodeConfig.AUTH_FILE, Base64.getEncoder()
+                        .encodeToString(NodeConfig.renderAuth(password).getBytes(StandardCharsets.UTF_8))))
+                .build();
+    }
+}

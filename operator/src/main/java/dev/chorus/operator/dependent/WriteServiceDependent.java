@@ -1,0 +1,18 @@
+package dev.chorus.operator.dependent;
+
+import dev.chorus.operator.api.ReplicaSet;
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+
+/** Clients write here: selects only the pod labelled master. */
+public class WriteServiceDependent extends CRUDKubernetesDependentResource<Service, ReplicaSet> {
+    public WriteServiceDependent() {
+        super(Service.class);
+    }
+
+    @Override
+    protected Service desired(ReplicaSet rs, Context<ReplicaSet> context) {
+        return ServiceFactory.build(rs, Names.writeService(rs), Labels.MASTER, false);
+    }
+}

@@ -1,0 +1,200 @@
+package dev.chorus.operator.reconciler;
+
+import dev.chorus.operator.api.NodeStatus;
+import dev.chorus.operator.api.ReplicaSet;
+import dev.chorus.operator.api.ReplicaSetStatus;
+import dev.chorus.operator.dependent.AuthConfigured;
+import dev.chorus.operator.dependent.AuthSecretDependent;
+import dev.chorus.operator.dependent.ConfigMapDependent;
+import dev.chorus.operator.dependent.HeadlessServiceDependent;
+import dev.chorus.operator.dependent.Labels;
+import dev.chorus.operator.dependent.Names;
+import dev.chorus.operator.dependent.Passwords;
+import dev.chorus.operator.dependent.PlanContext;
+import dev.chorus.operator.dependent.PodDisruptionBudgetDependent;
+import dev.chorus.operator.dependent.ReadServiceDependent;
+import dev.chorus.operator.dependent.StatefulSetDependent;
+import dev.chorus.operator.dependent.WriteServiceDependent;
+import dev.chorus.operator.nodeclient.NodeClient;
+import dev.chorus.operator.status.Conditions;
+import dev.chorus.operator.status.EventRecorder;
+import dev.chorus.operator.topology.NodeAction;
+import dev.chorus.operator.topology.NodeState;
+import dev.chorus.operator.topology.ReplicationPlan;
+import dev.chorus.operator.topology.Role;
+import dev.chorus.operator.topology.TopologyPlanner;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Reconciles a ReplicaSet in four steps: observe (pods from the informer, each node's role and offset over RESP),
+ * decide ({@link TopologyPlanner}: pure), act (owned objects through the dependents, then REPLICAOF and role labels),
+ * and report (status and conditions; written only when they changed, so an unchanged resource causes no writes).
+ */
+@ControllerConfiguration(name = "replicaset")
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "auth", type = AuthSecretDependent.class, reconcilePrecondition = AuthConfigured.class),
+    @Dependent(name = "config", type = ConfigMapDependent.class),
+    @Dependent(name = "statefulset", type = StatefulSetDependent.class, dependsOn = "config"),
+    @Dependent(name = "headless", type = HeadlessServiceDependent.class),
+    @Dependent(name = "write", type = WriteServiceDependent.class),
+    @Dependent(name = "read", type = ReadServiceDependent.class),
+    @Dependent(name = "pdb", type = PodDisruptionBudgetDependent.class)
+})
+public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
+    private static final Logger LOG = Logger.getLogger(ReplicaSetReconciler.class);
+    /** Re-check nodes this often even without events: a node can change role without Kubernetes noticing. */
+    static final Duration RESYNC = Duration.ofSeconds(5);
+
+    @Override
+    public List<EventSource<?, ReplicaSet>> prepareEventSources(EventSourceContext<ReplicaSet> context) {
+        var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ReplicaSet.class)
+                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withSecondaryToPrimaryMapper(pod -> {
+                    String instance = pod.getMetadata().getLabels().get(Labels.INSTANCE);
+                    return instance == null ? Set.of()
+                            : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
+                })
+                .build(), context);
+        return List.of(pods);
+    }
+
+    @Override
+    public UpdateControl<ReplicaSet> reconcile(ReplicaSet rs, Context<ReplicaSet> context) {
+        int port = rs.getSpec().getPort();
+        String password = Passwords.read(rs, context.getClient());
+        NodeClient nodes = new NodeClient(password);
+
+        // Observe
+        List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
+        String recordedMaster = rs.getStatus() == null ? null : rs.getStatus().getMaster();
+        int expected = Math.max(rs.getSpec().getReplicas(), masterOrdinalFloor(rs, recordedMaster));
+        List<NodeState> observed = new ArrayList<>();
+        for (int i = 0; i < expected; i++) {
+            String name = Names.pod(rs, i);
+            Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElse(null);
+            String ip = pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null
+                    ? null : pod.getStatus().getPodIP();
+            observed.add(nodes.observe(name, i, ip, port, PodFacts.ready(pod)));
+        }
+
+        // Decide
+        ReplicationPlan plan = TopologyPlanner.plan(recordedMaster, observed, port);
+
+        // Act: owned objects first (config files carry the master's address), then the nodes
+        PlanContext.put(context, plan);
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        for (NodeAction action : plan.actions()) {
+            apply(rs, context, nodes, observed, port, action);
+        }
+        applyRuntimeConfig(rs, nodes, observed, port);
+        RoleLabels.apply(context.getClient(), rs, pods, plan.master());
+        if (plan.master() != null && !plan.master().equals(recordedMaster)) {
+            EventRecorder.record(context.getClient(), rs, "Normal", recordedMaster == null ? "MasterElected"
+                    : "MasterChanged", "Master is " + plan.master() + (recordedMaster == null ? ""
+                    : " (was " + recordedMaster + ")"));
+        }
+
+        // Report
+        ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods);
+        UpdateControl<ReplicaSet> control;
+        if (StatusReport.same(rs.getStatus(), status)) {
+            control = UpdateControl.noUpdate();
+        } else {
+            ReplicaSet patch = new ReplicaSet();
+            patch.setMetadata(rs.getMetadata());
+            patch.setStatus(status);
+            control = UpdateControl.patchStatus(patch);
+        }
+        return control.rescheduleAfter(RESYNC);
+    }
+
+    /** spec.config reaches running nodes with CONFIG SET: a config change needs no restart and keeps the master. */
+    private void applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed, int port) {
+        if (rs.getSpec().getConfig().isEmpty()) {
+            return;
+        }
+        for (NodeState n : observed) {
+            if (!n.reachable()) {
+                continue;
+            }
+            try {
+                List<String> pending = nodes.applyConfig(n.ip(), port, rs.getSpec().getConfig());
+                if (!pending.isEmpty()) {
+                    LOG.infof("%s: %s applies %s at its next restart (not settable at run time)", rs.getMetadata()
+                            .getName(), n.pod(), pending);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: could not apply config to %s: %s", rs.getMetadata().getName(), n.pod(), e.getMessage());
+            }
+        }
+    }
+
+    /** The StatefulSet never shrinks below the recorded master: the master is never removed by a scale-down. */
+    private static int masterOrdinalFloor(ReplicaSet rs, String recordedMaster) {
+        return recordedMaster == null ? 0 : Names.ordinal(rs, recordedMaster) + 1;
+    }
+
+    private void apply(ReplicaSet rs, Context<ReplicaSet> context, NodeClient nodes, List<NodeState> observed,
+                       int port, NodeAction action) {
+        NodeState node = observed.stream().filter(n -> n.pod().equals(action.pod())).findFirst().orElseThrow();
+        try {
+            if (action instanceof NodeAction.Promote p) {
+                nodes.promote(node.ip(), port);
+                EventRecorder.record(context.getClient(), rs, "Normal", "Promoted",
+                        p.pod() + " promoted to master (REPLICAOF NO ONE) at offset " + node.offset());
+            } else if (action instanceof NodeAction.Follow f) {
+                nodes.follow(node.ip(), port, f.host(), f.port());
+                EventRecorder.record(context.getClient(), rs, "Normal",
+                        node.role() == Role.MASTER ? "Demoted" : "Repointed",
+                        f.pod() + " now replicates from " + f.host() + ":" + f.port() + ": " + f.reason());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: %s failed: %s", rs.getMetadata().getName(), action, e.getMessage());
+        }
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ReplicaSet> updateErrorStatus(ReplicaSet rs, Context<ReplicaSet> context,
+                                                                  Exception e) {
+        ReplicaSetStatus status = rs.getStatus() == null ? new ReplicaSetStatus() : rs.getStatus();
+        long generation = Objects.requireNonNullElse(rs.getMetadata().getGeneration(), 0L);
+        String reason = e instanceof Passwords.MissingSecretException ? "SecretNotFound" : "ReconcileFailed";
+        Conditions.set(status.getConditions(), Conditions.READY, false, reason, e.getMessage(), generation);
+        Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason, e.getMessage(), generation);
+        status.setPhase("Degraded");
+        ReplicaSet patch = new ReplicaSet();
+        patch.setMetadata(rs.getMetadata());
+        patch.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(patch);
+    }
+
+    /** Facts about pods the reconciler needs; kept apart so the status report uses the same ones. */
+    static final class PodFacts {
+        private PodFacts() {
+        }
+
+        static boolean ready(Pod pod) {
+            return pod != null && pod.getStatus() != null && pod.getStatus().getConditions() != null
+                    && pod.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.chorus.operator.reconciler;
+
+import dev.chorus.operator.api.NodeStatus;
+import dev.chorus.operator.api.ReplicaSet;
+import dev.chorus.operator.api.ReplicaSetStatus;
+import dev.chorus.operator.dependent.Names;
+import dev.chorus.operator.status.Conditions;
+import dev.chorus.operator.topology.NodeState;
+import dev.chorus.operator.topology.ReplicationPlan;
+import dev.chorus.operator.topology.Role;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Builds the status from one reconcile's observations and decision. */
+final class StatusReport {
+    private StatusReport() {
+    }
+
+    static ReplicaSetStatus build(ReplicaSet rs, ReplicationPlan plan, List<NodeState> nodes, List<Pod> pods) {
+        ReplicaSetStatus previous = rs.getStatus();
+        ReplicaSetStatus s = new ReplicaSetStatus();
+        long generation = Objects.requireNonNullElse(rs.getMetadata().getGeneration(), 0L);
+        s.setObservedGeneration(generation);
+        s.setConditions(previous == null ? new ArrayList<>() : new ArrayList<>(previous.getConditions()));
+        s.setMaster(plan.master());
+        s.setMasterAddress(plan.masterAddress() == null ? null : plan.masterAddress() + ":" + rs.getSpec().getPort());
+        s.setWriteService(Names.writeService(rs));
+        s.setReadService(Names.readService(rs));
+
+        NodeState master = nodes.stream().filter(n -> n.pod().equals(plan.master())).findFirst().orElse(null);
+        int desired = rs.getSpec().getReplicas();
+        int inLine = 0;
+        List<NodeStatus> nodeStatuses = new ArrayList<>();
+        for (NodeState n : nodes) {
+            boolean isMaster = n.pod().equals(plan.master());
+            boolean healthy = n.podReady() && (isMaster ? n.role() == Role.MASTER
+                    : n.role() == Role.REPLICA && n.linkUp() && plan.masterAddress() != null
+                    && plan.masterAddress().equals(n.followsHost()));
+            if (healthy) {
+                inLine++;
+            }
+            Long lag = master == null || !n.reachable() || isMaster ? null : Math.max(0, master.offset() - n.offset());
+            nodeStatuses.add(new NodeStatus(n.pod(), n.role() == Role.UNREACHABLE ? "unknown"
+                    : isMaster ? "master" : "replica", healthy, n.ip() == null ? null : n.ip() + ":" + rs.getSpec().getPort(),
+                    n.reachable() ? n.offset() : null, lag,
+                    isMaster || !n.reachable() ? null : n.linkUp() ? "up" : "down"));
+        }
+        s.setNodes(nodeStatuses);
+        s.setReadyReplicas(inLine);
+        s.setReady(inLine + "/" + desired);
+
+        boolean masterOk = master != null && master.podReady() && master.role() == Role.MASTER;
+        boolean allReady = masterOk && inLine == nodes.size() && nodes.size() == desired && plan.actions().isEmpty();
+        boolean converging = !plan.actions().isEmpty() || pods.size() != desired || !allReady;
+        Conditions.set(s.getConditions(), Conditions.READY, allReady, allReady ? "AllNodesReady" : "NodesNotReady",
+                allReady ? "The master and all " + (desired - 1) + " replicas are ready and replicating"
+                        : inLine + " of " + desired + " nodes ready and in their role", generation);
+        Conditions.set(s.getConditions(), Conditions.AVAILABLE, masterOk, masterOk ? "MasterAvailable"
+                : "MasterUnavailable", masterOk ? "Writes are served by " + plan.master()
+                : "No ready master yet", generation);
+        Conditions.set(s.getConditions(), Conditions.PROGRESSING, converging, converging ? "Reconciling"
+                : "ReconcileComplete", converging ? "Bringing nodes to their recorded roles" : "Nothing to do",
+                generation);
+        boolean degraded = masterOk && inLine < desired && pods.size() == desired;
+        Conditions.set(s.getConditions(), Conditions.DEGRADED, degraded, degraded ? "ReplicasNotReady"
+                : "AsExpected", degraded ? (desired - inLine) + " replica(s) not ready or not replicating"
+                : "No known problem", generation);
+        s.setPhase(allReady ? "Ready" : master == null || pods.isEmpty() ? "Pending" : degraded ? "Degraded"
+                : "Creating");
+        return s;
+    }
+
+    /** Equal statuses need no write (lastTransitionTime only moves when a condition's status changes). */
+    static boolean same(ReplicaSetStatus a, ReplicaSetStatus b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Serialization.asJson(a).equals(Serialization.asJson(b));
+    }
+}

@@ -1,0 +1,6 @@
+package dev.chorus.operator.topology;
+
+/** The replication role a node reports through ROLE, or why none could be read. */
+public enum Role {
+    MASTER, REPLICA, UNREACHABLE
+}

@@ -1,0 +1,51 @@
+package dev.chorus.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chorus.operator.api.AuthSpec;
+import dev.chorus.operator.api.ReplicaSet;
+import dev.chorus.operator.api.ReplicaSetSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigTest {
+    private static ReplicaSet replicaSet() {
+        ReplicaSet rs = new ReplicaSet();
+        rs.setMetadata(new ObjectMetaBuilder().withName("cache").withNamespace("apps").build());
+        ReplicaSetSpec spec = new ReplicaSetSpec();
+        spec.setPort(7000);
+        spec.setConfig(new java.util.LinkedHashMap<>(Map.of("maxmemory", "100mb")));
+        rs.setSpec(spec);
+        return rs;
+    }
+
+    @Test
+    void theMastersFileHasNoReplicaofAndEachReplicaFollowsTheMaster() {
+        ReplicaSet rs = replicaSet();
+        String master = NodeConfig.render(rs, "cache-0", true, null);
+        String replica = NodeConfig.render(rs, "cache-1", false, "10.1.2.3");
+        assertThat(master).contains("port 7000\n", "maxmemory 100mb\n", "save \"\"\n").doesNotContain("replicaof");
+        assertThat(replica).endsWith("replicaof 10.1.2.3 7000\n");
+    }
+
+    @Test
+    void persistenceTurnsOnSavePointsAndAuthIsIncludedFromTheSecretNeverInline() {
+        ReplicaSet rs = replicaSet();
+        rs.getSpec().getPersistence().setEnabled(true);
+        AuthSpec auth = new AuthSpec();
+        auth.setSecretName("pw");
+        rs.getSpec().setAuth(auth);
+        String conf = NodeConfig.render(rs, "cache-0", true, null);
+        assertThat(conf).contains("save 3600 1 300 100 60 10000\n", "include /etc/chorus/auth/auth.conf\n")
+                .doesNotContain("requirepass");
+        assertThat(NodeConfig.renderAuth("s3cr\"et")).isEqualTo("requirepass \"s3cr\\\"et\"\nmasterauth \"s3cr\\\"et\"\n");
+    }
+
+    @Test
+    void valuesThatNeedQuotingAreQuotedLikeRedisConf() {
+        assertThat(NodeConfig.quote("plain")).isEqualTo("plain");
+        assertThat(NodeConfig.quote("")).isEqualTo("\"\"");
+        assertThat(NodeConfig.quote("a b")).isEqualTo("\"a b\"");
+    }
+}
