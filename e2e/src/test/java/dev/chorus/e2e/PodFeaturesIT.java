@@ -273,7 +273,8 @@ class PodFeaturesIT {
                 .withArgs("--port", "6379", "--save", "", "--protected-mode", "no")
                 .addNewPort().withName("redis").withContainerPort(6379).endPort()
                 .withReadinessProbe(Manifests.tcp6379()).endContainer().endSpec().build()).create();
-        await("node Ready").atMost(DEADLINE).until(() -> ready("node"));
+        // A JVM's start-up is the slowest of any container here; on a loaded 2-core machine it can take a while.
+        await("node Ready").atMost(Duration.ofMinutes(2)).until(() -> ready("node"));
         String ip = pod("node").getStatus().getPodIP();
         assertThat(Redis.cli(ip, "ping")).isEqualTo("PONG");
         assertThat(Redis.cli(ip, "set", "k", "v")).isEqualTo("OK");

@@ -1,0 +1,68 @@
+package dev.chorus.operator.reconciler;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.e2e.TestCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Installs exactly what `kubectl apply -k manifests/` installs (CRD, namespace, RBAC) and runs the reconciler as the
+ * operator's ServiceAccount, so a verb missing from manifests/rbac.yaml fails the tests.
+ */
+final class OperatorHarness implements AutoCloseable {
+    private final Operator operator;
+
+    private OperatorHarness(Operator operator) {
+        this.operator = operator;
+    }
+
+    static OperatorHarness start(TestCluster cluster) throws IOException {
+        KubernetesClient admin = cluster.admin();
+        Path repo = repoRoot();
+        for (String file : List.of("crds/replicasets.chorus.dev-v1.yml", "manifests/namespace.yaml",
+                "manifests/rbac.yaml")) {
+            try (InputStream in = Files.newInputStream(repo.resolve(file))) {
+                for (HasMetadata item : admin.load(in).items()) {
+                    admin.resource(item).forceConflicts().serverSideApply();
+                }
+            }
+        }
+        await("the ReplicaSet CRD established").atMost(Duration.ofSeconds(30)).until(() -> {
+            CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions()
+                    .withName("replicasets.chorus.dev").get();
+            return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+        });
+        KubernetesClient asOperator = cluster.impersonating("chorus-system", "chorus-operator");
+        Operator operator = new Operator(o -> o.withKubernetesClient(asOperator).withCloseClientOnStop(false)
+                .withStopOnInformerErrorDuringStartup(true));
+        operator.register(new ReplicaSetReconciler());
+        operator.start();
+        return new OperatorHarness(operator);
+    }
+
+    static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("crds"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("repository root (with crds/) not found above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
+}
