@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public class ReplicaSetSpec {
 
     @JsonPropertyDescription("Node directives (redis.conf names and values), e.g. maxmemory: 100mb. Directives the "
             + "operator owns (port, bind, dir, replicaof, passwords, files) are refused.")
-    @ValidationRule(value = "self.all(k, !(k.lowerAscii() in ['port', 'bind', 'dir', 'dbfilename', 'replicaof', "
+    @ValidationRule(value = "self.all(k, !(k in ['port', 'bind', 'dir', 'dbfilename', 'replicaof', "
             + "'slaveof', 'requirepass', 'masterauth', 'masteruser', 'pidfile', 'logfile', 'daemonize', 'include', "
             + "'protected-mode', 'replica-announce-ip', 'replica-announce-port', 'slave-announce-ip', "
             + "'slave-announce-port', 'appendonly']))",
@@ -42,8 +43,9 @@ public class ReplicaSetSpec {
                     + "masterauth, masteruser, pidfile, logfile, daemonize, include, protected-mode, "
                     + "replica-announce-* or appendonly: the operator owns them (use spec.port, spec.auth and "
                     + "spec.persistence instead)")
-    @ValidationRule(value = "self.all(k, !self[k].contains('\\n') && !k.contains(' '))",
-            message = "spec.config keys must be single words and values single lines")
+    @ValidationRule(value = "self.all(k, k.matches('^[a-z][a-z0-9-]*$'))",
+            message = "spec.config keys must be directive names in lower case, like maxmemory-policy")
+    @Size(max = 64)
     private Map<String, String> config = new LinkedHashMap<>();
 
     @JsonPropertyDescription("Password for clients and for replication (requirepass and masterauth).")
