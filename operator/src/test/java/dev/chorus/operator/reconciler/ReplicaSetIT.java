@@ -120,4 +120,130 @@ class ReplicaSetIT {
             assertThat(e.getMessage()).contains("spec.replicas");
         }
     }
+
+    private static ReplicaSet get(KubernetesClient admin, String ns, String name) {
+        return admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get();
+    }
+
+    /** Every replica replicates from the master's current address with its link up. */
+    private static boolean replicasFollow(KubernetesClient admin, String ns, ReplicaSetStatus status) {
+        String masterIp = podIp(admin, ns, status.getMaster());
+        for (var node : status.getNodes()) {
+            if (node.getName().equals(status.getMaster())) {
+                continue;
+            }
+            String ip = podIp(admin, ns, node.getName());
+            if (ip == null) {
+                return false;
+            }
+            try (Jedis replica = new Jedis(ip, 6379)) {
+                String info = replica.info("replication");
+                if (!info.contains("master_host:" + masterIp) || !info.contains("master_link_status:up")) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String replicaOf(ReplicaSetStatus status) {
+        return status.getNodes().stream().map(n -> n.getName()).filter(n -> !n.equals(status.getMaster()))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aKilledReplicaComesBackAsAReplicaOfTheSameMasterAndCatchesUp(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-kill-replica";
+        create(admin, ns, "kr", cluster.nodeImage(), 3);
+        ReplicaSetStatus before = awaitReady(admin, ns, "kr");
+        String replica = replicaOf(before);
+
+        cluster.killContainer(ns, replica);
+        try (Jedis master = new Jedis(podIp(admin, ns, before.getMaster()), 6379)) {
+            master.set("written-while-down", "yes");
+        }
+
+        await("the killed replica " + replica + " back, following the same master, caught up")
+                .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    try (Jedis r = new Jedis(podIp(admin, ns, replica), 6379)) {
+                        return "yes".equals(r.get("written-while-down"));
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                });
+        assertThat(get(admin, ns, "kr").getStatus().getMaster()).isEqualTo(before.getMaster());
+        await("all replicas following the master").atMost(Duration.ofSeconds(30))
+                .until(() -> replicasFollow(admin, ns, get(admin, ns, "kr").getStatus()));
+    }
+
+    @Test
+    void aDeletedMasterPodComesBackAsMasterAndItsReplicasAreRepointedToItsNewAddress(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-delete-master";
+        create(admin, ns, "dm", cluster.nodeImage(), 3);
+        ReplicaSetStatus before = awaitReady(admin, ns, "dm");
+        String master = before.getMaster();
+        String oldIp = podIp(admin, ns, master);
+
+        admin.pods().inNamespace(ns).withName(master).delete();
+
+        await("pod " + master + " recreated with a new address").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    Pod p = admin.pods().inNamespace(ns).withName(master).get();
+                    return p != null && p.getStatus() != null && p.getStatus().getPodIP() != null
+                            && !p.getStatus().getPodIP().equals(oldIp);
+                });
+        ReplicaSetStatus after = awaitReady(admin, ns, "dm");
+        assertThat(after.getMaster()).as("the same pod stays the recorded master").isEqualTo(master);
+        await("replicas re-pointed to the master's new address").atMost(Duration.ofSeconds(30))
+                .until(() -> replicasFollow(admin, ns, get(admin, ns, "dm").getStatus()));
+        try (Jedis m = new Jedis(podIp(admin, ns, master), 6379)) {
+            assertThat(m.set("after", "restart")).isEqualTo("OK");
+            assertThat(m.waitReplicas(2, 5000)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aDeletedReplicaPodIsRecreatedAndReattached(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-delete-replica";
+        create(admin, ns, "dr", cluster.nodeImage(), 3);
+        ReplicaSetStatus before = awaitReady(admin, ns, "dr");
+        String replica = replicaOf(before);
+        try (Jedis m = new Jedis(podIp(admin, ns, before.getMaster()), 6379)) {
+            m.set("kept", "1");
+        }
+        String oldUid = admin.pods().inNamespace(ns).withName(replica).get().getMetadata().getUid();
+
+        admin.pods().inNamespace(ns).withName(replica).delete();
+
+        await("pod " + replica + " recreated").atMost(Duration.ofSeconds(60)).until(() -> {
+            Pod p = admin.pods().inNamespace(ns).withName(replica).get();
+            return p != null && !p.getMetadata().getUid().equals(oldUid);
+        });
+        awaitReady(admin, ns, "dr");
+        await("the recreated replica serving the master's data").atMost(Duration.ofSeconds(60)).until(() -> {
+            try (Jedis r = new Jedis(podIp(admin, ns, replica), 6379)) {
+                return "1".equals(r.get("kept"));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void stockRedisImagesWorkTheSameWay(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-redis";
+        create(admin, ns, "stock", cluster.redisImage(), 3);
+        ReplicaSetStatus status = awaitReady(admin, ns, "stock");
+        try (Jedis m = new Jedis(podIp(admin, ns, status.getMaster()), 6379)) {
+            m.set("k", "v");
+            assertThat(m.waitReplicas(2, 5000)).isEqualTo(2);
+        }
+        assertThat(replicasFollow(admin, ns, status)).isTrue();
+    }
 }
