@@ -376,11 +376,14 @@ public final class RespRequestParser {
         if (end + len <= buf.length) {
             return;
         }
-        if (start > 0) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            end -= start;
-            commandStart -= start;
-            start = 0;
+        // Keep the bytes of a command that has only partly arrived: its exact bytes (lastCommandRaw) start at
+        // commandStart, before start.
+        int keepFrom = retainRaw && pendingArgs >= 0 ? Math.min(commandStart, start) : start;
+        if (keepFrom > 0) {
+            System.arraycopy(buf, keepFrom, buf, 0, end - keepFrom);
+            end -= keepFrom;
+            commandStart -= keepFrom;
+            start -= keepFrom;
         }
         if (end + len > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, end + len));

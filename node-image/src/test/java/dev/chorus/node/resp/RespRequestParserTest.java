@@ -344,4 +344,38 @@ class RespRequestParserTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
+
+    /**
+     * A replica keeps each command's exact bytes to pass them on. A command split across reads must keep its first
+     * bytes when the buffer shifts or grows for the rest (found under write load: the master link failed with
+     * "arraycopy: source index -36 out of bounds").
+     */
+    @net.jqwik.api.Property(tries = 200)
+    void rawBytesOfCommandsSplitAcrossReadsAreExact(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1,
+            max = 40_000) int bigSize, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 5000)
+            int chunk) throws RespProtocolException {
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        java.util.List<byte[]> commands = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String value = "v".repeat(i == 2 ? bigSize : 10 + i);
+            byte[] cmd = ("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + value.length() + "\r\n" + value + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            commands.add(cmd);
+            stream.writeBytes(cmd);
+        }
+        byte[] all = stream.toByteArray();
+        RespRequestParser parser = new RespRequestParser();
+        parser.setRetainRaw(true);
+        java.util.List<byte[]> raws = new java.util.ArrayList<>();
+        for (int off = 0; off < all.length; off += chunk) {
+            parser.feed(all, off, Math.min(chunk, all.length - off));
+            while (parser.next() != null) {
+                raws.add(parser.lastCommandRaw());
+            }
+        }
+        assertThat(raws).hasSize(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            assertThat(raws.get(i)).isEqualTo(commands.get(i));
+        }
+    }
 }
