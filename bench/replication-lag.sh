@@ -22,44 +22,50 @@ HEADING="Replication lag, node vs Redis"
 ensure_jar
 LOAD_START="$(loadavg)"
 
-declare -A MASTER_PORT REPLICA_PORT
-for kind in redis node; do
-    MASTER_PORT[$kind]=$(free_port)
-    REPLICA_PORT[$kind]=$(free_port)
-    # No diskless delay: the initial sync (and any resync) starts at once.
-    start_server "$kind" "$kind-master" "${MASTER_PORT[$kind]}" --repl-diskless-sync-delay 0
-    start_server "$kind" "$kind-replica" "${REPLICA_PORT[$kind]}"
-    res=$(timeout 90 python3 "$RESPTOOL" wait-sync --replica "${REPLICA_PORT[$kind]}" \
-        --master-port "${MASTER_PORT[$kind]}" --keys 0 --timeout 60)
-    [[ "$(json_get "$res" ok)" == "True" ]] || { log "$kind replica did not sync: $res"; exit 1; }
-    log "$kind: master port ${MASTER_PORT[$kind]}, replica port ${REPLICA_PORT[$kind]}, link up"
-done
-
 load_cmd() { # port requests
     echo timeout 600 redis-benchmark -h 127.0.0.1 -p "$1" -t set,incr,lpush -P 16 -n "$2" -q
 }
 
-# Warm-up (not measured): the same load once per kind, so the node's JIT has compiled the stream path on both sides.
-for kind in redis node; do
-    log "warm-up $kind: $N_WARMUP requests per test"
-    timeout 120 python3 "$RESPTOOL" lag --master "${MASTER_PORT[$kind]}" --replica "${REPLICA_PORT[$kind]}" \
-        -- $(load_cmd "${MASTER_PORT[$kind]}" "$N_WARMUP") >/dev/null
-done
+# Each run gets its own fresh master + replica pair, stopped afterwards, so nothing left over from the other kind's
+# runs (a resync, a JVM still collecting) competes for the two CPUs.
+start_pair() { # kind -> MPORT RPORT MPID RPID, linked
+    local kind=$1 res
+    MPORT=$(free_port); RPORT=$(free_port)
+    # No diskless delay: the initial sync (and any resync) starts at once.
+    start_server "$kind" "$kind-master" "$MPORT" --repl-diskless-sync-delay 0
+    MPID=$SERVER_PID
+    start_server "$kind" "$kind-replica" "$RPORT"
+    RPID=$SERVER_PID
+    res=$(timeout 90 python3 "$RESPTOOL" wait-sync --replica "$RPORT" --master-port "$MPORT" --keys 0 --timeout 60)
+    [[ "$(json_get "$res" ok)" == "True" ]] || { log "$kind replica did not sync: $res"; exit 1; }
+}
+
+wait_link_up() { # replica port, bounded
+    for _ in $(seq 1 300); do
+        [[ "$(redis-cli -p "$1" INFO replication | tr -d '\r' | grep -c '^master_link_status:up')" == 1 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
 
 RESULTS="$WORK/results.txt" # kind run p50 p99 max samples gap_p99 stream_bytes bytes_behind_max load_s gc_master gc_replica load1 resyncs
 : >"$RESULTS"
 for run in $(seq 1 "$RUNS"); do
     for kind in redis node; do
-        mport=${MASTER_PORT[$kind]}
-        redis-cli -p "$mport" FLUSHALL >/dev/null # propagated: the replica starts each run empty too
+        start_pair "$kind"
+        # Warm-up (not measured): the same load, so the node's JIT has compiled the stream path on both sides.
+        timeout 120 python3 "$RESPTOOL" lag --master "$MPORT" --replica "$RPORT" \
+            -- $(load_cmd "$MPORT" "$N_WARMUP") >/dev/null
+        wait_link_up "$RPORT" || log "WARNING: $kind link not up after the warm-up"
+        redis-cli -p "$MPORT" FLUSHALL >/dev/null # propagated: the replica starts the run empty too
         gc_m=0; gc_r=0
         if [[ $kind == node ]]; then
             gc_m=$(wc -l <"$WORK/node-master/gc.log"); gc_r=$(wc -l <"$WORK/node-replica/gc.log")
         fi
         load1=$(cut -d' ' -f1 /proc/loadavg)
-        log "run $run: $kind (load $load1)"
-        res=$(timeout 700 python3 "$RESPTOOL" lag --master "$mport" --replica "${REPLICA_PORT[$kind]}" \
-            --interval-ms "$INTERVAL_MS" -- $(load_cmd "$mport" "$N"))
+        log "run $run: $kind, master port $MPORT, replica port $RPORT (load $load1)"
+        res=$(timeout 700 python3 "$RESPTOOL" lag --master "$MPORT" --replica "$RPORT" \
+            --interval-ms "$INTERVAL_MS" -- $(load_cmd "$MPORT" "$N"))
         gcm="-"; gcr="-"
         if [[ $kind == node ]]; then
             gcm=$(json_get "$(python3 "$RESPTOOL" gc-pauses "$WORK/node-master/gc.log" --skip-lines "$gc_m")" max_ms)
@@ -70,12 +76,12 @@ for run in $(seq 1 "$RUNS"); do
             "$(json_get "$res" bytes_behind_max) $(json_get "$res" load_seconds) $gcm $gcr $load1" \
             "$(json_get "$res" resyncs)" | tee -a "$RESULTS" >&2
         [[ "$(json_get "$res" never_reached)" == "0" ]] || log "WARNING: $kind run $run: replica never reached some master offsets: $res"
-        [[ "$(json_get "$res" resyncs)" == "0" ]] || log "WARNING: $kind run $run: the replica resynced during the run: $res"
-        # Wait for the link to be up again before the next run (bounded).
-        for _ in $(seq 1 300); do
-            [[ "$(redis-cli -p "${REPLICA_PORT[$kind]}" INFO replication | tr -d '\r' | grep -c '^master_link_status:up')" == 1 ]] && break
-            sleep 0.1
-        done
+        if [[ "$(json_get "$res" resyncs)" != "0" ]]; then
+            log "WARNING: $kind run $run: the replica resynced during the run: $res"
+            grep -h "failed\|lost" "$WORK/$kind-replica/server.log" | head -3 >&2 || true
+        fi
+        stop_pid "$RPID"
+        stop_pid "$MPID"
     done
 done
 LOAD_END="$(loadavg)"
@@ -90,9 +96,9 @@ SECTION="$WORK/section.md"
     machine_line "bench/replication-lag.sh"
     echo "Load average at the start: $LOAD_START; at the end: $LOAD_END (1-minute load before each run below)."
     echo
-    echo "Reproduce: \`N=$N RUNS=$RUNS bench/replication-lag.sh\`. One master and one replica per kind (fresh processes,"
-    echo "linked before the runs); the load is \`redis-benchmark -h 127.0.0.1 -p MASTER -t set,incr,lpush -P 16 -n $N -q\`"
-    echo "(50 clients), after one unmeasured warm-up pass with -n $N_WARMUP and a FLUSHALL before each run. During the load"
+    echo "Reproduce: \`N=$N RUNS=$RUNS bench/replication-lag.sh\`. Each run starts a fresh master and replica of one kind"
+    echo "(linked, then stopped after the run); the load is \`redis-benchmark -h 127.0.0.1 -p MASTER -t set,incr,lpush -P 16 -n $N -q\`"
+    echo "(50 clients), after an unmeasured warm-up pass with -n $N_WARMUP and a FLUSHALL. During the load"
     echo "\`bench/lib/resptool.py lag\` samples \`master_repl_offset\` on the master and \`slave_repl_offset\` on the replica every"
     echo "~${INTERVAL_MS} ms over two persistent connections (both INFO requests sent before either reply is read). The lag of a master"
     echo "sample (time t, offset M) is the time until the replica's offset reached M, interpolated between the two replica"

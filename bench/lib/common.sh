@@ -14,14 +14,17 @@ KEEP_WORK="${KEEP_WORK:-}"
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
-stop_pid() {
-    local pid=$1
+stop_pid() { # stops one process this script started (TERM, then KILL after 10 s) and forgets its PID
+    local pid=$1 kept=() p
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
         kill "$pid" 2>/dev/null || true
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     fi
+    # A stopped PID may be reused by an unrelated process: the exit trap must not signal it.
+    for p in "${STARTED_PIDS[@]}"; do [[ "$p" == "$pid" ]] || kept+=("$p"); done
+    STARTED_PIDS=("${kept[@]}")
 }
 
 cleanup() {
@@ -31,12 +34,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A loopback port nobody listens on (bash's /dev/tcp connect fails) and that this script has not handed out yet.
+# A loopback port nobody listens on (bash's /dev/tcp connect fails) and that this script has not handed out yet,
+# below the kernel's ephemeral range: a port some client connection uses as its local end passes the connect test
+# but cannot be bound.
 declare -A HANDED_OUT_PORTS
+EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+(( EPHEMERAL_LOW > 11000 )) || EPHEMERAL_LOW=32768
 free_port() {
     local p
     while true; do
-        p=$(( 20000 + RANDOM % 30000 ))
+        p=$(( 10000 + RANDOM % (EPHEMERAL_LOW - 10000) ))
         [[ -n "${HANDED_OUT_PORTS[$p]:-}" ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             HANDED_OUT_PORTS[$p]=1
