@@ -93,6 +93,24 @@ public final class LocalCluster implements TestCluster {
         }
     }
 
+    /**
+     * Pods get a private /tmp (and maybe other mounts) in their mount namespace, so the jar is run from a copy in the
+     * bed's state dir: a checkout under /tmp (as a CI clone may be) would otherwise be invisible inside the pod.
+     */
+    private Path stageNodeJar(Path jar) {
+        if (!Files.isRegularFile(jar)) {
+            return jar; // the launcher reports the missing jar when a node pod starts
+        }
+        try {
+            Path staged = stateDir.resolve("images").resolve("chorus-node.jar");
+            Files.createDirectories(staged.getParent());
+            Files.copy(jar, staged, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return staged;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not stage " + jar + " for the bed's pods", e);
+        }
+    }
+
     private void boot(KubeBinaries bins) {
         network = PodNetwork.create(slot);
         controlPlane = ControlPlane.start(bins, stateDir.resolve("control-plane"), network.serviceCidr(), network.firstServiceIp());
@@ -100,7 +118,7 @@ public final class LocalCluster implements TestCluster {
             slot.record("pid", p.pid() + " " + bins.path(p.name()));
         }
         admin = controlPlane.newClient(controlPlane.adminConfig());
-        Path nodeJar = RepoPaths.nodeJar();
+        Path nodeJar = stageNodeJar(RepoPaths.nodeJar());
         String java = System.getProperty("chorus.node.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         kubelet = ProcessKubelet.start(admin, NODE_NAME, network, mountPoints, stateDir.resolve("kubelet"), nodeJar, java);
         // The serviceaccount controller creates "default" in every namespace: proof the controllers run, and pods
