@@ -3,6 +3,7 @@ package dev.chorus.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.node.resp.RespRequestParser;
+import dev.chorus.node.testing.OraclePair;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.RespFrames;
 import dev.chorus.node.testing.ServerProcess;
@@ -14,8 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -26,24 +26,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code !type} compares only the reply type (TTLs, ids, timestamps).
  */
 class DifferentialIT {
-    private static ServerProcess redis;
-    private static ServerProcess node;
-
-    @BeforeAll
-    static void start() {
-        redis = ServerProcess.redis();
-        node = ServerProcess.node();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final OraclePair servers = new OraclePair();
 
     @TestFactory
     Stream<DynamicTest> scripts() throws IOException, URISyntaxException {
@@ -56,13 +40,13 @@ class DifferentialIT {
     }
 
     private void run(Path script) throws IOException {
-        for (ServerProcess s : List.of(redis, node)) {
+        for (ServerProcess s : List.of(servers.redis(), servers.node())) {
             try (RawConnection admin = s.connect()) {
                 admin.call("FLUSHALL");
             }
         }
         List<String> mismatches = new ArrayList<>();
-        try (RawConnection r = redis.connect(); RawConnection n = node.connect()) {
+        try (RawConnection r = servers.redis().connect(); RawConnection n = servers.node().connect()) {
             int lineNo = 0;
             for (String line : Files.readAllLines(script, StandardCharsets.UTF_8)) {
                 lineNo++;

@@ -3,6 +3,7 @@ package dev.chorus.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.node.testing.OraclePair;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.RespFrames;
 import dev.chorus.node.testing.ServerProcess;
@@ -12,8 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,24 +21,8 @@ import org.junit.jupiter.api.Test;
  * redis-server and the node, and the transcripts of everything each connection received must be the same bytes.
  */
 class ListBlockingIT {
-    private static ServerProcess redis;
-    private static ServerProcess node;
-
-    @BeforeAll
-    static void start() {
-        redis = ServerProcess.redis();
-        node = ServerProcess.node();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final OraclePair servers = new OraclePair();
 
     /** A scenario drives named connections; everything they receive lands in the transcript. */
     private interface Scenario {
@@ -111,8 +95,8 @@ class ListBlockingIT {
     }
 
     private static void sameAsRedis(Scenario scenario) {
-        List<String> expected = transcript(redis, scenario);
-        List<String> actual = transcript(node, scenario);
+        List<String> expected = transcript(servers.redis(), scenario);
+        List<String> actual = transcript(servers.node(), scenario);
         assertThat(actual).as("node transcript (redis: %s)", expected).isEqualTo(expected);
     }
 

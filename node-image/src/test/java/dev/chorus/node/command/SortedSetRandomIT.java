@@ -3,17 +3,16 @@ package dev.chorus.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.node.resp.RespRequestParser;
+import dev.chorus.node.testing.OraclePair;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.RespFrames;
-import dev.chorus.node.testing.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,30 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * answers them on mixed scores by walking its random skiplist levels).
  */
 class SortedSetRandomIT {
-    private static ServerProcess redis;
-    private static ServerProcess node;
-
-    @BeforeAll
-    static void start() {
-        redis = ServerProcess.redis();
-        node = ServerProcess.node();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (redis != null) {
-            redis.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final OraclePair servers = new OraclePair();
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
     void randomWorkloadMatchesRedis(long seed) {
         Workload w = new Workload(new Random(seed));
-        try (RawConnection r = redis.connect(); RawConnection n = node.connect()) {
+        try (RawConnection r = servers.redis().connect(); RawConnection n = servers.node().connect()) {
             r.call("FLUSHALL");
             n.call("FLUSHALL");
             for (int i = 0; i < 2000; i++) {
