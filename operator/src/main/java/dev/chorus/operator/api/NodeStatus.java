@@ -2,7 +2,10 @@ package dev.chorus.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** One node as last observed: its role, readiness and replication position. */
+/**
+ * One node as last observed: its role, readiness and replication position. The offset and lag are as of the last
+ * status change (they alone do not cause status writes).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NodeStatus {
     private String name;

@@ -73,11 +73,24 @@ final class StatusReport {
         return s;
     }
 
-    /** Equal statuses need no write (lastTransitionTime only moves when a condition's status changes). */
+    /**
+     * Whether the new status says nothing new. Replication offsets and lag move with every write the nodes take, so
+     * they alone never cause a status write (an unchanged resource must cause no writes): they are refreshed whenever
+     * something else changes. lastTransitionTime only moves when a condition's status changes.
+     */
     static boolean same(ReplicaSetStatus a, ReplicaSetStatus b) {
         if (a == null || b == null) {
             return a == b;
         }
-        return Serialization.asJson(a).equals(Serialization.asJson(b));
+        return Serialization.asJson(withoutPositions(a)).equals(Serialization.asJson(withoutPositions(b)));
+    }
+
+    private static ReplicaSetStatus withoutPositions(ReplicaSetStatus s) {
+        ReplicaSetStatus copy = Serialization.clone(s);
+        for (NodeStatus n : copy.getNodes()) {
+            n.setOffset(null);
+            n.setLag(null);
+        }
+        return copy;
     }
 }

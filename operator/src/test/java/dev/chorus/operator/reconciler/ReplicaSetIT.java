@@ -246,4 +246,108 @@ class ReplicaSetIT {
         }
         assertThat(replicasFollow(admin, ns, status)).isTrue();
     }
+
+    /** resourceVersion of the ReplicaSet and of everything it owns. */
+    private static java.util.Map<String, String> versions(KubernetesClient admin, String ns, String name) {
+        java.util.Map<String, String> v = new java.util.TreeMap<>();
+        v.put("replicaset", get(admin, ns, name).getMetadata().getResourceVersion());
+        admin.configMaps().inNamespace(ns).list().getItems().forEach(o -> v.put("cm/" + o.getMetadata().getName(),
+                o.getMetadata().getResourceVersion()));
+        admin.services().inNamespace(ns).list().getItems().forEach(o -> v.put("svc/" + o.getMetadata().getName(),
+                o.getMetadata().getResourceVersion()));
+        admin.apps().statefulSets().inNamespace(ns).list().getItems().forEach(o -> v.put("sts/"
+                + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        admin.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems().forEach(o -> v.put("pdb/"
+                + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        admin.pods().inNamespace(ns).list().getItems().forEach(o -> v.put("pod-labels/" + o.getMetadata().getName(),
+                String.valueOf(o.getMetadata().getLabels())));
+        return v;
+    }
+
+    @Test
+    void reconcilingAnUnchangedResourceWritesNothing(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-idempotent";
+        create(admin, ns, "calm", cluster.nodeImage(), 3);
+        awaitReady(admin, ns, "calm");
+        // Let the first Ready status and labels settle, then nothing may change through several resyncs (every 5 s),
+        // even though the master keeps PINGing its replicas (offsets move).
+        await("owned objects stable once Ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> versions(admin, ns, "calm").equals(versions(admin, ns, "calm")));
+        java.util.Map<String, String> settled = versions(admin, ns, "calm");
+        await("no writes to the ReplicaSet or anything it owns for 16 s (three reconcile resyncs)")
+                .during(Duration.ofSeconds(16)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> versions(admin, ns, "calm").equals(settled));
+    }
+
+    @Test
+    void scalingUpAndDownKeepsTheMaster(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-scale";
+        create(admin, ns, "sc", cluster.nodeImage(), 3);
+        String master = awaitReady(admin, ns, "sc").getMaster();
+        try (Jedis m = new Jedis(podIp(admin, ns, master), 6379)) {
+            m.set("survives", "scaling");
+        }
+
+        admin.resources(ReplicaSet.class).inNamespace(ns).withName("sc")
+                .edit(rs -> {
+                    rs.getSpec().setReplicas(5);
+                    return rs;
+                });
+        await("5 nodes ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> Integer.valueOf(5).equals(get(admin, ns, "sc").getStatus().getReadyReplicas())
+                        && "Ready".equals(get(admin, ns, "sc").getStatus().getPhase()));
+        assertThat(get(admin, ns, "sc").getStatus().getMaster()).isEqualTo(master);
+
+        admin.resources(ReplicaSet.class).inNamespace(ns).withName("sc")
+                .edit(rs -> {
+                    rs.getSpec().setReplicas(2);
+                    return rs;
+                });
+        await("2 nodes ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    ReplicaSetStatus s = get(admin, ns, "sc").getStatus();
+                    return Integer.valueOf(2).equals(s.getReadyReplicas()) && "Ready".equals(s.getPhase())
+                            && admin.pods().inNamespace(ns).list().getItems().size() == 2;
+                });
+        ReplicaSetStatus after = get(admin, ns, "sc").getStatus();
+        assertThat(after.getMaster()).isEqualTo(master);
+        for (var node : after.getNodes()) {
+            try (Jedis j = new Jedis(podIp(admin, ns, node.getName()), 6379)) {
+                assertThat(j.get("survives")).isEqualTo("scaling");
+            }
+        }
+    }
+
+    @Test
+    void aConfigChangeIsAppliedWithoutLosingTheMaster(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-config";
+        create(admin, ns, "cfg", cluster.nodeImage(), 3);
+        String master = awaitReady(admin, ns, "cfg").getMaster();
+
+        admin.resources(ReplicaSet.class).inNamespace(ns).withName("cfg")
+                .edit(rs -> {
+                    rs.getSpec().getConfig().put("maxmemory", "50mb");
+                    rs.getSpec().getConfig().put("maxmemory-policy", "allkeys-lru");
+                    return rs;
+                });
+        await("maxmemory 50mb and allkeys-lru on every node").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    for (var node : get(admin, ns, "cfg").getStatus().getNodes()) {
+                        try (Jedis j = new Jedis(podIp(admin, ns, node.getName()), 6379)) {
+                            if (!"52428800".equals(j.configGet("maxmemory").get("maxmemory"))
+                                    || !"allkeys-lru".equals(j.configGet("maxmemory-policy").get("maxmemory-policy"))) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                });
+        assertThat(get(admin, ns, "cfg").getStatus().getMaster()).isEqualTo(master);
+        String configMap = admin.configMaps().inNamespace(ns).withName("cfg-config").get().getData()
+                .get(master + ".conf");
+        assertThat(configMap).contains("maxmemory 50mb\n", "maxmemory-policy allkeys-lru\n");
+    }
 }
