@@ -350,4 +350,49 @@ class ReplicaSetIT {
                 .get(master + ".conf");
         assertThat(configMap).contains("maxmemory 50mb\n", "maxmemory-policy allkeys-lru\n");
     }
+
+    @Test
+    void withPersistenceADeletedMasterComesBackWithItsData(TestCluster cluster) {
+        KubernetesClient admin = cluster.admin();
+        String ns = "it-persist";
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                .serverSideApply();
+        ReplicaSet rs = new ReplicaSet();
+        rs.setMetadata(new ObjectMetaBuilder().withName("db").withNamespace(ns).build());
+        ReplicaSetSpec spec = new ReplicaSetSpec();
+        spec.setReplicas(3);
+        spec.setImage(cluster.nodeImage());
+        spec.getPersistence().setEnabled(true);
+        rs.setSpec(spec);
+        admin.resource(rs).create();
+        ReplicaSetStatus before = awaitReady(admin, ns, "db");
+        String master = before.getMaster();
+        try (Jedis m = new Jedis(podIp(admin, ns, master), 6379)) {
+            for (int i = 0; i < 100; i++) {
+                m.set("key" + i, "value" + i);
+            }
+            assertThat(m.waitReplicas(2, 5000)).isEqualTo(2);
+        }
+
+        String oldUid = admin.pods().inNamespace(ns).withName(master).get().getMetadata().getUid();
+        admin.pods().inNamespace(ns).withName(master).delete(); // SIGTERM: the node saves to its claim
+
+        await("the master's pod recreated and Ready again").atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    Pod p = admin.pods().inNamespace(ns).withName(master).get();
+                    return p != null && p.getMetadata().getDeletionTimestamp() == null
+                            && ReplicaSetReconciler.PodFacts.ready(p)
+                            && !p.getMetadata().getUid().equals(oldUid);
+                });
+        ReplicaSetStatus after = awaitReady(admin, ns, "db");
+        assertThat(after.getMaster()).isEqualTo(master);
+        await("replicas re-pointed to the master's new address").atMost(Duration.ofSeconds(30))
+                .until(() -> replicasFollow(admin, ns, get(admin, ns, "db").getStatus()));
+        for (var node : get(admin, ns, "db").getStatus().getNodes()) {
+            try (Jedis j = new Jedis(podIp(admin, ns, node.getName()), 6379)) {
+                assertThat(j.dbSize()).as("keys on " + node.getName()).isEqualTo(100);
+                assertThat(j.get("key99")).isEqualTo("value99");
+            }
+        }
+    }
 }
