@@ -422,7 +422,8 @@ public final class Replication implements Server.Propagation {
         for (ReplicaHandle h : List.copyOf(replicas)) {
             dropReplica(h);
         }
-        Log.notice("MASTER MODE enabled (user request from 'id=...')");
+        Log.notice("MASTER MODE enabled (REPLICAOF NO ONE): new replication id " + ids.replid()
+                + ", previous history kept as replid2 up to offset " + (ids.secondReplOffset() - 1));
     }
 
     private void connect() {
