@@ -160,16 +160,17 @@ public final class BedSlot implements AutoCloseable {
 
     /** SIGKILLs every process in a network namespace (pod processes all live in one). */
     public static void killNamespace(String ns) {
-        for (int round = 0; round < 5; round++) {
-            List<String> pids = Shell.run("ip", "netns", "pids", ns).output().lines().map(String::strip)
-                    .filter(s -> s.matches("\\d+")).toList();
-            if (pids.isEmpty()) {
-                return;
-            }
-            for (String pid : pids) {
-                Shell.run("kill", "-KILL", pid);
-            }
-            dev.chorus.e2e.support.Poll.sleep(java.time.Duration.ofMillis(50));
+        try {
+            org.awaitility.Awaitility.await("processes of network namespace " + ns + " gone")
+                    .atMost(java.time.Duration.ofMillis(250)).pollDelay(java.time.Duration.ZERO)
+                    .pollInterval(java.time.Duration.ofMillis(50)).until(() -> {
+                        List<String> pids = Shell.run("ip", "netns", "pids", ns).output().lines().map(String::strip)
+                                .filter(s -> s.matches("\\d+")).toList();
+                        pids.forEach(pid -> Shell.run("kill", "-KILL", pid));
+                        return pids.isEmpty();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // best effort, as before: deleting the namespace follows, and the slot is reclaimed on the next start
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.chorus.e2e.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Polling with a deadline for library code (tests use Awaitility). */
+/** Start-up waits of the bed, on Awaitility, with a watchdog that gives up at once when a component died. */
 public final class Poll {
     private Poll() {
     }
@@ -13,31 +15,8 @@ public final class Poll {
      * runs before each poll and may throw to give up early (e.g. a component exited).
      */
     public static void until(String what, Duration timeout, Duration every, Runnable watchdog, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Throwable last = null;
-        while (true) {
-            watchdog.run();
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + (last == null ? "" : " (last error: " + last + ")"));
-            }
-            sleep(every);
-        }
-    }
-
-    public static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(every).ignoreExceptions()
+                .failFast(what + ": a component stopped", watchdog::run)
+                .until(condition::getAsBoolean);
     }
 }

@@ -75,18 +75,14 @@ public final class CommandDataGenerator {
         }
     }
 
-    private static void awaitReady(int port) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("redis-server did not start on port " + port, e);
-                }
-                Thread.sleep(50);
-            }
-        }
+    private static void awaitReady(int port) {
+        org.awaitility.Awaitility.await("redis-server accepting connections on port " + port)
+                .atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> {
+                    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                        return true;
+                    }
+                });
     }
 
     /** The JSON document for the server at host:port (which must be redis-server {@value #REDIS_VERSION}). */
