@@ -1,5 +1,7 @@
 package dev.chorus.node.store;
 
+import java.util.function.Predicate;
+
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -232,77 +234,54 @@ public final class SkipList {
         return null;
     }
 
-    // ---- score ranges ----
-
-    /** Whether some member may lie in the range (the cheap checks zslIsInRange makes first). */
-    private boolean mayIntersect(ScoreRange r) {
-        if (r.isEmpty() || tail == null) {
-            return false;
-        }
-        return r.aboveMin(tail.score) && r.belowMax(header.forward[0].score);
-    }
+    // ---- score and lexicographic ranges (zslFirstInRange / zslFirstInLexRange share one walk) ----
 
     public Node firstInRange(ScoreRange r) {
-        if (!mayIntersect(r)) {
-            return null;
-        }
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !r.aboveMin(x.forward[i].score)) {
-                x = x.forward[i];
-            }
-        }
-        x = x.forward[0];
-        return x != null && r.belowMax(x.score) ? x : null;
+        return first(r.isEmpty(), n -> r.aboveMin(n.score), n -> r.belowMax(n.score));
     }
 
     public Node lastInRange(ScoreRange r) {
-        if (!mayIntersect(r)) {
-            return null;
-        }
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && r.belowMax(x.forward[i].score)) {
-                x = x.forward[i];
-            }
-        }
-        return x != header && r.aboveMin(x.score) ? x : null;
-    }
-
-    // ---- lexicographic ranges ----
-
-    private boolean mayIntersect(LexRange r) {
-        if (r.isEmpty() || tail == null) {
-            return false;
-        }
-        return r.aboveMin(tail.key) && r.belowMax(header.forward[0].key);
+        return last(r.isEmpty(), n -> r.aboveMin(n.score), n -> r.belowMax(n.score));
     }
 
     public Node firstInRange(LexRange r) {
-        if (!mayIntersect(r)) {
+        return first(r.isEmpty(), n -> r.aboveMin(n.key), n -> r.belowMax(n.key));
+    }
+
+    public Node lastInRange(LexRange r) {
+        return last(r.isEmpty(), n -> r.aboveMin(n.key), n -> r.belowMax(n.key));
+    }
+
+    /** Whether some member may lie in the range (the cheap checks zslIsInRange makes first). */
+    private boolean mayIntersect(boolean empty, Predicate<Node> aboveMin, Predicate<Node> belowMax) {
+        return !empty && tail != null && aboveMin.test(tail) && belowMax.test(header.forward[0]);
+    }
+
+    private Node first(boolean empty, Predicate<Node> aboveMin, Predicate<Node> belowMax) {
+        if (!mayIntersect(empty, aboveMin, belowMax)) {
             return null;
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !r.aboveMin(x.forward[i].key)) {
+            while (x.forward[i] != null && !aboveMin.test(x.forward[i])) {
                 x = x.forward[i];
             }
         }
         x = x.forward[0];
-        return x != null && r.belowMax(x.key) ? x : null;
+        return x != null && belowMax.test(x) ? x : null;
     }
 
-    public Node lastInRange(LexRange r) {
-        if (!mayIntersect(r)) {
+    private Node last(boolean empty, Predicate<Node> aboveMin, Predicate<Node> belowMax) {
+        if (!mayIntersect(empty, aboveMin, belowMax)) {
             return null;
         }
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && r.belowMax(x.forward[i].key)) {
+            while (x.forward[i] != null && belowMax.test(x.forward[i])) {
                 x = x.forward[i];
             }
         }
-        return x != header && r.aboveMin(x.key) ? x : null;
+        return x != header && aboveMin.test(x) ? x : null;
     }
 
     /** Checks every structural invariant (order, spans, back links, tail, level); for tests. */
