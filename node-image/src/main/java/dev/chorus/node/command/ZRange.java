@@ -152,36 +152,32 @@ final class ZRange {
     }
 
     static List<Node> byScore(ZSetValue z, ScoreRange range, long offset, long limit, boolean reverse) {
+        return walk(z, () -> reverse ? z.lastInRange(range) : z.firstInRange(range), offset, limit, reverse,
+                n -> reverse ? range.aboveMin(n.score()) : range.belowMax(n.score()));
+    }
+
+    static List<Node> byLex(ZSetValue z, LexRange range, long offset, long limit, boolean reverse) {
+        return walk(z, () -> reverse ? z.lastInRange(range) : z.firstInRange(range), offset, limit, reverse,
+                n -> reverse ? range.aboveMin(n.member()) : range.belowMax(n.member()));
+    }
+
+    /**
+     * From the range's first node (last when reversed), skip {@code offset} nodes, then collect up to {@code limit}
+     * while {@code inRange} holds for the far bound.
+     */
+    private static List<Node> walk(ZSetValue z, java.util.function.Supplier<Node> start, long offset, long limit,
+                                   boolean reverse, java.util.function.Predicate<Node> inRange) {
         if (offset > 0 && offset >= z.size()) {
             return List.of();
         }
-        Node n = reverse ? z.lastInRange(range) : z.firstInRange(range);
+        Node n = start.get();
         // A negative offset walks off the end (as the C loop does), giving an empty result.
         while (n != null && offset-- != 0) {
             n = reverse ? n.prev() : n.next();
         }
         List<Node> out = new ArrayList<>();
         while (n != null && limit-- != 0) {
-            if (reverse ? !range.aboveMin(n.score()) : !range.belowMax(n.score())) {
-                break;
-            }
-            out.add(n);
-            n = reverse ? n.prev() : n.next();
-        }
-        return out;
-    }
-
-    static List<Node> byLex(ZSetValue z, LexRange range, long offset, long limit, boolean reverse) {
-        if (offset > 0 && offset >= z.size()) {
-            return List.of();
-        }
-        Node n = reverse ? z.lastInRange(range) : z.firstInRange(range);
-        while (n != null && offset-- != 0) {
-            n = reverse ? n.prev() : n.next();
-        }
-        List<Node> out = new ArrayList<>();
-        while (n != null && limit-- != 0) {
-            if (reverse ? !range.aboveMin(n.member()) : !range.belowMax(n.member())) {
+            if (!inRange.test(n)) {
                 break;
             }
             out.add(n);
