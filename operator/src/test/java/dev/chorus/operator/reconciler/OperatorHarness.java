@@ -16,16 +16,17 @@ import java.util.List;
 
 /**
  * Installs exactly what `kubectl apply -k manifests/` installs (CRD, namespace, RBAC) and runs the reconciler as the
- * operator's ServiceAccount, so a verb missing from manifests/rbac.yaml fails the tests.
+ * operator's ServiceAccount, so a verb missing from manifests/rbac.yaml fails the tests. Public so other test packages
+ * (chaos) can stop one operator and start another, as a restarted operator pod would.
  */
-final class OperatorHarness implements AutoCloseable {
+public final class OperatorHarness implements AutoCloseable {
     private final Operator operator;
 
     private OperatorHarness(Operator operator) {
         this.operator = operator;
     }
 
-    static OperatorHarness start(TestCluster cluster) throws IOException {
+    public static OperatorHarness start(TestCluster cluster) throws IOException {
         KubernetesClient admin = cluster.admin();
         Path repo = repoRoot();
         for (String file : List.of("crds/replicasets.chorus.dev-v1.yml", "manifests/namespace.yaml",
@@ -50,7 +51,7 @@ final class OperatorHarness implements AutoCloseable {
         return new OperatorHarness(operator);
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("crds"))) {
             p = p.getParent();

@@ -1,0 +1,96 @@
+package dev.chorus.operator.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.e2e.LocalKubernetes;
+import dev.chorus.e2e.TestCluster;
+import dev.chorus.operator.api.ReplicaSet;
+import dev.chorus.operator.reconciler.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Planned master changes under continuous writes acknowledged by {@code WAIT 1}: a switchover (spec.master set to a
+ * replica) and a rolling update (every pod recreated, replicas first, the master after a switchover). Zero
+ * acknowledged writes lost, at most one node accepting writes at any moment (see {@link FinalChecks}).
+ */
+@LocalKubernetes(shared = true)
+class SwitchoverChaosIT {
+    private static final Duration CHANGE = Duration.ofSeconds(90);
+    private static OperatorHarness operator;
+
+    @BeforeAll
+    static void startOperator(TestCluster cluster) throws Exception {
+        operator = OperatorHarness.start(cluster);
+    }
+
+    @AfterAll
+    static void stopOperator() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"node", "redis"})
+    void aSwitchoverUnderLoadLosesNoAcknowledgedWrite(String kind, TestCluster cluster) {
+        try (ChaosScenario s = ChaosScenario.start(cluster, "chaos-switchover-" + kind,
+                ChaosScenario.image(cluster, kind))) {
+            String target = ChaosSets.aReplica(s.admin, s.ns, ChaosScenario.NAME);
+            long asked = System.nanoTime();
+            s.admin.resources(ReplicaSet.class).inNamespace(s.ns).withName(ChaosScenario.NAME).edit(rs -> {
+                rs.getSpec().setMaster(target);
+                return rs;
+            });
+            await("status.master switched to " + target).atMost(CHANGE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> target.equals(s.master()));
+            s.awaitAckedSince(asked, 200, CHANGE);
+            s.finish();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"node", "redis"})
+    void aRollingUpdateUnderLoadLosesNoAcknowledgedWrite(String kind, TestCluster cluster) {
+        try (ChaosScenario s = ChaosScenario.start(cluster, "chaos-rolling-" + kind, ChaosScenario.image(cluster, kind),
+                spec -> spec.setResources(new ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("10m")).build()))) {
+            Map<String, String> uidsBefore = uids(s);
+            long changed = System.nanoTime();
+            s.admin.resources(ReplicaSet.class).inNamespace(s.ns).withName(ChaosScenario.NAME).edit(rs -> {
+                rs.getSpec().setResources(new ResourceRequirementsBuilder()
+                        .addToRequests("cpu", new Quantity("20m")).build());
+                return rs;
+            });
+            await("every pod recreated at the StatefulSet's update revision, set Ready").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        StatefulSet sts = s.admin.apps().statefulSets().inNamespace(s.ns)
+                                .withName(ChaosScenario.NAME).get();
+                        String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+                        var pods = ChaosSets.pods(s.admin, s.ns, ChaosScenario.NAME);
+                        return revision != null && pods.size() == 3 && pods.stream().allMatch(p ->
+                                revision.equals(p.getMetadata().getLabels().get("controller-revision-hash"))
+                                        && !p.getMetadata().getUid().equals(uidsBefore.get(p.getMetadata().getName())))
+                                && ChaosSets.ready(ChaosSets.get(s.admin, s.ns, ChaosScenario.NAME));
+                    });
+            assertThat(s.master()).as("the master after the update (moved by a switchover before its pod restarted)")
+                    .isNotEqualTo(s.initialMaster);
+            s.awaitAckedSince(changed, 200, CHANGE);
+            s.finish();
+        }
+    }
+
+    private static Map<String, String> uids(ChaosScenario s) {
+        return ChaosSets.pods(s.admin, s.ns, ChaosScenario.NAME).stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    }
+}
