@@ -24,8 +24,11 @@ import redis.clients.jedis.Jedis;
  * for an acknowledged one.
  */
 public final class AckedWriter implements AutoCloseable {
-    /** One write that SET accepted; {@code acked} when WAIT 1 confirmed it too. */
-    public record Write(long atNanos, String ip, String key, boolean acked) {
+    /**
+     * One write that SET accepted: when SET answered OK, when WAIT answered, and {@code acked} when WAIT 1 confirmed
+     * it (System.nanoTime values).
+     */
+    public record Write(long setNanos, long atNanos, String ip, String key, boolean acked) {
     }
 
     private static final int CONNECT_TIMEOUT_MILLIS = 300;
@@ -122,10 +125,11 @@ public final class AckedWriter implements AutoCloseable {
                     countError("SET answered " + reply);
                     continue;
                 }
+                long setNanos = System.nanoTime();
                 long replicas = jedis.waitReplicas(1, WAIT_TIMEOUT_MILLIS);
                 boolean ok = replicas >= 1;
                 synchronized (writes) {
-                    writes.add(new Write(System.nanoTime(), ip, key, ok));
+                    writes.add(new Write(setNanos, System.nanoTime(), ip, key, ok));
                 }
                 if (ok) {
                     acked.put(key, value);

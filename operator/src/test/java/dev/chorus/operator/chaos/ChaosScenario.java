@@ -69,13 +69,24 @@ public final class ChaosScenario implements AutoCloseable {
 
     /** Waits until status.master names a pod other than {@code previous}; returns it. */
     String awaitMasterOtherThan(String previous, Duration atMost) {
-        await("status.master of " + ns + "/" + NAME + " changed from " + previous).atMost(atMost)
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    String m = master();
-                    return m != null && !Objects.equals(m, previous);
-                });
+        try {
+            await("status.master of " + ns + "/" + NAME + " changed from " + previous).atMost(atMost)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        String m = master();
+                        return m != null && !Objects.equals(m, previous);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw diagnosed(e);
+        }
         return master();
+    }
+
+    /** The timeout with what the writer, the probe and the operator saw, for the report. */
+    AssertionError diagnosed(ConditionTimeoutException e) {
+        return new AssertionError(e.getMessage() + "\nwriter: " + writer.summary() + "\nprobe: " + probe.summary()
+                + "\nstatus: " + FinalChecks.statusLine(admin, ns, NAME) + "\nevents:\n"
+                + ChaosSets.eventLog(admin, ns, NAME), e);
     }
 
     /** Waits for {@code count} acknowledged writes after {@code sinceNanos}: writes work again (through the Service). */
@@ -84,8 +95,7 @@ public final class ChaosScenario implements AutoCloseable {
             await(count + " acknowledged writes through the write Service").atMost(atMost)
                     .pollInterval(Duration.ofMillis(100)).until(() -> writer.ackedSince(sinceNanos) >= count);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "\nwriter: " + writer.summary() + "\nstatus: "
-                    + FinalChecks.statusLine(admin, ns, NAME) + "\nevents:\n" + ChaosSets.eventLog(admin, ns, NAME), e);
+            throw diagnosed(e);
         }
     }
 
