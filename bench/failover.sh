@@ -37,9 +37,10 @@ grep '^RESULT ' "$WORK/bench.out" | cut -d' ' -f2- >"$RESULTS"
 cat "$RESULTS" >&2
 
 col() { awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$RESULTS"; }
-maximum() { printf '%s\n' "$@" | grep -E '^[0-9]+$' | sort -n | tail -1; }
-failures() { printf '%s\n' "$@" | grep -cvE '^[0-9]+$' || true; }
-secs() { [[ "$1" =~ ^[0-9.]+$ ]] && awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }' || echo "$1"; }
+maximum() { printf '%s\n' "$@" | { grep -E '^[0-9]+$' || true; } | sort -n | tail -1; }
+med() { DECIMALS=0 median "$@" || true; } # median's grep fails (pipefail) when no run has a number
+failed_runs() { awk -v k="$1" '$1 == k && ($3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/ || $5 !~ /^[0-9]+$/)' "$RESULTS" | wc -l; }
+secs() { [[ "$1" =~ ^[0-9.]+$ ]] && awk -v v="$1" 'BEGIN { printf "%.2f", v / 1000 }' || echo "${1:--}"; }
 
 SECTION="$WORK/section.md"
 {
@@ -67,13 +68,13 @@ SECTION="$WORK/section.md"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for kind in ${KINDS//,/ }; do
         n=$(col "$kind" 2 | wc -l)
-        med=$(DECIMALS=0 median $(col "$kind" 3))
+        md=$(med $(col "$kind" 3))
         mx=$(maximum $(col "$kind" 3))
-        failed=$(( $(failures $(col "$kind" 3)) + $(failures $(col "$kind" 5)) ))
+        failed=$(failed_runs "$kind")
         met=$(awk -v m="$mx" 'BEGIN { print (m != "" && m <= 5000) ? "met (max)" : "missed" }')
         [[ "$failed" == 0 ]] || met="missed ($failed failed)"
-        echo "| $kind | $n | $(secs "$med") | $(secs "$mx") | $(secs "$(DECIMALS=0 median $(col "$kind" 4))")" \
-            "| $(secs "$(maximum $(col "$kind" 4))") | $(secs "$(DECIMALS=0 median $(col "$kind" 5))")" \
+        echo "| $kind | $n | $(secs "$md") | $(secs "$mx") | $(secs "$(med $(col "$kind" 4))")" \
+            "| $(secs "$(maximum $(col "$kind" 4))") | $(secs "$(med $(col "$kind" 5))")" \
             "| $(secs "$(maximum $(col "$kind" 5))") | $failed | $met |"
     done
     echo
