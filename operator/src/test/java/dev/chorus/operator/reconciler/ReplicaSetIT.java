@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,12 @@ class ReplicaSetIT {
     }
 
     private static ReplicaSet create(KubernetesClient admin, String ns, String name, String image, int replicas) {
+        return create(admin, ns, name, image, replicas, spec -> {
+        });
+    }
+
+    private static ReplicaSet create(KubernetesClient admin, String ns, String name, String image, int replicas,
+                                     Consumer<ReplicaSetSpec> customize) {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .serverSideApply();
         ReplicaSet rs = new ReplicaSet();
@@ -45,6 +52,7 @@ class ReplicaSetIT {
         ReplicaSetSpec spec = new ReplicaSetSpec();
         spec.setReplicas(replicas);
         spec.setImage(image);
+        customize.accept(spec);
         rs.setSpec(spec);
         return admin.resource(rs).create();
     }
@@ -183,7 +191,9 @@ class ReplicaSetIT {
     void aDeletedMasterPodComesBackAsMasterAndItsReplicasAreRepointedToItsNewAddress(TestCluster cluster) {
         KubernetesClient admin = cluster.admin();
         String ns = "it-delete-master";
-        create(admin, ns, "dm", cluster.nodeImage(), 3);
+        // Failover off: this is the re-pointing path (the pod may take longer than the failover timeout to return);
+        // FailoverChaosIT covers the failover one.
+        create(admin, ns, "dm", cluster.nodeImage(), 3, spec -> spec.getFailover().setEnabled(false));
         ReplicaSetStatus before = awaitReady(admin, ns, "dm");
         String master = before.getMaster();
         String oldIp = podIp(admin, ns, master);
@@ -363,6 +373,7 @@ class ReplicaSetIT {
         spec.setReplicas(3);
         spec.setImage(cluster.nodeImage());
         spec.getPersistence().setEnabled(true);
+        spec.getFailover().setEnabled(false); // the master must come back as itself, however long its restart takes
         rs.setSpec(spec);
         admin.resource(rs).create();
         ReplicaSetStatus before = awaitReady(admin, ns, "db");
