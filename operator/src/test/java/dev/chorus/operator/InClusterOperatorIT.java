@@ -102,6 +102,8 @@ class InClusterOperatorIT {
         assertThat(status.getNodes()).hasSize(3);
         assertThat(status.getNodes()).filteredOn(n -> "master".equalsIgnoreCase(n.getRole())).hasSize(1);
         assertThat(status.getNodes()).filteredOn(n -> "replica".equalsIgnoreCase(n.getRole())).hasSize(2);
+        assertThat(kubectl("get", "crs", "-n", ns).lines().findFirst().orElse(""))
+                .as("kubectl get crs columns").matches("NAME +MASTER +READY +PHASE +AGE");
         await("a MasterElected event on the ReplicaSet").atMost(Duration.ofSeconds(30))
                 .until(() -> reasons(ns, "sample").contains("MasterElected"));
 
