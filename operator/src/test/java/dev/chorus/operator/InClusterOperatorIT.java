@@ -84,6 +84,8 @@ class InClusterOperatorIT {
         String base = "http://" + pod.getStatus().getPodIP() + ":8080";
         HttpResponse<String> live = get(base + "/q/health/live");
         HttpResponse<String> ready = get(base + "/q/health/ready");
+        HttpResponse<String> started = get(base + "/q/health/started");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
         assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
         assertThat(live.body()).contains("\"status\": \"UP\"");
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
