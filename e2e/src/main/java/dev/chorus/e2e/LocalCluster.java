@@ -5,6 +5,7 @@ import dev.chorus.e2e.controlplane.KubeBinaries;
 import dev.chorus.e2e.host.BedSlot;
 import dev.chorus.e2e.host.HostMountPoints;
 import dev.chorus.e2e.host.PodNetwork;
+import dev.chorus.e2e.kubelet.Images;
 import dev.chorus.e2e.kubelet.ProcessKubelet;
 import dev.chorus.e2e.support.Logs;
 import dev.chorus.e2e.support.ManagedProcess;
@@ -48,6 +49,7 @@ public final class LocalCluster implements TestCluster {
     private final Path stateDir;
     private final HostMountPoints mountPoints;
     private final Thread shutdownHook;
+    private final Object operatorAppLock = new Object();
     private final Map<String, KubernetesClient> impersonators = new ConcurrentHashMap<>();
     private PodNetwork network;
     private ControlPlane controlPlane;
@@ -111,16 +113,52 @@ public final class LocalCluster implements TestCluster {
         }
     }
 
+    /**
+     * The operator's Quarkus app directory, staged like the node jar (see {@link #stageNodeJar}), on first use only:
+     * most beds never run the operator as a pod, and the app is about 40 MB.
+     */
+    private Path stagedOperatorApp() {
+        synchronized (operatorAppLock) { // not the bed's monitor: close() holds that while it waits for pod workers
+            return stageOperatorApp();
+        }
+    }
+
+    private Path stageOperatorApp() {
+        Path staged = stateDir.resolve("images").resolve("chorus-operator");
+        if (Files.isDirectory(staged)) {
+            return staged;
+        }
+        Path app = RepoPaths.operatorApp();
+        if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
+            return app; // java reports the missing jar in the pod's log
+        }
+        Path partial = stateDir.resolve("images").resolve("chorus-operator.partial");
+        try {
+            Files.createDirectories(partial.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Shell.check("cp", "-a", app.toString(), partial.toString());
+        try {
+            Files.move(partial, staged);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stage " + app + " for the bed's pods", e);
+        }
+        return staged;
+    }
+
     private void boot(KubeBinaries bins) {
         network = PodNetwork.create(slot);
-        controlPlane = ControlPlane.start(bins, stateDir.resolve("control-plane"), network.serviceCidr(), network.firstServiceIp());
+        controlPlane = ControlPlane.start(bins, stateDir.resolve("control-plane"), network.serviceCidr(), network.firstServiceIp(),
+                network.bridgeIp());
         for (ManagedProcess p : controlPlane.processes()) {
             slot.record("pid", p.pid() + " " + bins.path(p.name()));
         }
         admin = controlPlane.newClient(controlPlane.adminConfig());
         Path nodeJar = stageNodeJar(RepoPaths.nodeJar());
         String java = System.getProperty("chorus.node.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        kubelet = ProcessKubelet.start(admin, NODE_NAME, network, mountPoints, stateDir.resolve("kubelet"), nodeJar, java);
+        Images images = new Images(nodeJar, this::stagedOperatorApp, java);
+        kubelet = ProcessKubelet.start(admin, NODE_NAME, network, mountPoints, stateDir.resolve("kubelet"), images);
         // The serviceaccount controller creates "default" in every namespace: proof the controllers run, and pods
         // can't be created before it exists (ServiceAccount admission).
         Poll.until("the controller manager to create ServiceAccount default/default", Duration.ofSeconds(90),
@@ -249,14 +287,15 @@ public final class LocalCluster implements TestCluster {
                 admin.close();
             }
         });
-        run(errors, () -> {
-            if (network != null) {
-                network.close();
-            }
-        });
+        // The apiserver listens on the bridge's address: stop it before the bridge goes.
         run(errors, () -> {
             if (controlPlane != null) {
                 controlPlane.close();
+            }
+        });
+        run(errors, () -> {
+            if (network != null) {
+                network.close();
             }
         });
         run(errors, mountPoints::close);

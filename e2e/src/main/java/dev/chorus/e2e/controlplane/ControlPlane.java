@@ -28,7 +28,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * etcd, kube-apiserver (RBAC, service-account issuer and keys, static bearer tokens) and kube-controller-manager as
- * plain processes on free 127.0.0.1 ports, with their state under one directory. Flags as in e2e/kube/smoke.sh
+ * plain processes on free ports, with their state under one directory. etcd and the controller manager listen on
+ * 127.0.0.1; the apiserver on the pod bridge's address, so pods (in their own network namespaces) reach it as in-cluster
+ * clients do, while nothing outside the machine can. Flags as in e2e/kube/smoke.sh
  * (docs/testing.md explains them). {@link #close()} stops them in reverse order by PID.
  */
 public final class ControlPlane implements AutoCloseable {
@@ -44,14 +46,16 @@ public final class ControlPlane implements AutoCloseable {
     private final KubeBinaries bins;
     private final Path dir;
     private final Pki pki;
+    private final String apiHost;
     private final int apiPort;
     private final List<ManagedProcess> processes = new ArrayList<>();
     private final Path kubeconfig;
 
-    private ControlPlane(KubeBinaries bins, Path dir, Pki pki, int apiPort) {
+    private ControlPlane(KubeBinaries bins, Path dir, Pki pki, String apiHost, int apiPort) {
         this.bins = bins;
         this.dir = dir;
         this.pki = pki;
+        this.apiHost = apiHost;
         this.apiPort = apiPort;
         this.kubeconfig = dir.resolve("admin.kubeconfig");
     }
@@ -59,11 +63,12 @@ public final class ControlPlane implements AutoCloseable {
     /**
      * Starts the control plane in {@code dir}; returns once the apiserver is ready and the controller manager
      * answers. {@code serviceCidr} is the ClusterIP range (the bed keeps it inside its own pod network, so a
-     * ClusterIP never leaves the machine).
+     * ClusterIP never leaves the machine). {@code apiHost} is the local address the apiserver binds to (the pod
+     * bridge's, reachable from the host and the pods only).
      */
-    public static ControlPlane start(KubeBinaries bins, Path dir, String serviceCidr, String firstServiceIp) {
-        Pki pki = Pki.create(dir.resolve("pki"), firstServiceIp);
-        ControlPlane cp = new ControlPlane(bins, dir, pki, FreePorts.next());
+    public static ControlPlane start(KubeBinaries bins, Path dir, String serviceCidr, String firstServiceIp, String apiHost) {
+        Pki pki = Pki.create(dir.resolve("pki"), firstServiceIp, apiHost);
+        ControlPlane cp = new ControlPlane(bins, dir, pki, apiHost, FreePorts.next());
         try {
             cp.launch(serviceCidr);
             return cp;
@@ -95,7 +100,7 @@ public final class ControlPlane implements AutoCloseable {
 
         launch("kube-apiserver", List.of(bins.path("kube-apiserver"),
                 "--etcd-servers=http://127.0.0.1:" + etcdPort,
-                "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+                "--bind-address=" + apiHost, "--advertise-address=" + apiHost,
                 "--secure-port=" + apiPort,
                 "--tls-cert-file=" + pki.file("apiserver.crt"),
                 "--tls-private-key-file=" + pki.file("apiserver.key"),
@@ -142,7 +147,7 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public String apiUrl() {
-        return "https://127.0.0.1:" + apiPort;
+        return "https://" + apiHost + ":" + apiPort;
     }
 
     public Path kubeconfig() {

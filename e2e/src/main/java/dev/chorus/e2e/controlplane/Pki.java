@@ -15,7 +15,11 @@ import java.util.HexFormat;
 public record Pki(Path dir, String adminToken, String controllerManagerToken) {
     public static final String ADMIN_USER = "chorus-admin";
 
-    public static Pki create(Path dir, String serviceIp) {
+    /**
+     * @param serviceIp the ClusterIP of the {@code kubernetes} Service
+     * @param apiHost   the address the apiserver listens on (pods reach it there, so it must be a SAN too)
+     */
+    public static Pki create(Path dir, String serviceIp, String apiHost) {
         try {
             Files.createDirectories(dir);
             String d = dir.toString();
@@ -28,7 +32,8 @@ public record Pki(Path dir, String adminToken, String controllerManagerToken) {
                     "keyUsage=digitalSignature,keyEncipherment",
                     "extendedKeyUsage=serverAuth",
                     "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,"
-                            + "DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:" + serviceIp) + "\n");
+                            + "DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:" + serviceIp
+                            + ",IP:" + apiHost) + "\n");
             Shell.check("openssl", "x509", "-req", "-in", d + "/apiserver.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
                     "-CAcreateserial", "-days", "2", "-out", d + "/apiserver.crt", "-extfile", d + "/apiserver.ext");
             Shell.check("openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", d + "/sa.key");

@@ -12,4 +12,7 @@ interface ClusterView {
     Secret secret(String namespace, String name);
 
     Map<String, Quantity> nodeAllocatable();
+
+    /** The variables a kubelet gives every container for the {@code kubernetes} Service (in-cluster API access). */
+    Map<String, String> apiServerEnv();
 }

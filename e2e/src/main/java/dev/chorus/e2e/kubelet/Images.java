@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Arrays;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Maps an image name to a local program, as a container runtime would map it to an image's ENTRYPOINT and CMD.
@@ -14,6 +15,10 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>names containing {@code chorus-node}: ENTRYPOINT {@code java -XX:+UseSerialGC -jar <chorus-node.jar>}, no CMD,
  *       WORKDIR /data;</li>
+ *   <li>names containing {@code chorus-operator} (manifests/operator.yaml's image, any registry and tag): the Quarkus
+ *       operator as its JVM image runs it, ENTRYPOINT {@code java -XX:+UseSerialGC -jar <quarkus-app>/quarkus-run.jar},
+ *       no CMD, WORKDIR /deployments. The app directory is what {@code mvn package} builds in
+ *       operator/target/quarkus-app;</li>
  *   <li>{@code redis:*} and {@code valkey/valkey:*} (any registry prefix): the official image's
  *       {@code docker-entrypoint.sh} with CMD {@code redis-server}, WORKDIR /data, run with Debian's
  *       {@code /usr/bin/redis-server}. The entrypoint prepends {@code redis-server} when the first argument is a
@@ -24,10 +29,13 @@ import java.util.function.Predicate;
  */
 public final class Images {
     private final Path nodeJar;
+    private final Supplier<Path> operatorApp;
     private final String java;
 
-    public Images(Path nodeJar, String java) {
+    /** @param operatorApp the Quarkus app directory; asked for only when an operator pod starts */
+    public Images(Path nodeJar, Supplier<Path> operatorApp, String java) {
         this.nodeJar = nodeJar;
+        this.operatorApp = operatorApp;
         this.java = java;
     }
 
@@ -59,6 +67,13 @@ public final class Images {
             argv.addAll(args);
             return new Launch(argv, "/data");
         }
+        if (image.contains("chorus-operator")) {
+            List<String> argv = new ArrayList<>(command.isEmpty()
+                    ? List.of(java, "-XX:+UseSerialGC", "-jar", operatorApp.get().resolve("quarkus-run.jar").toString())
+                    : command);
+            argv.addAll(args);
+            return new Launch(argv, "/deployments");
+        }
         String repo = repository(image);
         if (repo.equals("redis") || repo.equals("valkey/valkey")) {
             List<String> argv = new ArrayList<>();
@@ -78,7 +93,7 @@ public final class Images {
             return new Launch(argv, "/data");
         }
         throw new Unavailable("the chorus test bed cannot run image \"" + image + "\": it runs only images whose name "
-                + "contains \"chorus-node\" (the built node jar), redis:* and valkey/valkey:* (Debian's redis-server)");
+                + "contains \"chorus-node\" (the built node jar) or \"chorus-operator\" (the built Quarkus app), redis:* and valkey/valkey:* (Debian's redis-server)");
     }
 
     /** valkey-server/valkey-cli (valkey image) and redis-server/redis-cli map to Debian's Redis programs. */

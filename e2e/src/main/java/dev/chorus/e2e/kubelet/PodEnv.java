@@ -11,14 +11,17 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A container's environment as the kubelet builds it: envFrom, then env in order with $(VAR) expansion. */
+/**
+ * A container's environment as the kubelet builds it: the {@code kubernetes} Service variables, then envFrom, then env
+ * in order with $(VAR) expansion.
+ */
 final class PodEnv {
     private PodEnv() {
     }
 
     static Map<String, String> build(Pod pod, Container c, ClusterView view, String podIp, String hostIp) throws ConfigError {
         String ns = pod.getMetadata().getNamespace();
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(view.apiServerEnv());
         if (c.getEnvFrom() != null) {
             for (EnvFromSource from : c.getEnvFrom()) {
                 String prefix = from.getPrefix() == null ? "" : from.getPrefix();

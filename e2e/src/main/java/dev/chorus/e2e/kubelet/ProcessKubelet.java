@@ -21,12 +21,14 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,8 +76,8 @@ public final class ProcessKubelet implements AutoCloseable, ClusterView {
 
     /** Registers the node and starts watching pods. {@code client} must be an admin client (it writes any pod). */
     public static ProcessKubelet start(KubernetesClient client, String nodeName, PodNetwork network, HostMountPoints mountPoints,
-            Path stateDir, Path nodeJar, String java) {
-        ProcessKubelet k = new ProcessKubelet(client, nodeName, network, mountPoints, stateDir, new Images(nodeJar, java));
+            Path stateDir, Images images) {
+        ProcessKubelet k = new ProcessKubelet(client, nodeName, network, mountPoints, stateDir, images);
         try {
             Files.createDirectories(stateDir);
             k.registerNode();
@@ -289,6 +291,29 @@ public final class ProcessKubelet implements AutoCloseable, ClusterView {
     @Override
     public Map<String, Quantity> nodeAllocatable() {
         return allocatable;
+    }
+
+    /**
+     * A real kubelet points these at the {@code kubernetes} Service's ClusterIP, which kube-proxy forwards to the
+     * apiserver. The bed has no kube-proxy, so they name the apiserver itself: it listens on the bridge's address,
+     * which every pod reaches directly (and which is a SAN of its certificate).
+     */
+    @Override
+    public Map<String, String> apiServerEnv() {
+        URI api = URI.create(client.getMasterUrl().toString());
+        String host = api.getHost();
+        String port = Integer.toString(api.getPort());
+        String tcp = "tcp://" + host + ":" + port;
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KUBERNETES_SERVICE_HOST", host);
+        env.put("KUBERNETES_SERVICE_PORT", port);
+        env.put("KUBERNETES_SERVICE_PORT_HTTPS", port);
+        env.put("KUBERNETES_PORT", tcp);
+        env.put("KUBERNETES_PORT_" + port + "_TCP", tcp);
+        env.put("KUBERNETES_PORT_" + port + "_TCP_PROTO", "tcp");
+        env.put("KUBERNETES_PORT_" + port + "_TCP_PORT", port);
+        env.put("KUBERNETES_PORT_" + port + "_TCP_ADDR", host);
+        return env;
     }
 
     // ---- fault injection and inspection ---------------------------------------------------------------------------

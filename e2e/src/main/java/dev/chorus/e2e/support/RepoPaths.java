@@ -3,7 +3,7 @@ package dev.chorus.e2e.support;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the Chorus checkout (for e2e/kube/build.sh and the node jar). */
+/** Locates the Chorus checkout (for e2e/kube/build.sh, the node jar and the operator app). */
 public final class RepoPaths {
     private RepoPaths() {
     }
@@ -30,5 +30,14 @@ public final class RepoPaths {
             return Path.of(prop).toAbsolutePath().normalize();
         }
         return root().resolve("node-image/target/chorus-node.jar");
+    }
+
+    /** {@code chorus.operator.app}, else {@code <repo>/operator/target/quarkus-app} (built by {@code mvn package}). */
+    public static Path operatorApp() {
+        String prop = System.getProperty("chorus.operator.app");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        return root().resolve("operator/target/quarkus-app");
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ImagesTest {
-    final Images images = new Images(Path.of("/x/chorus-node.jar"), "/jdk/bin/java");
+    final Images images = new Images(Path.of("/x/chorus-node.jar"), () -> Path.of("/x/quarkus-app"),
+            "/jdk/bin/java");
 
     Images.Launch launch(String image, List<String> command, List<String> args) throws Images.Unavailable {
         return images.launch(image, command, args, (path, directive) -> path.equals("/etc/redis/protected.conf"));
@@ -45,6 +46,13 @@ class ImagesTest {
         assertThat(launch("ghcr.io/x/chorus-node:1.0", List.of(), List.of("/etc/chorus/node.conf")).argv())
                 .containsExactly("/jdk/bin/java", "-XX:+UseSerialGC", "-jar", "/x/chorus-node.jar", "/etc/chorus/node.conf");
         assertThat(launch("chorus/chorus-node:dev", List.of("java", "-version"), List.of()).argv()).containsExactly("java", "-version");
+    }
+
+    @Test
+    void operatorImageRunsTheQuarkusApp() throws Exception {
+        Images.Launch launch = launch("ghcr.io/chorus-dev/chorus-operator:0.1.0", List.of(), List.of());
+        assertThat(launch.argv()).containsExactly("/jdk/bin/java", "-XX:+UseSerialGC", "-jar", "/x/quarkus-app/quarkus-run.jar");
+        assertThat(launch.workingDir()).isEqualTo("/deployments");
     }
 
     @Test

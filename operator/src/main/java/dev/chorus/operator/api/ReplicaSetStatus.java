@@ -14,7 +14,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReplicaSetStatus {
     private Long observedGeneration;
-    @JsonPropertyDescription("Pending, Creating, Ready, Degraded, FailingOver or SwitchingOver.")
+    @JsonPropertyDescription("Pending, Creating, Ready, Degraded, FailingOver, SwitchingOver or Updating.")
     private String phase;
     @JsonPropertyDescription("Pod name of the recorded master: the only node that accepts writes.")
     private String master;
@@ -26,6 +26,12 @@ public class ReplicaSetStatus {
     private String ready;
     private List<NodeStatus> nodes = new ArrayList<>();
     private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription("When the operator first saw the master unreachable or not Ready; absent while it is "
+            + "healthy. A failover starts once spec.failover.timeoutSeconds have passed.")
+    private String masterFailingSince;
+    @JsonPropertyDescription("Pod a switchover (spec.master or a rolling update) is moving the master to; absent "
+            + "when none is in progress.")
+    private String targetMaster;
     @JsonPropertyDescription("Service that routes to the master.")
     private String writeService;
     @JsonPropertyDescription("Service that routes to the replicas.")
@@ -109,5 +115,21 @@ public class ReplicaSetStatus {
 
     public void setReadService(String readService) {
         this.readService = readService;
+    }
+
+    public String getMasterFailingSince() {
+        return masterFailingSince;
+    }
+
+    public void setMasterFailingSince(String masterFailingSince) {
+        this.masterFailingSince = masterFailingSince;
+    }
+
+    public String getTargetMaster() {
+        return targetMaster;
+    }
+
+    public void setTargetMaster(String targetMaster) {
+        this.targetMaster = targetMaster;
     }
 }

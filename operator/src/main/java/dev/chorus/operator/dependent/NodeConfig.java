@@ -2,12 +2,17 @@ package dev.chorus.operator.dependent;
 
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.api.ReplicaSetSpec;
+import dev.chorus.operator.topology.IsolationFence;
+import dev.chorus.operator.topology.StartupHold;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Renders one pod's config file (redis.conf syntax, so the Chorus node and stock Redis read it alike). The master's
- * file has no replicaof; every replica's has replicaof <master address> <port>, so a pod that restarts comes back in
- * the role the operator recorded, never as a second master. Passwords are not here: they come from an included file
+ * Renders one pod's config file (redis.conf syntax, so the Chorus node and stock Redis read it alike). Every replica's
+ * file has replicaof <master address> <port>, so a pod that restarts comes back in the role the operator recorded,
+ * never as a second master. The master's file points it at the {@link StartupHold} instead of another node: a
+ * restarted master waits read-only, refusing to be a sync source, until the operator has checked it still holds the
+ * newest data (and fails over to a replica when it does not). Passwords are not here: they come from an included file
  * in a Secret.
  */
 public final class NodeConfig {
@@ -46,13 +51,30 @@ public final class NodeConfig {
         if (spec.getAuth() != null) {
             sb.append("include ").append(AUTH_DIR).append('/').append(AUTH_FILE).append('\n');
         }
-        for (Map.Entry<String, String> e : spec.getConfig().entrySet()) {
+        for (Map.Entry<String, String> e : runtimeDirectives(rs).entrySet()) {
             sb.append(e.getKey()).append(' ').append(quote(e.getValue())).append('\n');
         }
-        if (!isMaster) {
+        if (isMaster) {
+            sb.append("# The recorded master starts held, read-only; the operator resumes it (REPLICAOF NO ONE) after\n");
+            sb.append("# checking that no replica is ahead of it, so a master that lost its data never wipes them.\n");
+            sb.append("replicaof ").append(StartupHold.HOST).append(' ').append(StartupHold.PORT).append('\n');
+        } else {
             sb.append("replicaof ").append(masterAddress).append(' ').append(spec.getPort()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Directives the operator keeps in line on running nodes with CONFIG SET as well as in the files: the isolation
+     * fence, then spec.config (which wins).
+     */
+    public static Map<String, String> runtimeDirectives(ReplicaSet rs) {
+        ReplicaSetSpec spec = rs.getSpec();
+        Map<String, String> d = new LinkedHashMap<>(IsolationFence.directives(
+                Boolean.TRUE.equals(spec.getFailover().getEnabled()), spec.getReplicas(),
+                spec.getFailover().getTimeoutSeconds(), spec.getConfig()));
+        d.putAll(spec.getConfig());
+        return d;
     }
 
     /** The included auth file: the same password for clients and towards the master. */

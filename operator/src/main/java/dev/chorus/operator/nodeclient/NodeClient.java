@@ -8,6 +8,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -15,6 +16,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * follow. Short timeouts: an unreachable node must not stall the reconcile loop.
  */
 public final class NodeClient {
+    /** Connect quickly or call the node unreachable: a partitioned master must not hold up a failover. */
+    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
     private static final int TIMEOUT_MILLIS = 2000;
 
     private final String password;
@@ -25,7 +28,7 @@ public final class NodeClient {
 
     private Jedis connect(String host, int port) {
         JedisClientConfig config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(TIMEOUT_MILLIS)
+                .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
                 .socketTimeoutMillis(TIMEOUT_MILLIS)
                 .password(password == null || password.isEmpty() ? null : password)
                 .clientName("chorus-operator")
@@ -64,6 +67,23 @@ public final class NodeClient {
     public void promote(String ip, int port) {
         try (Jedis j = connect(ip, port)) {
             j.replicaofNoOne();
+        }
+    }
+
+    /**
+     * CLIENT PAUSE millis WRITE: clients' writes wait (they do not fail) and the master's offset stays put, so a
+     * switchover target can catch up exactly. The pause ends by itself after {@code millis} should the operator die.
+     */
+    public void pauseWrites(String ip, int port, long millis) {
+        try (Jedis j = connect(ip, port)) {
+            j.clientPause(millis, ClientPauseMode.WRITE);
+        }
+    }
+
+    /** CLIENT UNPAUSE: waiting clients go on (on a demoted master their writes now get READONLY). */
+    public void unpause(String ip, int port) {
+        try (Jedis j = connect(ip, port)) {
+            j.clientUnpause();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.chorus.operator.reconciler;
 
-import dev.chorus.operator.api.NodeStatus;
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.api.ReplicaSetStatus;
 import dev.chorus.operator.dependent.AuthConfigured;
@@ -9,6 +8,7 @@ import dev.chorus.operator.dependent.ConfigMapDependent;
 import dev.chorus.operator.dependent.HeadlessServiceDependent;
 import dev.chorus.operator.dependent.Labels;
 import dev.chorus.operator.dependent.Names;
+import dev.chorus.operator.dependent.NodeConfig;
 import dev.chorus.operator.dependent.Passwords;
 import dev.chorus.operator.dependent.PlanContext;
 import dev.chorus.operator.dependent.PodDisruptionBudgetDependent;
@@ -17,7 +17,6 @@ import dev.chorus.operator.dependent.StatefulSetDependent;
 import dev.chorus.operator.dependent.WriteServiceDependent;
 import dev.chorus.operator.nodeclient.NodeClient;
 import dev.chorus.operator.status.Conditions;
-import dev.chorus.operator.status.EventRecorder;
 import dev.chorus.operator.topology.NodeAction;
 import dev.chorus.operator.topology.NodeState;
 import dev.chorus.operator.topology.ReplicationPlan;
@@ -39,6 +38,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -60,8 +60,13 @@ import org.jboss.logging.Logger;
 })
 public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     private static final Logger LOG = Logger.getLogger(ReplicaSetReconciler.class);
-    /** Re-check nodes this often even without events: a node can change role without Kubernetes noticing. */
-    static final Duration RESYNC = Duration.ofSeconds(5);
+    /**
+     * Re-check nodes this often even without events: a node can change role, or become unreachable, without
+     * Kubernetes noticing (a partitioned node keeps its Ready condition).
+     */
+    static final Duration RESYNC = Duration.ofSeconds(2);
+    /** While a failover, switchover or update is in flight. */
+    static final Duration SOON = Duration.ofMillis(500);
 
     @Override
     public List<EventSource<?, ReplicaSet>> prepareEventSources(EventSourceContext<ReplicaSet> context) {
@@ -78,42 +83,45 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
     @Override
     public UpdateControl<ReplicaSet> reconcile(ReplicaSet rs, Context<ReplicaSet> context) {
-        int port = rs.getSpec().getPort();
         String password = Passwords.read(rs, context.getClient());
         NodeClient nodes = new NodeClient(password);
+        Progress progress = Progress.of(rs.getStatus());
 
         // Observe
         List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-        String recordedMaster = rs.getStatus() == null ? null : rs.getStatus().getMaster();
-        int expected = Math.max(rs.getSpec().getReplicas(), masterOrdinalFloor(rs, recordedMaster));
-        List<NodeState> observed = new ArrayList<>();
-        for (int i = 0; i < expected; i++) {
-            String name = Names.pod(rs, i);
-            Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElse(null);
-            String ip = pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null
-                    ? null : pod.getStatus().getPodIP();
-            observed.add(nodes.observe(name, i, ip, port, PodFacts.ready(pod)));
+        List<NodeState> observed = observe(rs, nodes, pods, progress.master);
+        Round round = new Round(rs, context, nodes, pods, observed, progress);
+        Set<String> outdated = RollingUpdateStep.outdated(round);
+
+        // Decide who is master: a failover first, else a switchover in flight or asked for
+        String recordedBefore = progress.master;
+        boolean busy = FailoverStep.run(round);
+        if (!busy && Objects.equals(recordedBefore, progress.master)) {
+            busy = SwitchoverStep.run(round, outdated);
         }
+        ReplicationPlan plan = TopologyPlanner.plan(progress.master, observed, rs.getSpec().getPort());
+        progress.master = plan.master();
 
-        // Decide
-        ReplicationPlan plan = TopologyPlanner.plan(recordedMaster, observed, port);
-
-        // Act: owned objects first (config files carry the master's address), then the nodes
+        // Act: fence, owned objects (config files carry the master's address), then the nodes
+        RoleLabels.fence(context.getClient(), pods, plan.master());
         PlanContext.put(context, plan);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         for (NodeAction action : plan.actions()) {
-            apply(rs, context, nodes, observed, port, action);
+            apply(round, action);
         }
-        applyRuntimeConfig(rs, nodes, observed, port);
-        RoleLabels.apply(context.getClient(), rs, pods, plan.master());
-        if (plan.master() != null && !plan.master().equals(recordedMaster)) {
-            EventRecorder.record(context.getClient(), rs, "Normal", recordedMaster == null ? "MasterElected"
-                    : "MasterChanged", "Master is " + plan.master() + (recordedMaster == null ? ""
-                    : " (was " + recordedMaster + ")"));
+        SwitchoverStep.finish(round, plan.master());
+        applyRuntimeConfig(rs, nodes, observed);
+        RoleLabels.apply(context.getClient(), pods, plan.master());
+        if (recordedBefore == null && plan.master() != null) {
+            round.event("Normal", "MasterElected", "Master is " + plan.master());
+        }
+        boolean healthy = StatusReport.healthy(rs, plan, observed, pods);
+        if (!busy && plan.actions().isEmpty() && progress.targetMaster == null) {
+            busy = RollingUpdateStep.run(round, outdated, healthy);
         }
 
         // Report
-        ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods);
+        ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods, progress);
         UpdateControl<ReplicaSet> control;
         if (StatusReport.same(rs.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -123,20 +131,32 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
             patch.setStatus(status);
             control = UpdateControl.patchStatus(patch);
         }
-        return control.rescheduleAfter(RESYNC);
+        return control.rescheduleAfter(busy || !plan.actions().isEmpty() ? SOON : RESYNC);
+    }
+
+    private static List<NodeState> observe(ReplicaSet rs, NodeClient nodes, List<Pod> pods, String recordedMaster) {
+        int expected = Math.max(rs.getSpec().getReplicas(), masterOrdinalFloor(rs, recordedMaster));
+        List<NodeState> observed = new ArrayList<>();
+        for (int i = 0; i < expected; i++) {
+            String name = Names.pod(rs, i);
+            Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElse(null);
+            String ip = pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null
+                    ? null : pod.getStatus().getPodIP();
+            observed.add(nodes.observe(name, i, ip, rs.getSpec().getPort(), PodFacts.ready(pod)));
+        }
+        return observed;
     }
 
     /** spec.config reaches running nodes with CONFIG SET: a config change needs no restart and keeps the master. */
-    private void applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed, int port) {
-        if (rs.getSpec().getConfig().isEmpty()) {
-            return;
-        }
+    private void applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed) {
+        int port = rs.getSpec().getPort();
+        Map<String, String> wanted = NodeConfig.runtimeDirectives(rs);
         for (NodeState n : observed) {
             if (!n.reachable()) {
                 continue;
             }
             try {
-                List<String> pending = nodes.applyConfig(n.ip(), port, rs.getSpec().getConfig());
+                List<String> pending = nodes.applyConfig(n.ip(), port, wanted);
                 if (!pending.isEmpty()) {
                     LOG.infof("%s: %s applies %s at its next restart (not settable at run time)", rs.getMetadata()
                             .getName(), n.pod(), pending);
@@ -152,22 +172,20 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         return recordedMaster == null ? 0 : Names.ordinal(rs, recordedMaster) + 1;
     }
 
-    private void apply(ReplicaSet rs, Context<ReplicaSet> context, NodeClient nodes, List<NodeState> observed,
-                       int port, NodeAction action) {
-        NodeState node = observed.stream().filter(n -> n.pod().equals(action.pod())).findFirst().orElseThrow();
+    private void apply(Round r, NodeAction action) {
+        NodeState node = r.node(action.pod());
         try {
             if (action instanceof NodeAction.Promote p) {
-                nodes.promote(node.ip(), port);
-                EventRecorder.record(context.getClient(), rs, "Normal", "Promoted",
-                        p.pod() + " promoted to master (REPLICAOF NO ONE) at offset " + node.offset());
+                r.nodes.promote(node.ip(), r.port);
+                r.event("Normal", "Promoted", p.pod() + " promoted to master (REPLICAOF NO ONE) at offset "
+                        + node.offset() + (node.held() ? ", resumed after its restart: no replica was ahead" : ""));
             } else if (action instanceof NodeAction.Follow f) {
-                nodes.follow(node.ip(), port, f.host(), f.port());
-                EventRecorder.record(context.getClient(), rs, "Normal",
-                        node.role() == Role.MASTER ? "Demoted" : "Repointed",
+                r.nodes.follow(node.ip(), r.port, f.host(), f.port());
+                r.event("Normal", node.role() == Role.MASTER ? "Demoted" : "Repointed",
                         f.pod() + " now replicates from " + f.host() + ":" + f.port() + ": " + f.reason());
             }
         } catch (RuntimeException e) {
-            LOG.warnf("%s: %s failed: %s", rs.getMetadata().getName(), action, e.getMessage());
+            LOG.warnf("%s: %s failed: %s", r.name(), action, e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.api.ReplicaSetStatus;
 import dev.chorus.operator.dependent.Names;
 import dev.chorus.operator.status.Conditions;
+import dev.chorus.operator.topology.FailoverPolicy;
 import dev.chorus.operator.topology.NodeState;
 import dev.chorus.operator.topology.ReplicationPlan;
 import dev.chorus.operator.topology.Role;
@@ -19,12 +20,14 @@ final class StatusReport {
     private StatusReport() {
     }
 
-    static ReplicaSetStatus build(ReplicaSet rs, ReplicationPlan plan, List<NodeState> nodes, List<Pod> pods) {
+    static ReplicaSetStatus build(ReplicaSet rs, ReplicationPlan plan, List<NodeState> nodes, List<Pod> pods,
+                                  Progress progress) {
         ReplicaSetStatus previous = rs.getStatus();
         ReplicaSetStatus s = new ReplicaSetStatus();
         long generation = Objects.requireNonNullElse(rs.getMetadata().getGeneration(), 0L);
         s.setObservedGeneration(generation);
         s.setConditions(previous == null ? new ArrayList<>() : new ArrayList<>(previous.getConditions()));
+        progress.copyTo(s);
         s.setMaster(plan.master());
         s.setMasterAddress(plan.masterAddress() == null ? null : plan.masterAddress() + ":" + rs.getSpec().getPort());
         s.setWriteService(Names.writeService(rs));
@@ -36,9 +39,7 @@ final class StatusReport {
         List<NodeStatus> nodeStatuses = new ArrayList<>();
         for (NodeState n : nodes) {
             boolean isMaster = n.pod().equals(plan.master());
-            boolean healthy = n.podReady() && (isMaster ? n.role() == Role.MASTER
-                    : n.role() == Role.REPLICA && n.linkUp() && plan.masterAddress() != null
-                    && plan.masterAddress().equals(n.followsHost()));
+            boolean healthy = inRole(n, plan);
             if (healthy) {
                 inLine++;
             }
@@ -68,9 +69,29 @@ final class StatusReport {
         Conditions.set(s.getConditions(), Conditions.DEGRADED, degraded, degraded ? "ReplicasNotReady"
                 : "AsExpected", degraded ? (desired - inLine) + " replica(s) not ready or not replicating"
                 : "No known problem", generation);
-        s.setPhase(allReady ? "Ready" : master == null || pods.isEmpty() ? "Pending" : degraded ? "Degraded"
-                : "Creating");
+        String derived = allReady ? "Ready" : master == null || pods.isEmpty() ? "Pending" : degraded ? "Degraded"
+                : "Creating";
+        s.setPhase(progress.phase != null ? progress.phase : derived);
+        if (master != null && master.held() && !FailoverPolicy.mayResume(master, nodes)) {
+            Conditions.set(s.getConditions(), Conditions.AVAILABLE, false, "MasterLostData", "The master "
+                    + plan.master() + " restarted behind its replicas and failover is disabled: set spec.master to "
+                    + "the most advanced replica to promote it", generation);
+        }
         return s;
+    }
+
+    /** A node is in its role: Ready, and the master as master or a replica linked to the master's address. */
+    private static boolean inRole(NodeState n, ReplicationPlan plan) {
+        boolean isMaster = n.pod().equals(plan.master());
+        return n.podReady() && (isMaster ? n.role() == Role.MASTER
+                : n.role() == Role.REPLICA && n.linkUp() && plan.masterAddress() != null
+                && plan.masterAddress().equals(n.followsHost()));
+    }
+
+    /** Every expected node is Ready and in its role, and nothing is left to do. */
+    static boolean healthy(ReplicaSet rs, ReplicationPlan plan, List<NodeState> nodes, List<Pod> pods) {
+        return plan.actions().isEmpty() && nodes.size() == rs.getSpec().getReplicas()
+                && pods.size() == nodes.size() && nodes.stream().allMatch(n -> inRole(n, plan));
     }
 
     /**

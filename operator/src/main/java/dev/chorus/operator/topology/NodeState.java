@@ -20,6 +20,11 @@ public record NodeState(String pod, int ordinal, String ip, boolean podReady, Ro
         return role != Role.UNREACHABLE;
     }
 
+    /** Restarted as recorded master and waiting in the {@link StartupHold} for the operator's verdict. */
+    public boolean held() {
+        return StartupHold.holds(this);
+    }
+
     public static NodeState unreachable(String pod, int ordinal, String ip, boolean podReady) {
         return new NodeState(pod, ordinal, ip, podReady, Role.UNREACHABLE, null, 0, false, -1, null, -1);
     }

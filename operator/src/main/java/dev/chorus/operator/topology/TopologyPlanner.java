@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Decides who is master and what each node must be told, from observations only (no I/O, so it is unit-tested).
  * The recorded master is authoritative: a restarted node never becomes a second master on its own, and any other node
- * acting as master is demoted. At bootstrap (nothing recorded) the most advanced reachable node is chosen, ties broken
+ * acting as master is demoted. A recorded master back from a restart (in the {@link StartupHold}) is resumed only when
+ * no replica is ahead of it; otherwise it stays held until {@link FailoverPolicy} replaces it. At bootstrap (nothing recorded) the most advanced reachable node is chosen, ties broken
  * by the lowest ordinal, so existing data is never thrown away by picking an empty node.
  */
 public final class TopologyPlanner {
@@ -23,25 +24,27 @@ public final class TopologyPlanner {
             return new ReplicationPlan(null, null, List.of());
         }
         NodeState m = nodes.stream().filter(n -> n.pod().equals(master)).findFirst().orElseThrow();
-        List<NodeAction> actions = new ArrayList<>();
-        if (m.role() == Role.REPLICA) {
-            actions.add(new NodeAction.Promote(master));
-        }
-        if (m.ip() == null) {
-            return new ReplicationPlan(master, null, actions);
-        }
+        // Fence first: any other node acting as master is demoted before the recorded one is promoted, so two nodes
+        // never take writes at once; then the master; then the replicas that follow a wrong address.
+        List<NodeAction> demotions = new ArrayList<>();
+        List<NodeAction> repoints = new ArrayList<>();
         for (NodeState n : nodes) {
-            if (n.pod().equals(master) || !n.reachable()) {
+            if (n.pod().equals(master) || !n.reachable() || m.ip() == null) {
                 continue;
             }
             if (n.role() == Role.MASTER) {
-                actions.add(new NodeAction.Follow(n.pod(), m.ip(), port, "a node other than the recorded master "
+                demotions.add(new NodeAction.Follow(n.pod(), m.ip(), port, "a node other than the recorded master "
                         + master + " was acting as master"));
             } else if (!m.ip().equals(n.followsHost()) || n.followsPort() != port) {
-                actions.add(new NodeAction.Follow(n.pod(), m.ip(), port, "it followed " + n.followsHost() + ":"
+                repoints.add(new NodeAction.Follow(n.pod(), m.ip(), port, "it followed " + n.followsHost() + ":"
                         + n.followsPort() + " instead of the master " + master + " at " + m.ip() + ":" + port));
             }
         }
+        List<NodeAction> actions = new ArrayList<>(demotions);
+        if (m.role() == Role.REPLICA && FailoverPolicy.mayResume(m, nodes)) {
+            actions.add(new NodeAction.Promote(master));
+        }
+        actions.addAll(repoints);
         return new ReplicationPlan(master, m.ip(), actions);
     }
 

@@ -21,12 +21,27 @@ class NodeConfigTest {
     }
 
     @Test
-    void theMastersFileHasNoReplicaofAndEachReplicaFollowsTheMaster() {
+    void theMasterStartsInTheHoldAndEachReplicaFollowsTheMaster() {
         ReplicaSet rs = replicaSet();
         String master = NodeConfig.render(rs, "cache-0", true, null);
         String replica = NodeConfig.render(rs, "cache-1", false, "10.1.2.3");
-        assertThat(master).contains("port 7000\n", "maxmemory 100mb\n", "save \"\"\n").doesNotContain("replicaof");
+        assertThat(master).contains("port 7000\n", "maxmemory 100mb\n", "save \"\"\n")
+                .endsWith("replicaof 127.0.0.1 1\n");
         assertThat(replica).endsWith("replicaof 10.1.2.3 7000\n");
+    }
+
+    @Test
+    void threeNodesWithFailoverFenceAnIsolatedMasterUnlessSpecConfigTakesOver() {
+        ReplicaSet rs = replicaSet();
+        rs.getSpec().setReplicas(3);
+        assertThat(NodeConfig.render(rs, "cache-1", false, "10.1.2.3"))
+                .contains("min-replicas-to-write 1\n", "min-replicas-max-lag 3\n");
+        rs.getSpec().setReplicas(2);
+        assertThat(NodeConfig.render(rs, "cache-1", false, "10.1.2.3")).contains("min-replicas-to-write 0\n");
+        rs.getSpec().setReplicas(3);
+        rs.getSpec().getConfig().put("min-replicas-to-write", "2");
+        assertThat(NodeConfig.runtimeDirectives(rs)).containsEntry("min-replicas-to-write", "2")
+                .doesNotContainKey("min-replicas-max-lag");
     }
 
     @Test

@@ -91,4 +91,27 @@ class TopologyPlannerTest {
                 replica("rs-1", 1, "b", "a", 10)), PORT);
         assertThat(plan.master()).isEqualTo("rs-0");
     }
+
+    @Test
+    void aStrayMasterIsDemotedBeforeTheRecordedOneIsPromoted() {
+        // A failover recorded rs-1; the old master rs-0 still answers as master.
+        ReplicationPlan plan = TopologyPlanner.plan("rs-1", List.of(master("rs-0", 0, "10.0.0.1", 100),
+                replica("rs-1", 1, "10.0.0.2", "10.0.0.1", 100), replica("rs-2", 2, "10.0.0.3", "10.0.0.1", 90)), PORT);
+        assertThat(plan.actions()).extracting(a -> a.getClass().getSimpleName() + " " + a.pod())
+                .containsExactly("Follow rs-0", "Promote rs-1", "Follow rs-2");
+    }
+
+    @Test
+    void aHeldMasterIsResumedOnlyWhenNoReplicaIsAhead() {
+        NodeState heldEmpty = new NodeState("rs-0", 0, "10.0.0.1", true, Role.REPLICA, StartupHold.HOST,
+                StartupHold.PORT, false, 0, "new", 0);
+        ReplicationPlan behind = TopologyPlanner.plan("rs-0", List.of(heldEmpty,
+                replica("rs-1", 1, "10.0.0.2", "10.0.0.1", 100)), PORT);
+        assertThat(behind.actions()).noneMatch(a -> a instanceof NodeAction.Promote);
+        NodeState heldFull = new NodeState("rs-0", 0, "10.0.0.1", true, Role.REPLICA, StartupHold.HOST,
+                StartupHold.PORT, false, 100, "id", 10);
+        ReplicationPlan resumed = TopologyPlanner.plan("rs-0", List.of(heldFull,
+                replica("rs-1", 1, "10.0.0.2", "10.0.0.1", 100)), PORT);
+        assertThat(resumed.actions()).containsExactly(new NodeAction.Promote("rs-0"));
+    }
 }

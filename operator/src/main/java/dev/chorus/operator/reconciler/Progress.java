@@ -1,0 +1,31 @@
+package dev.chorus.operator.reconciler;
+
+import dev.chorus.operator.api.ReplicaSetStatus;
+
+/**
+ * What the operator has recorded in status about the master and any change in flight. Each step of a failover or
+ * switchover is written here before it acts, so an operator that restarts half-way picks up where it was.
+ */
+final class Progress {
+    String master;
+    String masterFailingSince;
+    String targetMaster;
+    /** Phase to report instead of the one derived from the nodes while a change is in flight (null: none). */
+    String phase;
+
+    static Progress of(ReplicaSetStatus status) {
+        Progress p = new Progress();
+        if (status != null) {
+            p.master = status.getMaster();
+            p.masterFailingSince = status.getMasterFailingSince();
+            p.targetMaster = status.getTargetMaster();
+        }
+        return p;
+    }
+
+    void copyTo(ReplicaSetStatus status) {
+        status.setMaster(master);
+        status.setMasterFailingSince(masterFailingSince);
+        status.setTargetMaster(targetMaster);
+    }
+}

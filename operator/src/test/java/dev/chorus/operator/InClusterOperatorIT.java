@@ -1,0 +1,202 @@
+package dev.chorus.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.chorus.e2e.LocalKubernetes;
+import dev.chorus.e2e.TestCluster;
+import dev.chorus.e2e.controlplane.KubeBinaries;
+import dev.chorus.operator.api.ReplicaSet;
+import dev.chorus.operator.api.ReplicaSetStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator as users install it: `kubectl apply -k manifests/` runs the Deployment as a pod (the bed maps the
+ * chorus-operator image to the Quarkus app built by `mvn package`), which reaches the apiserver in-cluster with only
+ * its ServiceAccount's RBAC. Its own bed: an operator pod watching every namespace must not meet the test-JVM
+ * operator of the other ITs. The tests run in order: the last one narrows WATCH_NAMESPACE.
+ */
+@LocalKubernetes(shared = false)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InClusterOperatorIT {
+    static final String OPERATOR_NS = "chorus-system";
+    static final String SELECTOR = "app.kubernetes.io/name";
+    static final String OPERATOR = "chorus-operator";
+    static final Duration OPERATOR_START = Duration.ofSeconds(120);
+    static final Duration READY = Duration.ofSeconds(180);
+
+    static TestCluster cluster;
+    static KubernetesClient admin;
+    static Path repo;
+
+    @BeforeAll
+    static void install(TestCluster c) throws Exception {
+        assumeTrue("local".equals(c.kind()), "the operator image is mapped to the built app only by the local bed's kubelet");
+        cluster = c;
+        admin = c.admin();
+        repo = repoRoot();
+        assertThat(repo.resolve("operator/target/quarkus-app/quarkus-run.jar"))
+                .as("the operator app (mvn package builds it before failsafe runs)").isRegularFile();
+        kubectl("apply", "-k", repo.resolve("manifests").toString());
+        awaitOperatorPodReady(null);
+    }
+
+    /** The operator pod Ready (its readiness probe is /q/health/ready), not {@code oldPod} (after a rollout). */
+    static Pod awaitOperatorPodReady(String oldPod) {
+        await("the operator pod Ready (readiness probe /q/health/ready)").atMost(OPERATOR_START)
+                .pollInterval(Duration.ofMillis(500)).until(() -> operatorPod(oldPod) != null);
+        return operatorPod(oldPod);
+    }
+
+    static Pod operatorPod(String except) {
+        List<Pod> pods = admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list().getItems();
+        if (except != null && pods.stream().anyMatch(p -> p.getMetadata().getName().equals(except))) {
+            return null; // Recreate strategy: the old one goes first
+        }
+        return pods.stream().filter(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))).findFirst().orElse(null);
+    }
+
+    @Test
+    @Order(1)
+    void healthEndpointsReportUpWithTheControllerHealthy() throws Exception {
+        Pod pod = awaitOperatorPodReady(null);
+        String base = "http://" + pod.getStatus().getPodIP() + ":8080";
+        HttpResponse<String> live = get(base + "/q/health/live");
+        HttpResponse<String> ready = get(base + "/q/health/ready");
+        HttpResponse<String> started = get(base + "/q/health/started");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+        assertThat(live.body()).contains("\"status\": \"UP\"");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        // quarkus-operator-sdk's readiness check: the operator started, and every event source of the controller healthy
+        assertThat(ready.body()).contains("\"status\": \"UP\"").contains("Quarkus Operator SDK health check")
+                .contains("\"replicaset\": \"OK\"");
+    }
+
+    @Test
+    @Order(2)
+    void sampleBecomesReadyAndRoleChangesAreEvents() throws Exception {
+        String ns = "sample";
+        kubectl("create", "namespace", ns);
+        kubectl("apply", "-n", ns, "-f", repo.resolve("manifests/samples/replicaset.yaml").toString());
+        ReplicaSetStatus status = awaitReady(ns, "sample");
+        assertThat(status.getNodes()).hasSize(3);
+        assertThat(status.getNodes()).filteredOn(n -> "master".equalsIgnoreCase(n.getRole())).hasSize(1);
+        assertThat(status.getNodes()).filteredOn(n -> "replica".equalsIgnoreCase(n.getRole())).hasSize(2);
+        assertThat(kubectl("get", "crs", "-n", ns).lines().findFirst().orElse(""))
+                .as("kubectl get crs columns").matches("NAME +MASTER +READY +PHASE +AGE");
+        await("a MasterElected event on the ReplicaSet").atMost(Duration.ofSeconds(30))
+                .until(() -> reasons(ns, "sample").contains("MasterElected"));
+
+        // Setting up also re-points replicas (from the headless name to the master's IP): count only later ones.
+        List<String> before = events(ns, "sample").stream().map(e -> e.getMetadata().getName()).toList();
+        String master = status.getMaster();
+        admin.pods().inNamespace(ns).withName(master).delete();
+        await("a new Repointed or Demoted event after the master pod " + master + " was deleted")
+                .atMost(READY).pollInterval(Duration.ofMillis(500))
+                .until(() -> events(ns, "sample").stream().filter(e -> !before.contains(e.getMetadata().getName()))
+                        .anyMatch(e -> e.getReason().equals("Repointed") || e.getReason().equals("Demoted")));
+        assertThat(events(ns, "sample")).allSatisfy(e -> {
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("ReplicaSet");
+            assertThat(e.getInvolvedObject().getApiVersion()).isEqualTo("chorus.dev/v1alpha1");
+            assertThat(e.getSource().getComponent()).isEqualTo(OPERATOR);
+        });
+        awaitReady(ns, "sample");
+    }
+
+    @Test
+    @Order(3)
+    void watchNamespaceRestrictsTheOperatorToTheListedNamespaces() throws Exception {
+        String watched = "watched";
+        String ignored = "ignored";
+        String oldPod = awaitOperatorPodReady(null).getMetadata().getName();
+        kubectl("-n", OPERATOR_NS, "set", "env", "deployment/" + OPERATOR, "WATCH_NAMESPACE=" + watched + ",elsewhere");
+        Pod pod = awaitOperatorPodReady(oldPod);
+        assertThat(pod.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
+                .contains(org.assertj.core.groups.Tuple.tuple("WATCH_NAMESPACE", watched + ",elsewhere"));
+
+        for (String ns : List.of(watched, ignored)) {
+            kubectl("create", "namespace", ns);
+            kubectl("apply", "-n", ns, "-f", repo.resolve("manifests/samples/replicaset.yaml").toString());
+        }
+        awaitReady(watched, "sample");
+        ReplicaSet untouched = admin.resources(ReplicaSet.class).inNamespace(ignored).withName("sample").get();
+        assertThat(untouched.getStatus()).as("status of the ReplicaSet in an unwatched namespace").isNull();
+        assertThat(admin.apps().statefulSets().inNamespace(ignored).list().getItems())
+                .as("StatefulSets in an unwatched namespace").isEmpty();
+        assertThat(admin.v1().events().inNamespace(ignored).list().getItems()).as("events in " + ignored).isEmpty();
+        Deployment d = admin.apps().deployments().inNamespace(OPERATOR_NS).withName(OPERATOR).get();
+        assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1);
+    }
+
+    static ReplicaSetStatus awaitReady(String ns, String name) {
+        await("ReplicaSet " + ns + "/" + name + " Ready=True").atMost(READY).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    ReplicaSet rs = admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get();
+                    return rs != null && rs.getStatus() != null && rs.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                });
+        return admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get().getStatus();
+    }
+
+    static List<Event> events(String ns, String name) {
+        return admin.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName())
+                        && "ReplicaSet".equals(e.getInvolvedObject().getKind()))
+                .toList();
+    }
+
+    static List<String> reasons(String ns, String name) {
+        return events(ns, name).stream().map(Event::getReason).toList();
+    }
+
+    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The bed's kubectl (v1.34, with kustomize built in) as the admin. */
+    static String kubectl(String... args) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(KubeBinaries.locate().path("kubectl"),
+                "--kubeconfig=" + cluster.kubeconfig()));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("kubectl " + String.join(" ", args) + " finished").isTrue();
+        assertThat(p.exitValue()).as("kubectl " + String.join(" ", args) + ": " + out).isZero();
+        return out;
+    }
+
+    static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("manifests")) && Files.isDirectory(p.resolve("crds"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("repository root (with manifests/ and crds/) not found");
+    }
+}
