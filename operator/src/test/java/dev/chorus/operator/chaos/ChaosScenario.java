@@ -2,6 +2,7 @@ package dev.chorus.operator.chaos;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.e2e.LocalCluster;
 import dev.chorus.e2e.TestCluster;
 import dev.chorus.operator.api.ReplicaSetSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -82,6 +83,15 @@ public final class ChaosScenario implements AutoCloseable {
         return master();
     }
 
+    /** Awaits {@code condition}; on timeout the error says what the writer, the probe and the operator saw. */
+    void awaitUntil(String what, Duration atMost, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await(what).atMost(atMost).pollInterval(Duration.ofMillis(100)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw diagnosed(e);
+        }
+    }
+
     /** The timeout with what the writer, the probe and the operator saw, for the report. */
     AssertionError diagnosed(ConditionTimeoutException e) {
         return new AssertionError(e.getMessage() + "\nwriter: " + writer.summary() + "\nprobe: " + probe.summary()
@@ -97,6 +107,20 @@ public final class ChaosScenario implements AutoCloseable {
         } catch (ConditionTimeoutException e) {
             throw diagnosed(e);
         }
+    }
+
+    /** See {@link SplitBrainProbe#probeFromInside}; the local bed knows the PID of the pod's process. */
+    void probeFromInside(String pod) {
+        long pid = ((LocalCluster) cluster).kubelet().containerPid(ns, pod, null);
+        probe.probeFromInside(pod, pid);
+    }
+
+    void probeFromOutside(String pod) {
+        probe.probeFromOutside(pod);
+    }
+
+    SplitBrainProbe probe() {
+        return probe;
     }
 
     AckedWriter writer() {

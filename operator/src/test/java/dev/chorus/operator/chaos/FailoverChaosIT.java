@@ -98,14 +98,20 @@ class FailoverChaosIT {
     void aPartitionedMasterIsReplacedAndRejoinsAsAReplica(String kind, TestCluster cluster) {
         try (ChaosScenario s = ChaosScenario.start(cluster, "chaos-partition-" + kind,
                 ChaosScenario.image(cluster, kind))) {
+            // Clients on the master's side of the partition could still reach it: probe it from there.
+            s.probeFromInside(s.initialMaster);
             long cut = System.nanoTime();
             cluster.partition(s.ns, s.initialMaster);
             try {
                 s.awaitMasterOtherThan(s.initialMaster, FAILOVER);
                 s.awaitAckedSince(cut, 200, FAILOVER);
                 awaitEvents(s, "FailingOver", "Promoted");
+                assertThat(s.probe().answers(s.initialMaster)).as("what the isolated master answered writes from "
+                        + "inside its partition: refused (NOREPLICAS) before the new master took writes")
+                        .containsKey("NOREPLICAS");
             } finally {
                 cluster.heal(s.ns, s.initialMaster);
+                s.probeFromOutside(s.initialMaster);
             }
             long healed = System.nanoTime();
             s.awaitAckedSince(healed, 200, FAILOVER);

@@ -21,8 +21,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * Asks every pod of a set, in parallel and every ~75 ms, whether it accepts writes, with a write that changes nothing:
  * {@code DEL chorus-probe:never-set} (a replica answers READONLY, a fenced master NOREPLICAS, a paused master blocks
  * and its timeout counts as not accepting, an unreachable node does not count either: no client can write to it).
- * Pod IPs come from the API each round, so a recreated pod is probed at its new address. Records the largest number
- * of nodes that accepted in one round, and the rounds where more than one did.
+ * Pod IPs come from the API each round, so a recreated pod is probed at its new address; a partitioned pod can be
+ * probed from inside its network namespace instead ({@link #probeFromInside}). Records the largest number of nodes
+ * that accepted in one round, the rounds where more than one did, and how often each pod gave each kind of answer.
  */
 public final class SplitBrainProbe implements AutoCloseable {
     /** A round where more than one node accepted the write. */
@@ -43,7 +44,10 @@ public final class SplitBrainProbe implements AutoCloseable {
         return t;
     });
     private final Map<String, Jedis> connections = new ConcurrentHashMap<>();
+    /** Pods probed from inside their own network namespace (by the PID of a process in it) instead of over the bridge. */
+    private final Map<String, Long> inside = new ConcurrentHashMap<>();
     private final List<Violation> violations = new ArrayList<>();
+    private final Map<String, Map<String, Long>> tally = new ConcurrentHashMap<>();
     private final Thread thread;
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean running = true;
@@ -91,7 +95,10 @@ public final class SplitBrainProbe implements AutoCloseable {
             }
         }
         Map<String, Future<String>> answers = new LinkedHashMap<>();
-        ips.forEach((pod, ip) -> answers.put(pod, pool.submit(() -> probe(ip))));
+        ips.forEach((pod, ip) -> {
+            Long pid = inside.get(pod);
+            answers.put(pod, pool.submit(() -> pid == null ? probe(ip) : probeInside(pid)));
+        });
         Map<String, String> seen = new LinkedHashMap<>();
         List<String> accepting = new ArrayList<>();
         for (var e : answers.entrySet()) {
@@ -102,6 +109,7 @@ public final class SplitBrainProbe implements AutoCloseable {
                 answer = "no answer: " + ex.getClass().getSimpleName();
             }
             seen.put(e.getKey() + "@" + ips.get(e.getKey()), answer);
+            tally.computeIfAbsent(e.getKey(), k -> new ConcurrentHashMap<>()).merge(answer.split(" ")[0], 1L, Long::sum);
             if ("accepted".equals(answer)) {
                 accepting.add(e.getKey());
             }
@@ -144,6 +152,47 @@ public final class SplitBrainProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * Probes {@code pod} from inside its network namespace (that of process {@code pid}) until
+     * {@link #probeFromOutside}: a partitioned node cannot be reached over the bridge, but clients on its side of the
+     * partition could still write to it, and that counts as accepting writes.
+     */
+    public void probeFromInside(String pod, long pid) {
+        inside.put(pod, pid);
+    }
+
+    public void probeFromOutside(String pod) {
+        inside.remove(pod);
+    }
+
+    /** The same write with redis-cli run in the pod's network namespace (nsenter), bounded by the probe timeout. */
+    private String probeInside(long pid) {
+        Process p = null;
+        try {
+            p = new ProcessBuilder("nsenter", "--target", String.valueOf(pid), "--net", "redis-cli", "-h", "127.0.0.1",
+                    "-p", String.valueOf(port), "DEL", PROBE_KEY).redirectErrorStream(true).start();
+            if (!p.waitFor(TIMEOUT_MILLIS * 2L, TimeUnit.MILLISECONDS)) {
+                return "blocked (inside)";
+            }
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return out.matches("-?\\d+") ? "accepted" : out + " (inside)";
+        } catch (java.io.IOException e) {
+            return "inside probe failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** How often {@code pod} gave each kind of answer (first word: accepted, READONLY, NOREPLICAS, ...). */
+    public Map<String, Long> answers(String pod) {
+        return Map.copyOf(tally.getOrDefault(pod, Map.of()));
+    }
+
     /** The most nodes that accepted a write in one round. */
     public int maxAccepting() {
         return maxAccepting;
@@ -161,8 +210,8 @@ public final class SplitBrainProbe implements AutoCloseable {
 
     public String summary() {
         List<Violation> v = violations();
-        return "rounds=" + rounds + " maxAccepting=" + maxAccepting + " apiErrors=" + apiErrors + " violations="
-                + v.size() + (v.isEmpty() ? "" : " first=" + v.get(0) + " last=" + v.get(v.size() - 1));
+        return "rounds=" + rounds + " maxAccepting=" + maxAccepting + " apiErrors=" + apiErrors + " answers=" + tally
+                + " violations=" + v.size() + (v.isEmpty() ? "" : " first=" + v.get(0) + " last=" + v.get(v.size() - 1));
     }
 
     @Override

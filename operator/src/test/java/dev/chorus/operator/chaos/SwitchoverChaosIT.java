@@ -1,7 +1,6 @@
 package dev.chorus.operator.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.chorus.e2e.LocalKubernetes;
 import dev.chorus.e2e.TestCluster;
@@ -51,8 +50,7 @@ class SwitchoverChaosIT {
                 rs.getSpec().setMaster(target);
                 return rs;
             });
-            await("status.master switched to " + target).atMost(CHANGE).pollInterval(Duration.ofMillis(100))
-                    .until(() -> target.equals(s.master()));
+            s.awaitUntil("status.master switched to " + target, CHANGE, () -> target.equals(s.master()));
             s.awaitAckedSince(asked, 200, CHANGE);
             s.finish();
         }
@@ -71,8 +69,8 @@ class SwitchoverChaosIT {
                         .addToRequests("cpu", new Quantity("20m")).build());
                 return rs;
             });
-            await("every pod recreated at the StatefulSet's update revision, set Ready").atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+            s.awaitUntil("every pod recreated at the StatefulSet's update revision, set Ready", Duration.ofMinutes(3),
+                    () -> {
                         StatefulSet sts = s.admin.apps().statefulSets().inNamespace(s.ns)
                                 .withName(ChaosScenario.NAME).get();
                         String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
