@@ -4,6 +4,7 @@
 #
 #   bench/failover.sh                       # 20 runs per image (node, redis:7), default failover timeout
 #   RUNS=5 KINDS=node bench/failover.sh
+#   CONFIG=repl-diskless-sync-delay=0 OUT=/tmp/x.md bench/failover.sh   # an experiment, not the documented run
 #
 # dev.chorus.operator.chaos.FailoverBenchmark starts the bed (real etcd, kube-apiserver, kube-controller-manager;
 # pods as processes) and the operator, creates a 3-node ReplicaSet per image (no persistence) and, RUNS times,
@@ -16,6 +17,7 @@ source "$(dirname "$0")/lib/common.sh"
 
 RUNS="${RUNS:-20}"
 KINDS="${KINDS:-node,redis}"
+CONFIG="${CONFIG:-}" # spec.config entries for the set, e.g. CONFIG=repl-diskless-sync-delay=0,other=value
 HEADING="Failover time, operator"
 
 cd "$ROOT"
@@ -26,8 +28,10 @@ mvn -B -q -o -pl operator -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >&2
 LOAD_START="$(loadavg)"
 CP="operator/target/test-classes:operator/target/classes:$(cat operator/target/classpath.txt)"
+# The JBoss LogManager (as failsafe sets it) so the operator's log lands in bench.err.
 timeout 7200 java -cp "$CP" -Dchorus.node.jar="$JAR" -Dchorus.repo.dir="$ROOT" \
-    -Dbench.runs="$RUNS" -Dbench.kinds="$KINDS" \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -Dbench.runs="$RUNS" -Dbench.kinds="$KINDS" -Dbench.config="$CONFIG" \
     dev.chorus.operator.chaos.FailoverBenchmark >"$WORK/bench.out" 2>"$WORK/bench.err" || {
     log "the benchmark failed; last lines:"; tail -30 "$WORK/bench.err" >&2; tail -5 "$WORK/bench.out" >&2; exit 1; }
 LOAD_END="$(loadavg)"
@@ -62,7 +66,7 @@ SECTION="$WORK/section.md"
     echo "(*to acked writes*), and until every other pod, the restarted old master included, reports"
     echo "\`master_host:<new master>\` and \`master_link_status:up\` (*to re-attached*; polled every 20 ms). Before each kill"
     echo "every pod has run for 21 s, so the kubelet's crash back-off (1 s before the first restart) is the same in every"
-    echo "run. Target: to writes ≤ 5 s with the default timeout."
+    echo "run. Target: to writes ≤ 5 s with the default timeout.${CONFIG:+ spec.config: \`$CONFIG\`.}"
     echo
     echo "| image | runs | to writes median (s) | to writes max (s) | to acked writes median (s) | to acked writes max (s) | to re-attached median (s) | to re-attached max (s) | failed runs | target ≤ 5 s |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -71,7 +75,8 @@ SECTION="$WORK/section.md"
         md=$(med $(col "$kind" 3))
         mx=$(maximum $(col "$kind" 3))
         failed=$(failed_runs "$kind")
-        met=$(awk -v m="$mx" 'BEGIN { print (m != "" && m <= 5000) ? "met (max)" : "missed" }')
+        met=$(awk -v m="$md" -v x="$mx" 'BEGIN { print (x != "" && x <= 5000) ? "met (median and max)" :
+            (m != "n/a" && m <= 5000) ? "median met, max missed" : "missed" }')
         [[ "$failed" == 0 ]] || met="missed ($failed failed)"
         echo "| $kind | $n | $(secs "$md") | $(secs "$mx") | $(secs "$(med $(col "$kind" 4))")" \
             "| $(secs "$(maximum $(col "$kind" 4))") | $(secs "$(med $(col "$kind" 5))")" \

@@ -26,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * Before each kill every pod must have run for 21 s, so the kubelet's crash back-off is back at its first step and
  * the runs are alike. Prints one {@code RESULT kind run writes_ms acked_ms attached_ms old new} line per run.
- * System properties: bench.runs (20), bench.kinds (node,redis), bench.timeoutSeconds (spec.failover, default unset).
+ * System properties: bench.runs (20), bench.kinds (node,redis), bench.timeoutSeconds (spec.failover, default unset),
+ * bench.config (spec.config entries, {@code name=value,...}).
  */
 public final class FailoverBenchmark {
     private static final String NAME = "bench";
@@ -40,20 +41,28 @@ public final class FailoverBenchmark {
         int runs = Integer.getInteger("bench.runs", 20);
         List<String> kinds = List.of(System.getProperty("bench.kinds", "node,redis").split(","));
         Integer timeoutSeconds = Integer.getInteger("bench.timeoutSeconds");
+        String config = System.getProperty("bench.config", "");
         try (LocalCluster cluster = LocalCluster.start(); OperatorHarness operator = OperatorHarness.start(cluster)) {
             for (String kind : kinds) {
-                benchmark(cluster, kind, runs, timeoutSeconds);
+                benchmark(cluster, kind, runs, timeoutSeconds, config);
             }
         }
         System.exit(0); // the operator's and the client's non-daemon threads must not keep the JVM alive
     }
 
-    private static void benchmark(LocalCluster cluster, String kind, int runs, Integer timeoutSeconds) {
+    private static void benchmark(LocalCluster cluster, String kind, int runs, Integer timeoutSeconds,
+                                  String config) {
         KubernetesClient admin = cluster.admin();
         String ns = "bench-" + kind;
         ChaosSets.create(admin, ns, NAME, ChaosScenario.image(cluster, kind), 3, spec -> {
             if (timeoutSeconds != null) {
                 spec.getFailover().setTimeoutSeconds(timeoutSeconds);
+            }
+            for (String entry : config.split(",")) {
+                if (!entry.isBlank()) {
+                    String[] kv = entry.split("=", 2);
+                    spec.getConfig().put(kv[0].trim(), kv[1].trim());
+                }
             }
         });
         try (AckedWriter writer = AckedWriter.start(admin, ns, NAME, ChaosSets.PORT, "bench", 2)) {

@@ -199,7 +199,7 @@ class FailoverChaosIT {
             assertThat(lost.examples()).as(lost.count() + " of 1000 keys missing on " + pod.getMetadata().getName()
                     + "\nevents:\n" + ChaosSets.eventLog(admin, ns, ChaosScenario.NAME)).isEmpty();
         }
-        assertThat(ChaosSets.eventReasons(admin, ns, ChaosScenario.NAME)).contains("Promoted");
+        assertThat(ChaosSets.eventReasons(admin, ns, ChaosScenario.NAME)).contains("FailingOver", "Promoted");
         ChaosSets.deleteNamespace(admin, ns);
     }
 
