@@ -145,7 +145,8 @@ class ClientPauseIT {
         unpauser.send(RawConnection.encode("CLIENT", "UNPAUSE"));
 
         assertThat(text(reader.read())).isEqualTo("$1\r\nv\r\n");
-        assertThat(millisSince(start)).as("the read waited for the pause").isGreaterThanOrEqualTo(PAUSED_AT_LEAST_MILLIS);
+        assertThat(millisSince(start)).as("the read waited for the pause")
+                .isGreaterThanOrEqualTo(PAUSED_AT_LEAST_MILLIS);
         assertThat(text(admin.read())).isEqualTo("+PONG\r\n");
         assertThat(text(unpauser.read())).isEqualTo("+OK\r\n");
         assertThat(millisSince(start)).isGreaterThanOrEqualTo(PAUSED_AT_LEAST_MILLIS);

@@ -92,7 +92,8 @@ public final class ClientPause {
         if (mode == Mode.OFF || client.kind() == Client.Kind.REPLICA) {
             return false;
         }
-        return mode == Mode.ALL || mayReplicate(spec) || (spec.name().equals("exec") && transactionMayReplicate(client));
+        return mode == Mode.ALL || mayReplicate(spec)
+                || (spec.name().equals("exec") && transactionMayReplicate(client));
     }
 
     /** Blocks the client with its command until the pause ends. */

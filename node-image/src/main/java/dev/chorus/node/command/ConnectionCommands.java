@@ -183,11 +183,11 @@ public final class ConnectionCommands implements CommandFamily {
     /** One CLIENT LIST line (without the newline), with Redis 7.0's fields. */
     static String describe(Server server, Client c) {
         long now = System.currentTimeMillis();
-        String flags = flags(c);
         return "id=" + c.id() + " addr=" + c.outbound().remoteAddress() + " laddr=" + c.outbound().localAddress()
                 + " fd=8 name=" + c.name() + " age=" + (now - c.createdAt()) / 1000 + " idle="
-                + (now - c.lastInteraction()) / 1000 + " flags=" + flags + " db=" + c.dbIndex() + " sub="
-                + c.channels().size() + " psub=" + c.patterns().size() + " ssub=0 multi=" + (c.inMulti() ? c.queuedCommands().size() : -1)
+                + (now - c.lastInteraction()) / 1000 + " flags=" + flags(c) + " db=" + c.dbIndex() + " sub="
+                + c.channels().size() + " psub=" + c.patterns().size() + " ssub=0 multi="
+                + (c.inMulti() ? c.queuedCommands().size() : -1)
                 + " qbuf=" + c.parser().buffered() + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0"
                 + " omem=0 tot-mem=0 events=r cmd=" + c.lastCommand()
                 + " user=" + (c.isMaster() ? "(superuser)" : "default") + " redir=-1 resp=" + c.protocol();
