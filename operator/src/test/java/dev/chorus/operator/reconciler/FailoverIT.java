@@ -24,6 +24,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -99,11 +101,12 @@ class FailoverIT {
         }
     }
 
-    @Test
-    void settingSpecMasterSwitchesOverToThatReplica(TestCluster cluster) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"node", "redis"})
+    void settingSpecMasterSwitchesOverToThatReplica(String image, TestCluster cluster) {
         KubernetesClient admin = cluster.admin();
-        String ns = "it-switchover";
-        create(admin, ns, "so", cluster.redisImage(), 3);
+        String ns = "it-switchover-" + image;
+        create(admin, ns, "so", image.equals("node") ? cluster.nodeImage() : cluster.redisImage(), 3);
         ReplicaSetStatus before = awaitReady(admin, ns, "so");
         writeKeys(admin, ns, before.getMaster(), 50);
         String target = replicaOf(before);
