@@ -39,6 +39,7 @@ public final class Server {
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
     private final BlockedClients blockedClients = new BlockedClients(this);
+    private final dev.chorus.node.command.ClientPause clientPause = new dev.chorus.node.command.ClientPause(this);
     private final List<Runnable> afterCommandHooks = new ArrayList<>();
     private final List<Runnable> cronHooks = new ArrayList<>();
     private final List<java.util.function.Consumer<dev.chorus.node.net.Client>> closeListeners = new ArrayList<>();
@@ -101,6 +102,7 @@ public final class Server {
         configureEncodings();
         addAfterCommandHook(blockedClients::serveReadyKeys);
         addCloseListener(blockedClients::clientClosed);
+        addCloseListener(clientPause::clientClosed);
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
@@ -145,6 +147,11 @@ public final class Server {
     /** Clients blocked on keys (BLPOP & co.). */
     public BlockedClients blockedClients() {
         return blockedClients;
+    }
+
+    /** CLIENT PAUSE state and the clients it holds back. */
+    public dev.chorus.node.command.ClientPause clientPause() {
+        return clientPause;
     }
 
     public CommandTable commands() {
@@ -359,8 +366,8 @@ public final class Server {
      */
     public boolean freeMemoryIfNeeded() {
         long max = config.getLong(Directives.MAXMEMORY);
-        if (max == 0 || isReplica()) {
-            return true;
+        if (max == 0 || isReplica() || clientPause.active()) {
+            return true; // Redis' isSafeToPerformEvictions: a paused server's data set stays still
         }
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);
         while (usedMemory() > max) {

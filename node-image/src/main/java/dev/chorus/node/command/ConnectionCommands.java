@@ -42,6 +42,12 @@ public final class ConnectionCommands implements CommandFamily {
                         .sub(CommandSpec.of("kill", -3, "admin noscript loading stale", ConnectionCommands::kill))
                         .sub(CommandSpec.of("no-evict", 3, "admin noscript loading stale",
                                 ConnectionCommands::noEvict))
+                        .sub(CommandSpec.of("pause", -3, "admin noscript loading stale", ConnectionCommands::pause))
+                        .sub(CommandSpec.of("unpause", 2, "admin noscript loading stale",
+                                ctx -> {
+                                    ctx.server().clientPause().unpause();
+                                    ctx.reply().ok();
+                                }))
                         .sub(CommandSpec.of("help", 2, "loading stale", ConnectionCommands::clientHelp)));
     }
 
@@ -177,18 +183,69 @@ public final class ConnectionCommands implements CommandFamily {
     /** One CLIENT LIST line (without the newline), with Redis 7.0's fields. */
     static String describe(Server server, Client c) {
         long now = System.currentTimeMillis();
-        String flags = switch (c.kind()) {
-            case MASTER -> "M";
-            case REPLICA -> "S";
-            default -> c.subscriptionCount() > 0 ? "P" : c.inMulti() ? "x" : c.blocked() ? "b" : "N";
-        };
         return "id=" + c.id() + " addr=" + c.outbound().remoteAddress() + " laddr=" + c.outbound().localAddress()
                 + " fd=8 name=" + c.name() + " age=" + (now - c.createdAt()) / 1000 + " idle="
-                + (now - c.lastInteraction()) / 1000 + " flags=" + flags + " db=" + c.dbIndex() + " sub="
-                + c.channels().size() + " psub=" + c.patterns().size() + " ssub=0 multi=" + (c.inMulti() ? 0 : -1)
+                + (now - c.lastInteraction()) / 1000 + " flags=" + flags(c) + " db=" + c.dbIndex() + " sub="
+                + c.channels().size() + " psub=" + c.patterns().size() + " ssub=0 multi="
+                + (c.inMulti() ? c.queuedCommands().size() : -1)
                 + " qbuf=" + c.parser().buffered() + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0"
-                + " omem=0 tot-mem=0 events=r cmd=" + c.lastCommand().toLowerCase(java.util.Locale.ROOT)
-                + " user=default redir=-1 resp=" + c.protocol();
+                + " omem=0 tot-mem=0 events=r cmd=" + c.lastCommand()
+                + " user=" + (c.isMaster() ? "(superuser)" : "default") + " redir=-1 resp=" + c.protocol();
+    }
+
+    /** Redis' flag letters, in catClientInfoString's order ("N" when none applies). */
+    private static String flags(Client c) {
+        StringBuilder f = new StringBuilder();
+        if (c.kind() == Client.Kind.REPLICA) {
+            f.append('S');
+        }
+        if (c.kind() == Client.Kind.MASTER) {
+            f.append('M');
+        }
+        if (c.subscriptionCount() > 0) {
+            f.append('P');
+        }
+        if (c.inMulti()) {
+            f.append('x');
+        }
+        if (c.blocked()) {
+            f.append('b');
+        }
+        if (c.watchedKeyTouched()) {
+            f.append('d');
+        }
+        if (c.noEvict()) {
+            f.append('e');
+        }
+        return f.isEmpty() ? "N" : f.toString();
+    }
+
+    /**
+     * CLIENT PAUSE timeout [WRITE|ALL]: the mode is checked before the timeout, as in Redis, and more arguments are
+     * the generic subcommand syntax error. The timeout is added to the current time without an overflow check:
+     * Redis 7.0.15 accepts a huge timeout whose end wraps into the past, and the pause then ends at once.
+     */
+    static void pause(CommandContext ctx) {
+        if (ctx.argc() > 4) {
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
+                    + Errors.truncate(ctx.argString(1)) + "'. Try "
+                    + ctx.argString(0).toUpperCase(java.util.Locale.ROOT) + " HELP.");
+        }
+        ClientPause.Mode mode = ClientPause.Mode.ALL;
+        if (ctx.argc() == 4) {
+            mode = switch (ctx.option(3)) {
+                case "write" -> ClientPause.Mode.WRITE;
+                case "all" -> ClientPause.Mode.ALL;
+                default -> throw new CommandError("ERR CLIENT PAUSE mode must be WRITE or ALL");
+            };
+        }
+        long timeout = ctx.longArg(2, "ERR timeout is not an integer or out of range");
+        if (timeout < 0) {
+            throw new CommandError("ERR timeout is negative");
+        }
+        long end = timeout > 0 ? timeout + System.currentTimeMillis() : 0;
+        ctx.server().clientPause().pause(end, mode);
+        ctx.reply().ok();
     }
 
     static void list(CommandContext ctx) {
@@ -340,16 +397,18 @@ public final class ConnectionCommands implements CommandFamily {
             "      Kill connections authenticated by <username>.",
             "    * SKIPME (YES|NO)",
             "      Skip killing current connection (default: yes).",
-            "    * ID <client-id>",
-            "      Kill connections by client id.",
             "LIST [options ...]",
             "    Return information about client connections. Options:",
             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
             "      Return clients of specified type.",
-            "NO-EVICT (ON|OFF)",
-            "    Protect current client connection from eviction.",
+            "UNPAUSE",
+            "    Stop the current client pause, resuming traffic.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Suspend all, or just write, clients for <timeout> milliseconds.",
             "SETNAME <name>",
             "    Assign the name <name> to the current connection.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
             "HELP",
             "    Prints this help."};
         ctx.reply().array(lines.length);

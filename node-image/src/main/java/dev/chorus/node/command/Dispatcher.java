@@ -38,18 +38,22 @@ public final class Dispatcher {
         client.touch();
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
+            client.setLastCommand("NULL");
             reject(client, unknownCommand(argv));
             return;
         }
         if (!spec.subcommands().isEmpty() && argv.length >= 2) {
             CommandSpec sub = spec.subcommands().get(lower(argv[1]));
             if (sub == null) {
+                client.setLastCommand("NULL");
                 reject(client, Errors.unknownSubcommand(cString(argv[1]), spec.name())
                         .getMessage());
                 return;
             }
             spec = sub;
         }
+        // Redis sets c->lastcmd on lookup: CLIENT LIST shows the command being run (or refused, or postponed).
+        client.setLastCommand(spec.fullName());
         if (!spec.acceptsArgCount(argv.length)) {
             reject(client, Errors.arity(spec.fullName()).getMessage());
             return;
@@ -70,6 +74,10 @@ public final class Dispatcher {
         }
         if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
             reject(client, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        if (server.clientPause().postpones(client, spec)) {
+            server.clientPause().postpone(client, argv);
             return;
         }
         if (client.inMulti() && !EXECUTED_INSIDE_MULTI.contains(spec.name())) {
@@ -104,7 +112,6 @@ public final class Dispatcher {
         stat.calls++;
         stat.micros += (System.nanoTime() - start) / 1000;
         server.stats().commandsProcessed++;
-        client.setLastCommand(spec.fullName());
         List<byte[][]> propagation = ctx.propagation();
         if (propagation.size() > 1 && !client.executingTransaction()) {
             // Several effects of one command reach replicas as one transaction (Redis' also-propagate wrapping).

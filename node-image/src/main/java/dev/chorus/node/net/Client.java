@@ -216,6 +216,11 @@ public final class Client {
         queuedCommands.add(argv);
     }
 
+    /** The commands queued since MULTI (read-only; empty outside MULTI). */
+    public List<byte[][]> queuedCommands() {
+        return queuedCommands == null ? List.of() : java.util.Collections.unmodifiableList(queuedCommands);
+    }
+
     public List<byte[][]> endMulti() {
         List<byte[][]> q = queuedCommands;
         queuedCommands = null;

@@ -11,6 +11,7 @@ public final class Keyspace {
     private KeyspaceListener listener = new KeyspaceListener() { };
     private boolean replica;
     private boolean executingMasterStream;
+    private boolean deletionsPaused;
     private int epoch;
     private volatile SnapshotCapture activeSnapshot;
     private long expiredKeys;
@@ -76,8 +77,16 @@ public final class Keyspace {
         this.executingMasterStream = executingMasterStream;
     }
 
+    /**
+     * CLIENT PAUSE keeps the data set still: expired keys are hidden but stay until the pause ends, so nothing is
+     * deleted (nor propagated) behind the paused clients' backs.
+     */
+    public void setDeletionsPaused(boolean paused) {
+        this.deletionsPaused = paused;
+    }
+
     boolean mayDeleteExpired() {
-        return !replica;
+        return !replica && !deletionsPaused;
     }
 
     public long expiredKeys() {
@@ -98,7 +107,7 @@ public final class Keyspace {
      * more than a quarter of a sample was expired, within a time budget.
      */
     public void activeExpireCycle(long budgetMillis) {
-        if (replica) {
+        if (replica || deletionsPaused) {
             return;
         }
         long deadline = System.nanoTime() + budgetMillis * 1_000_000L;

@@ -1,6 +1,7 @@
 package dev.chorus.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -20,5 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
         type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(value = "!has(self.spec) || !has(self.spec.master) "
+        + "|| self.spec.master.startsWith(self.metadata.name + '-')",
+        message = "spec.master must name one of this ReplicaSet's pods: <metadata.name>-<ordinal>")
 public class ReplicaSet extends CustomResource<ReplicaSetSpec, ReplicaSetStatus> implements Namespaced {
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -66,7 +67,11 @@ public class ReplicaSetSpec {
     @JsonPropertyDescription("Automatic failover when the master fails.")
     private FailoverSpec failover = new FailoverSpec();
 
-    @JsonPropertyDescription("Pod name of the desired master: set it to a replica's name to switch over to it.")
+    @JsonPropertyDescription("Pod name of the desired master (<name>-<ordinal>): set it to a replica's name to "
+            + "switch over to it with zero acknowledged-write loss. The operator also switches back to it after a "
+            + "failover once it is a caught-up replica again; leave it unset to keep whichever master failover chose.")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?-[0-9]+$")
+    @Size(max = 253)
     private String master;
 
     public Integer getReplicas() {

@@ -33,10 +33,10 @@ final class FailoverStep {
         var spec = r.rs.getSpec();
         Duration wait = IsolationFence.failoverWait(spec.getFailover().getTimeoutSeconds(),
                 IsolationFence.lagSeconds(NodeConfig.runtimeDirectives(r.rs)));
-        var decision = FailoverPolicy.decide(p.master, r.observed, failingMillis, wait.toMillis(),
-                Boolean.TRUE.equals(spec.getFailover().getEnabled()));
+        boolean enabled = Boolean.TRUE.equals(spec.getFailover().getEnabled());
+        var decision = FailoverPolicy.decide(p.master, r.observed, failingMillis, wait.toMillis(), enabled);
         if (decision.isEmpty()) {
-            if (failing) {
+            if (failing && enabled) {
                 p.phase = "FailingOver";
             }
             return failing;

@@ -29,11 +29,14 @@ final class SwitchoverStep {
         }
         var blocker = Switchover.blocker(target, p.master, r.observed);
         if (blocker.isPresent()) {
+            // Not started, or started and the target stopped qualifying: nothing was paused that is still paused
+            // (a pause never outlives one attempt), so drop the target; spec.master, if it named it, asks again.
             LOG.infof("%s: switchover to %s waits: %s", r.name(), target, blocker.get());
             if (p.targetMaster != null) {
-                p.phase = "SwitchingOver";
+                r.event("Warning", "SwitchoverWaiting", "Switchover to " + target + " waits: " + blocker.get());
+                p.targetMaster = null;
             }
-            return p.targetMaster != null;
+            return false;
         }
         if (p.targetMaster == null) {
             p.targetMaster = target;

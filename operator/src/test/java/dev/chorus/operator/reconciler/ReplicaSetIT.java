@@ -90,6 +90,15 @@ class ReplicaSetIT {
             assertThat(e.getMessage()).contains("spec.config must not set", "the operator owns them");
         }
         spec.getConfig().clear();
+        spec.setMaster("someone-else-0");
+        try {
+            admin.resource(rs).create();
+            throw new AssertionError("the API server accepted spec.master naming another set's pod");
+        } catch (KubernetesClientException e) {
+            assertThat(e.getCode()).isEqualTo(422);
+            assertThat(e.getMessage()).contains("spec.master must name one of this ReplicaSet's pods");
+        }
+        spec.setMaster(null);
         spec.setReplicas(0);
         try {
             admin.resource(rs).create();

@@ -48,6 +48,8 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Client masterClient;
     private RdbReceiver receiver;
+    /** The exact bytes of a master command CLIENT PAUSE postponed: passed down the chain once it has run. */
+    private byte[] postponedRaw;
     private String fullSyncId;
     private long fullSyncOffset;
     private long lastIoMillis = System.currentTimeMillis();
@@ -340,26 +342,52 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         masterClient.parser().setRetainRaw(true);
         masterClient.parser().setMaxBulkLength(Long.MAX_VALUE);
         server.clients().add(masterClient);
+        server.clientPause().setRunner(masterClient, this::runPostponed);
     }
 
     /** Applies every complete command from the master, then passes its exact bytes down the chain. */
     private void applyStream() throws RespProtocolException {
-        while (phase == Phase.STREAM) {
+        // CLIENT PAUSE on a replica holds the master's stream too (Redis pauses every client but replicas): the
+        // rest waits in the parser, and the offset stays where it is until the postponed command runs.
+        while (phase == Phase.STREAM && !masterClient.blocked()) {
             byte[][] argv = masterClient.parser().next();
             if (argv == null) {
                 return;
             }
-            byte[] raw = masterClient.parser().lastCommandRaw();
-            if (argv.length > 0) {
-                server.keyspace().setExecutingMasterStream(true);
-                try {
-                    server.dispatcher().process(masterClient, argv);
-                } finally {
-                    server.keyspace().setExecutingMasterStream(false);
-                    masterClient.writer().reset(); // a master never reads our replies
-                }
+            apply(argv, masterClient.parser().lastCommandRaw());
+        }
+    }
+
+    private void apply(byte[][] argv, byte[] raw) {
+        if (argv.length > 0) {
+            server.keyspace().setExecutingMasterStream(true);
+            try {
+                server.dispatcher().process(masterClient, argv);
+            } finally {
+                server.keyspace().setExecutingMasterStream(false);
+                masterClient.writer().reset(); // a master never reads our replies
             }
-            replication.streamFromMaster(raw);
+            if (masterClient.blocked()) {
+                postponedRaw = raw;
+                return;
+            }
+        }
+        replication.streamFromMaster(raw);
+    }
+
+    /** The pause ended: run the postponed command, then what arrived behind it. */
+    private void runPostponed(byte[][] argv) {
+        if (phase != Phase.STREAM || postponedRaw == null) {
+            return;
+        }
+        byte[] raw = postponedRaw;
+        postponedRaw = null;
+        try {
+            apply(argv, raw);
+            applyStream();
+        } catch (RespProtocolException | RuntimeException e) {
+            Log.warning("Replication with MASTER " + host + ":" + port + " failed: " + e.getMessage());
+            close();
         }
     }
 
@@ -415,6 +443,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         }
         if (masterClient != null) {
             masterClient.markClosed();
+            server.clientPause().clientClosed(masterClient);
             server.clients().remove(masterClient);
             masterClient = null;
         }
