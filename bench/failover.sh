@@ -75,8 +75,8 @@ SECTION="$WORK/section.md"
         md=$(med $(col "$kind" 3))
         mx=$(maximum $(col "$kind" 3))
         failed=$(failed_runs "$kind")
-        met=$(awk -v m="$md" -v x="$mx" 'BEGIN { print (x != "" && x <= 5000) ? "met (median and max)" :
-            (m != "n/a" && m <= 5000) ? "median met, max missed" : "missed" }')
+        met=$(awk -v m="$md" -v x="$mx" 'BEGIN { if (x != "" && x <= 5000) print "met (median and max)";
+            else if (m != "n/a" && m <= 5000) print "median met, max missed"; else print "missed" }')
         [[ "$failed" == 0 ]] || met="missed ($failed failed)"
         echo "| $kind | $n | $(secs "$md") | $(secs "$mx") | $(secs "$(med $(col "$kind" 4))")" \
             "| $(secs "$(maximum $(col "$kind" 4))") | $(secs "$(med $(col "$kind" 5))")" \

@@ -79,7 +79,10 @@ public final class FailoverBenchmark {
                 Optional<Long> attached = awaitAttachedToNewMaster(admin, ns, old, killed);
                 String now = ChaosSets.master(admin, ns, NAME);
                 String newIp = ChaosSets.podIp(admin, ns, now);
-                // Writes already sent may still be in flight: look at the log once the replicas are attached.
+                // The replicas may be attached before the writer has found the new master: give it time (bounded).
+                if (newIp != null) {
+                    awaitAckedWriteOn(writer, newIp, killed);
+                }
                 String writes = firstWrite(writer, killed, newIp, oldIp, false);
                 String acked = firstWrite(writer, killed, newIp, oldIp, true);
                 System.out.println("RESULT " + kind + " " + run + " " + writes + " " + acked + " "
@@ -88,6 +91,14 @@ public final class FailoverBenchmark {
             System.out.println("WRITER " + kind + " " + writer.summary());
         }
         ChaosSets.deleteNamespace(admin, ns);
+    }
+
+    private static void awaitAckedWriteOn(AckedWriter writer, String ip, long sinceNanos) {
+        long deadline = System.nanoTime() + RUN_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline && writer.writes().stream()
+                .noneMatch(w -> w.acked() && w.setNanos() > sinceNanos && ip.equals(w.ip()))) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // poll pacing
+        }
     }
 
     private static boolean steady(Pod p) {
