@@ -28,9 +28,7 @@ mvn -B -q -o -pl operator -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=test >&2
 LOAD_START="$(loadavg)"
 CP="operator/target/test-classes:operator/target/classes:$(cat operator/target/classpath.txt)"
-# The JBoss LogManager (as failsafe sets it) so the operator's log lands in bench.err.
 timeout 7200 java -cp "$CP" -Dchorus.node.jar="$JAR" -Dchorus.repo.dir="$ROOT" \
-    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -Dbench.runs="$RUNS" -Dbench.kinds="$KINDS" -Dbench.config="$CONFIG" \
     dev.chorus.operator.chaos.FailoverBenchmark >"$WORK/bench.out" 2>"$WORK/bench.err" || {
     log "the benchmark failed; last lines:"; tail -30 "$WORK/bench.err" >&2; tail -5 "$WORK/bench.out" >&2; exit 1; }
