@@ -34,7 +34,10 @@ final class FailoverStep {
         Duration wait = IsolationFence.failoverWait(spec.getFailover().getTimeoutSeconds(),
                 IsolationFence.lagSeconds(NodeConfig.runtimeDirectives(r.rs)));
         boolean enabled = Boolean.TRUE.equals(spec.getFailover().getEnabled());
-        var decision = FailoverPolicy.decide(p.master, r.observed, failingMillis, wait.toMillis(), enabled);
+        boolean processGone = !Boolean.TRUE.equals(spec.getPersistence().getEnabled())
+                && ReplicaSetReconciler.PodFacts.processGone(r.pod(p.master));
+        var decision = FailoverPolicy.decide(p.master, r.observed, failingMillis, wait.toMillis(), enabled,
+                processGone);
         if (decision.isEmpty()) {
             if (failing && enabled) {
                 p.phase = "FailingOver";

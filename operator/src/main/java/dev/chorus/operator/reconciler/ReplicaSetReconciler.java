@@ -214,5 +214,15 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
                     && pod.getStatus().getConditions().stream()
                     .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         }
+
+        /** The node's process is not running: no pod, a pod being deleted, or a container not in state running. */
+        static boolean processGone(Pod pod) {
+            if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+                return true;
+            }
+            var statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();
+            return statuses != null && !statuses.isEmpty()
+                    && statuses.stream().anyMatch(c -> c.getState() == null || c.getState().getRunning() == null);
+        }
     }
 }

@@ -38,6 +38,10 @@ final class Round {
         return observed.stream().filter(n -> n.pod().equals(pod)).findFirst().orElse(null);
     }
 
+    Pod pod(String name) {
+        return pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElse(null);
+    }
+
     /** Writes the progress to status now, before acting on it. */
     void record() {
         StatusRecorder.record(client(), context.getControllerConfiguration().fieldManager(), rs, progress);

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * When to replace the recorded master, and with which replica (pure logic, unit-tested). Two triggers:
+ * When to replace the recorded master, and with which replica (pure logic, unit-tested). Three triggers:
  * <ul>
+ *   <li>the master keeps nothing on disk and its process is gone (killed, pod deleted): at once;</li>
  *   <li>the master has been unreachable or not Ready for longer than the wait (the failover timeout, stretched when
  *       needed so an isolated master has stopped taking writes before another one starts);</li>
  *   <li>the master answers but lost data in a restart (it came back behind its replicas, or empty while they hold
@@ -30,12 +31,24 @@ public final class FailoverPolicy {
      */
     public static Optional<Decision> decide(String recordedMaster, List<NodeState> nodes, long masterFailingMillis,
                                             long waitMillis, boolean enabled) {
+        return decide(recordedMaster, nodes, masterFailingMillis, waitMillis, enabled, false);
+    }
+
+    /**
+     * @param masterProcessGone the master keeps no data on disk and its process is gone (pod deleted or container not
+     *                          running): its data is lost for certain and it takes no writes, so waiting for it, or for
+     *                          the isolation fence, gains nothing
+     */
+    public static Optional<Decision> decide(String recordedMaster, List<NodeState> nodes, long masterFailingMillis,
+                                            long waitMillis, boolean enabled, boolean masterProcessGone) {
         if (!enabled || recordedMaster == null) {
             return Optional.empty();
         }
         NodeState master = find(recordedMaster, nodes);
         String reason;
-        if (lostData(master, nodes)) {
+        if (masterProcessGone && failing(master)) {
+            reason = "master " + recordedMaster + " has no persistence and its process is gone: its data is lost";
+        } else if (lostData(master, nodes)) {
             reason = "master " + recordedMaster + " restarted without its latest data (offset " + master.offset()
                     + ", " + master.keys() + " keys) while a replica is ahead";
         } else if (masterFailingMillis >= waitMillis && failing(master)) {

@@ -100,4 +100,17 @@ class FailoverPolicyTest {
         assertThat(FailoverPolicy.decide("rs-0", nodes, TIMEOUT, TIMEOUT, true).orElseThrow().newMaster())
                 .isEqualTo("rs-2");
     }
+
+    @Test
+    void aMasterWhoseDataIsGoneWithItsProcessIsReplacedWithoutWaitingForTheTimeout() {
+        List<NodeState> nodes = List.of(NodeState.unreachable("rs-0", 0, "10.0.0.0", false),
+                replica("rs-1", 1, 900, 10, 100), replica("rs-2", 2, 1000, 10, 100));
+        assertThat(FailoverPolicy.decide("rs-0", nodes, 0, TIMEOUT, true, false)).isEmpty();
+        var decision = FailoverPolicy.decide("rs-0", nodes, 0, TIMEOUT, true, true).orElseThrow();
+        assertThat(decision.newMaster()).isEqualTo("rs-2");
+        assertThat(decision.reason()).contains("process is gone");
+        // A master that answers again is judged on what it holds, not on how it restarted.
+        assertThat(FailoverPolicy.decide("rs-0", List.of(master("history-a", 10), replica("rs-1", 1, 0, 10, 100)), 0,
+                TIMEOUT, true, true)).isEmpty();
+    }
 }
