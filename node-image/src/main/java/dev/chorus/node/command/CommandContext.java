@@ -233,22 +233,6 @@ public final class CommandContext {
 
     /** The decimal form of {@code v} as ASCII bytes, without a String in between (INCR's reply and value). */
     public static byte[] bytes(long v) {
-        if (v == Long.MIN_VALUE) {
-            return "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
-        }
-        int len = v < 0 ? 2 : 1;
-        for (long x = Math.abs(v); x >= 10; x /= 10) {
-            len++;
-        }
-        byte[] out = new byte[len];
-        long x = Math.abs(v);
-        for (int i = len - 1; i >= (v < 0 ? 1 : 0); i--) {
-            out[i] = (byte) ('0' + x % 10);
-            x /= 10;
-        }
-        if (v < 0) {
-            out[0] = '-';
-        }
-        return out;
+        return dev.chorus.node.resp.Decimal.bytes(v);
     }
 }

@@ -289,10 +289,11 @@ public final class StringCommands implements CommandFamily {
 
     static void incrBy(CommandContext ctx, long by) {
         byte[] key = ctx.arg(1);
-        byte[] cur = string(ctx, key);
+        Database db = ctx.db();
+        KeyEntry e = ctx.entry(key, ValueType.STRING);
         long value = 0;
-        if (cur != null) {
-            Long parsed = CommandContext.parseLongOrNull(cur);
+        if (e != null) {
+            Long parsed = CommandContext.parseLongOrNull((byte[]) e.value());
             if (parsed == null) {
                 throw new CommandError(Errors.NOT_INTEGER);
             }
@@ -302,7 +303,11 @@ public final class StringCommands implements CommandFamily {
             throw new CommandError(Errors.OVERFLOW);
         }
         value += by;
-        ctx.db().setKeepTtl(key, bytes(value));
+        if (e == null) {
+            db.set(key, bytes(value), 0);
+        } else {
+            db.replaceValue(e, bytes(value)); // the entry from the lookup above: no second dict lookup
+        }
         ctx.dirty();
         ctx.reply().integer(value);
     }
