@@ -293,11 +293,7 @@ public final class StringCommands implements CommandFamily {
         KeyEntry e = ctx.entry(key, ValueType.STRING);
         long value = 0;
         if (e != null) {
-            Long parsed = CommandContext.parseLongOrNull((byte[]) e.value());
-            if (parsed == null) {
-                throw new CommandError(Errors.NOT_INTEGER);
-            }
-            value = parsed;
+            value = CommandContext.parseLong((byte[]) e.value(), Errors.NOT_INTEGER);
         }
         if ((by < 0 && value < 0 && by < Long.MIN_VALUE - value) || (by > 0 && value > 0 && by > Long.MAX_VALUE - value)) {
             throw new CommandError(Errors.OVERFLOW);

@@ -7,6 +7,16 @@ package dev.chorus.node.resp;
 public final class Decimal {
     private static final byte[] MIN_VALUE = "-9223372036854775808".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            TENS[i] = (byte) ('0' + i / 10);
+            ONES[i] = (byte) ('0' + i % 10);
+        }
+    }
+
     private Decimal() {
     }
 
@@ -38,10 +48,17 @@ public final class Decimal {
         int end = off + length(v);
         int i = end;
         long x = v < 0 ? -v : v;
-        do {
-            dst[--i] = (byte) ('0' + (int) (x % 10));
-            x /= 10;
-        } while (x != 0);
+        while (x >= 100) { // two digits per division, as Long.getChars does
+            int r = (int) (x % 100);
+            x /= 100;
+            dst[--i] = ONES[r];
+            dst[--i] = TENS[r];
+        }
+        int r = (int) x;
+        dst[--i] = ONES[r];
+        if (r >= 10) {
+            dst[--i] = TENS[r];
+        }
         if (v < 0) {
             dst[--i] = '-';
         }
