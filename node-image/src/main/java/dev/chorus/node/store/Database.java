@@ -130,6 +130,19 @@ public final class Database {
         return e;
     }
 
+    /**
+     * Replaces the value of a live entry the caller just looked up, keeping its expiry: INCR's path, one dict lookup
+     * in all. Access data stay as the lookup left them (Redis' dbReplaceValue keeps the LFU counter too).
+     */
+    public void replaceValue(KeyEntry e, Object value) {
+        beforeChange(e);
+        memory -= Memory.entry(e);
+        e.value = value;
+        e.valueEpoch = keyspace.epoch();
+        memory += Memory.entry(e);
+        keyspace.listener().keyModified(this, e.key);
+    }
+
     /** Overwrites an existing entry's value and expiry (one dict lookup fewer than {@link #set}: INCR's hot path). */
     private void replace(KeyEntry e, Object value, long expireAt) {
         beforeChange(e);
