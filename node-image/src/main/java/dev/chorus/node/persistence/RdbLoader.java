@@ -1,8 +1,8 @@
 package dev.chorus.node.persistence;
 
 import dev.chorus.node.resp.Doubles;
+import dev.chorus.node.store.StagedDatabase;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +24,9 @@ public final class RdbLoader {
     private boolean skipExpired;
     private long now;
     private boolean verifyChecksum = true;
+    private StagedDatabase.Stamp stamp = StagedDatabase.Stamp.UNKNOWN;
+    /** A RESIZEDB claim is trusted up to this many keys (a corrupt one must not allocate a huge table). */
+    private long presizeLimit = 1 << 16;
 
     /** {@code databases}: how many databases the server has (SELECTDB beyond that is an error, as in Redis). */
     public RdbLoader(RdbValueCodec codec, int databases) {
@@ -47,15 +50,29 @@ public final class RdbLoader {
         return this;
     }
 
+    /**
+     * The stamp of the keyspace the result will be applied to ({@link dev.chorus.node.store.Keyspace#stamp()}), so
+     * the loaded entries need no second pass when installed.
+     */
+    public RdbLoader stamp(StagedDatabase.Stamp stamp) {
+        this.stamp = stamp;
+        return this;
+    }
+
     public RdbLoadResult load(Path file) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
-            return load(in);
+        // Every key takes at least 3 bytes (type, key length, value), which bounds what RESIZEDB may pre-allocate.
+        presizeLimit = Math.max(presizeLimit, Files.size(file) / 3);
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(new RdbInput(in, true));
         }
     }
 
     /** Reads one RDB from {@code in}, up to and including its checksum and not a byte further. */
     public RdbLoadResult load(InputStream stream) throws IOException {
-        RdbInput in = new RdbInput(stream);
+        return load(new RdbInput(stream, false));
+    }
+
+    private RdbLoadResult load(RdbInput in) throws IOException {
         byte[] magic = in.readBytes(9);
         if (!new String(magic, 0, 5, StandardCharsets.ISO_8859_1).equals("REDIS")) {
             throw new RdbFormatException("Wrong signature trying to load DB from file");
@@ -65,7 +82,7 @@ public final class RdbLoader {
             throw new RdbFormatException("Can't handle RDB format version " + version);
         }
 
-        LoadedKeyspace keys = new LoadedKeyspace(databases);
+        LoadedKeyspace keys = new LoadedKeyspace(databases, stamp);
         Map<String, String> aux = new LinkedHashMap<>();
         List<byte[]> functions = new ArrayList<>();
         Map<Integer, Long> typeCounts = new java.util.TreeMap<>();
@@ -107,8 +124,9 @@ public final class RdbLoader {
                     continue;
                 }
                 case Rdb.OPCODE_RESIZEDB -> {
-                    in.readLength();
-                    in.readLength();
+                    long size = in.readLength();
+                    long expires = in.readLength();
+                    keys.expect(db, Math.min(size, presizeLimit), Math.min(expires, presizeLimit));
                     continue;
                 }
                 case Rdb.OPCODE_AUX -> {

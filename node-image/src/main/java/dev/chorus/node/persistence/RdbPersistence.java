@@ -142,6 +142,7 @@ public final class RdbPersistence implements RdbTransfer {
         RdbLoadResult r = new RdbLoader(codec, keyspace.databases())
                 .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
                 .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM))
+                .stamp(keyspace.stamp())
                 .load(file);
         logAux(r.aux());
         keyspace.flushAll();

@@ -23,6 +23,8 @@ public class Dict<N extends Dict.Node> {
     }
 
     private static final int MIN_SIZE = 4;
+    /** The largest table {@link #ensureCapacity} allocates up front; beyond it the table grows as keys arrive. */
+    private static final int MAX_PRESIZE = 1 << 24;
     private Node[] table = new Node[MIN_SIZE];
     private int size;
 
@@ -58,6 +60,32 @@ public class Dict<N extends Dict.Node> {
         node.next = table[idx];
         table[idx] = node;
         size++;
+    }
+
+    /**
+     * Adds {@code node} unless a node with the same key is present (one hash, one probe): false, and nothing
+     * changes, when the key is already there.
+     */
+    public boolean addIfAbsent(N node) {
+        int h = node.hash;
+        for (Node n = table[h & (table.length - 1)]; n != null; n = n.next) {
+            if (n.hash == h && Arrays.equals(n.key, node.key)) {
+                return false;
+            }
+        }
+        add(node);
+        return true;
+    }
+
+    /**
+     * Grows the table once so that {@code expected} nodes fit without further resizes (a bulk load that knows its
+     * size, e.g. from an RDB's RESIZEDB). Only grows; a huge claim is capped, the table then grows on demand.
+     */
+    public void ensureCapacity(long expected) {
+        long wanted = Math.min(expected, MAX_PRESIZE);
+        if (wanted > table.length) {
+            resize(Integer.highestOneBit((int) wanted - 1) << 1);
+        }
     }
 
     /** Removes and returns the node for {@code key}, or null. */
