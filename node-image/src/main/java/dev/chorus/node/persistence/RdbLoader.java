@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class RdbLoader {
     private StagedDatabase.Stamp stamp = StagedDatabase.Stamp.UNKNOWN;
     /** A RESIZEDB claim is trusted up to this many keys (a corrupt one must not allocate a huge table). */
     private long presizeLimit = 1 << 16;
+    private java.util.function.Consumer<Map<String, String>> afterAux;
 
     /** {@code databases}: how many databases the server has (SELECTDB beyond that is an error, as in Redis). */
     public RdbLoader(RdbValueCodec codec, int databases) {
@@ -56,6 +58,12 @@ public final class RdbLoader {
      */
     public RdbLoader stamp(StagedDatabase.Stamp stamp) {
         this.stamp = stamp;
+        return this;
+    }
+
+    /** Called once with the aux fields, when the first opcode after them (functions or keys) is read. */
+    public RdbLoader afterAux(java.util.function.Consumer<Map<String, String>> listener) {
+        this.afterAux = listener;
         return this;
     }
 
@@ -93,8 +101,15 @@ public final class RdbLoader {
         boolean hasExpire = false;
         long expireAt = 0;
 
+        boolean auxDone = false;
         while (true) {
             int type = in.readByte();
+            if (!auxDone && type != Rdb.OPCODE_AUX) {
+                auxDone = true;
+                if (afterAux != null) {
+                    afterAux.accept(Collections.unmodifiableMap(aux));
+                }
+            }
             switch (type) {
                 case Rdb.OPCODE_EXPIRETIME -> {
                     expireAt = (int) in.readLittleEndian(4) * 1000L;

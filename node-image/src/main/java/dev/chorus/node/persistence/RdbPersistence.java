@@ -143,6 +143,7 @@ public final class RdbPersistence implements RdbTransfer {
                 .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
                 .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM))
                 .stamp(keyspace.stamp())
+                .afterAux(aux -> HeapHeadroom.reserve(expectedHeap(aux, fileSize(file))))
                 .load(file);
         logAux(r.aux());
         keyspace.flushAll();
@@ -156,6 +157,34 @@ public final class RdbPersistence implements RdbTransfer {
             Log.notice(done + ".");
         }
         return r;
+    }
+
+    /** Heap growth below this is left to the collector's own steps. */
+    private static final long HEADROOM_THRESHOLD = 32L << 20;
+
+    /**
+     * About how much heap the file's keys will take: the memory the saving server reported (used-mem), within sane
+     * bounds of the file size; 4 bytes per file byte (small keys) when it did not say.
+     */
+    static long expectedHeap(Map<String, String> aux, long fileSize) {
+        long estimate = 4 * fileSize;
+        try {
+            String usedMem = aux.get("used-mem");
+            if (usedMem != null) {
+                estimate = Math.max(fileSize, Math.min(16 * fileSize, Long.parseLong(usedMem.trim())));
+            }
+        } catch (NumberFormatException ignored) {
+            // keep the file-size estimate
+        }
+        return estimate < HEADROOM_THRESHOLD ? 0 : estimate;
+    }
+
+    private static long fileSize(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static void logAux(Map<String, String> aux) {
