@@ -26,8 +26,8 @@ public final class RdbLoader {
     private long now;
     private boolean verifyChecksum = true;
     private StagedDatabase.Stamp stamp = StagedDatabase.Stamp.UNKNOWN;
-    /** A RESIZEDB claim is trusted up to this many keys (a corrupt one must not allocate a huge table). */
-    private long presizeLimit = 1 << 16;
+    /** A RESIZEDB claim read from a stream is trusted up to this many keys (a corrupt one must not allocate much). */
+    private static final long STREAM_PRESIZE_LIMIT = 1 << 16;
     private java.util.function.Consumer<Map<String, String>> afterAux;
 
     /** {@code databases}: how many databases the server has (SELECTDB beyond that is an error, as in Redis). */
@@ -69,18 +69,18 @@ public final class RdbLoader {
 
     public RdbLoadResult load(Path file) throws IOException {
         // Every key takes at least 3 bytes (type, key length, value), which bounds what RESIZEDB may pre-allocate.
-        presizeLimit = Math.max(presizeLimit, Files.size(file) / 3);
+        long presizeLimit = Math.max(STREAM_PRESIZE_LIMIT, Files.size(file) / 3);
         try (InputStream in = Files.newInputStream(file)) {
-            return load(new RdbInput(in, true));
+            return load(new RdbInput(in, true), presizeLimit);
         }
     }
 
     /** Reads one RDB from {@code in}, up to and including its checksum and not a byte further. */
     public RdbLoadResult load(InputStream stream) throws IOException {
-        return load(new RdbInput(stream, false));
+        return load(new RdbInput(stream, false), STREAM_PRESIZE_LIMIT);
     }
 
-    private RdbLoadResult load(RdbInput in) throws IOException {
+    private RdbLoadResult load(RdbInput in, long presizeLimit) throws IOException {
         byte[] magic = in.readBytes(9);
         if (!new String(magic, 0, 5, StandardCharsets.ISO_8859_1).equals("REDIS")) {
             throw new RdbFormatException("Wrong signature trying to load DB from file");

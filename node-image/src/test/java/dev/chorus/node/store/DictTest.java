@@ -230,4 +230,26 @@ class DictTest {
         }
         assertThat(counts.keySet()).isEqualTo(present);
     }
+
+    @Property(tries = 200)
+    void addIfAbsentAndPresizingKeepTheTableConsistent(@ForAll List<@IntRange(min = 0, max = 200) Integer> keys,
+                                                       @ForAll @IntRange(min = 0, max = 5000) int expected) {
+        Dict<Item> d = new Dict<>();
+        d.ensureCapacity(expected);
+        Map<String, Integer> model = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String k = "k" + keys.get(i);
+            boolean added = d.addIfAbsent(new Item(k, i));
+            assertThat(added).isEqualTo(!model.containsKey(k));
+            model.putIfAbsent(k, i);
+        }
+        assertThat(d.size()).isEqualTo(model.size());
+        model.forEach((k, v) -> assertThat(d.get(b(k)).value).isEqualTo(v));
+        Set<String> scanned = new HashSet<>();
+        long cursor = 0;
+        do {
+            cursor = d.scan(cursor, n -> scanned.add(n.name()));
+        } while (cursor != 0);
+        assertThat(scanned).isEqualTo(model.keySet());
+    }
 }
