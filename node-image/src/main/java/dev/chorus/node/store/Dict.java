@@ -149,6 +149,55 @@ public class Dict<N extends Dict.Node> {
         return Long.reverse(v);
     }
 
+    /** Bucket heads gathered by {@link #scanBuckets} (server thread only, like the whole dict). */
+    private Node[] gathered = new Node[0];
+    /** Keeps {@link #scanBuckets}' early reads alive (the JIT must not drop them). */
+    private int touched;
+
+    /**
+     * {@link #scan} over up to {@code buckets} buckets in one call, for a bulk walk (a snapshot): it first reads the
+     * bucket heads and their hashes for the whole run, independent loads the CPU overlaps, and only then visits the
+     * nodes, which are by then in cache. Visiting one bucket at a time waits on two cache misses per node instead.
+     * The visitor must not change the dict. Returns the next cursor (0: complete) and, in {@code visited[0]}, how many
+     * buckets and nodes it went through.
+     */
+    @SuppressWarnings("unchecked")
+    public long scanBuckets(long cursor, int buckets, Consumer<? super N> visitor, int[] visited) {
+        if (size == 0) {
+            return 0;
+        }
+        Node[] t = table;
+        long mask = t.length - 1;
+        if (gathered.length < buckets) {
+            gathered = new Node[buckets];
+        }
+        Node[] heads = gathered;
+        int n = 0;
+        long c = cursor;
+        do {
+            heads[n++] = t[(int) (c & mask)];
+            c = Long.reverse(Long.reverse(c | ~mask) + 1);
+        } while (c != 0 && n < buckets);
+        int sum = 0;
+        for (int i = 0; i < n; i++) {
+            Node h = heads[i];
+            if (h != null) {
+                sum += h.hash;
+            }
+        }
+        touched += sum;
+        int count = n;
+        for (int i = 0; i < n; i++) {
+            for (Node x = heads[i]; x != null; x = x.next) {
+                visitor.accept((N) x);
+                count++;
+            }
+            heads[i] = null;
+        }
+        visited[0] += count;
+        return c;
+    }
+
     /** A uniformly chosen bucket's random node (Redis' dictGetFairRandomKey is close enough), or null when empty. */
     @SuppressWarnings("unchecked")
     public N random() {
