@@ -75,6 +75,14 @@ public final class RdbLoader {
         }
     }
 
+    /**
+     * Reads the RDB that is the whole of {@code stream} (a transfer's payload): it may read ahead, and bytes after the
+     * checksum are left unread. Without a file size, RESIZEDB claims are trusted within the saving server's used-mem.
+     */
+    public RdbLoadResult loadWhole(InputStream stream) throws IOException {
+        return load(new RdbInput(stream, true), STREAM_PRESIZE_LIMIT);
+    }
+
     /** Reads one RDB from {@code in}, up to and including its checksum and not a byte further. */
     public RdbLoadResult load(InputStream stream) throws IOException {
         return load(new RdbInput(stream, false), STREAM_PRESIZE_LIMIT);
@@ -102,6 +110,7 @@ public final class RdbLoader {
         long expireAt = 0;
 
         boolean auxDone = false;
+        long auxPresizeLimit = -1;
         while (true) {
             int type = in.readByte();
             if (!auxDone && type != Rdb.OPCODE_AUX) {
@@ -139,6 +148,11 @@ public final class RdbLoader {
                     continue;
                 }
                 case Rdb.OPCODE_RESIZEDB -> {
+                    if (auxPresizeLimit < 0) {
+                        // Every key costs the saving server well over 16 bytes of its used-mem.
+                        auxPresizeLimit = parseLong(aux.get("used-mem")) / 16;
+                        presizeLimit = Math.max(presizeLimit, auxPresizeLimit);
+                    }
                     long size = in.readLength();
                     long expires = in.readLength();
                     keys.expect(db, Math.min(size, presizeLimit), Math.min(expires, presizeLimit));
@@ -201,6 +215,14 @@ public final class RdbLoader {
             }
         }
         return new RdbLoadResult(version, aux, functions, keys, loaded, expired, empty, in.offset(), typeCounts);
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? 0 : Math.max(0, Long.parseLong(s.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static int parseVersion(byte[] magic) throws RdbFormatException {

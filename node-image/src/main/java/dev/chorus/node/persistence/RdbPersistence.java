@@ -129,22 +129,51 @@ public final class RdbPersistence implements RdbTransfer {
     /** RdbTransfer: a replica's full sync (or DEBUG RELOAD). The keyspace is replaced only if the file is sound. */
     @Override
     public Loaded load(Path file) throws IOException {
+        cancelBgsaveBeforeLoading();
+        RdbLoadResult r = loadFile(file);
+        return new Loaded(r.replId(), r.replOffset(), r.keysLoaded());
+    }
+
+    /** RdbTransfer: a replica's full sync, parsed on a thread of its own while the payload arrives. */
+    @Override
+    public IncomingRdb receive() {
+        return new BackgroundLoad(newLoader().afterAux(aux -> HeapHeadroom.reserve(expectedHeap(aux, -1))));
+    }
+
+    /** RdbTransfer: the keyspace is replaced only if the whole payload parsed and its checksum matched. */
+    @Override
+    public Loaded install(IncomingRdb incoming) throws IOException {
+        RdbLoadResult r = ((BackgroundLoad) incoming).await();
+        cancelBgsaveBeforeLoading();
+        apply(r);
+        return new Loaded(r.replId(), r.replOffset(), r.keysLoaded());
+    }
+
+    private void cancelBgsaveBeforeLoading() {
         if (active != null && activeKind == Kind.BGSAVE) {
             Log.notice("Replica is about to load the RDB file received from the master, but there is a pending RDB"
                     + " child running. Killing it and removing its temp file to avoid any race");
             active.cancel();
         }
-        RdbLoadResult r = loadFile(file);
-        return new Loaded(r.replId(), r.replOffset(), r.keysLoaded());
+    }
+
+    private RdbLoader newLoader() {
+        return new RdbLoader(codec, keyspace.databases())
+                .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
+                .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM))
+                .stamp(keyspace.stamp());
     }
 
     private RdbLoadResult loadFile(Path file) throws IOException {
-        RdbLoadResult r = new RdbLoader(codec, keyspace.databases())
-                .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
-                .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM))
-                .stamp(keyspace.stamp())
+        RdbLoadResult r = newLoader()
                 .afterAux(aux -> HeapHeadroom.reserve(expectedHeap(aux, fileSize(file))))
                 .load(file);
+        apply(r);
+        return r;
+    }
+
+    /** Replaces the keyspace with a verified load result (server thread). */
+    private void apply(RdbLoadResult r) {
         logAux(r.aux());
         keyspace.flushAll();
         r.keys().applyTo(keyspace);
@@ -156,7 +185,6 @@ public final class RdbPersistence implements RdbTransfer {
         } else {
             Log.notice(done + ".");
         }
-        return r;
     }
 
     /** Heap growth below this is left to the collector's own steps. */
@@ -167,11 +195,13 @@ public final class RdbPersistence implements RdbTransfer {
      * bounds of the file size; 4 bytes per file byte (small keys) when it did not say.
      */
     static long expectedHeap(Map<String, String> aux, long fileSize) {
-        long estimate = 4 * fileSize;
+        long estimate = Math.max(0, 4 * fileSize); // fileSize -1: unknown (a payload still arriving)
         try {
             String usedMem = aux.get("used-mem");
             if (usedMem != null) {
-                estimate = Math.max(fileSize, Math.min(16 * fileSize, Long.parseLong(usedMem.trim())));
+                long used = Long.parseLong(usedMem.trim());
+                estimate = fileSize < 0 ? Math.min(used, Runtime.getRuntime().maxMemory() / 2)
+                        : Math.max(fileSize, Math.min(16 * fileSize, used));
             }
         } catch (NumberFormatException ignored) {
             // keep the file-size estimate
