@@ -149,29 +149,25 @@ public class Dict<N extends Dict.Node> {
         return Long.reverse(v);
     }
 
-    /** Bucket heads gathered by {@link #scanBuckets} (server thread only, like the whole dict). */
-    private Node[] gathered = new Node[0];
-    /** Keeps {@link #scanBuckets}' early reads alive (the JIT must not drop them). */
-    private int touched;
+    /** Keeps {@link #scanBuckets}' early reads alive (the JIT must not drop them). Static: no per-dict cost. */
+    private static int touched;
 
     /**
      * {@link #scan} over up to {@code buckets} buckets in one call, for a bulk walk (a snapshot): it first reads the
      * bucket heads and their hashes for the whole run, independent loads the CPU overlaps, and only then visits the
      * nodes, which are by then in cache. Visiting one bucket at a time waits on two cache misses per node instead.
-     * The visitor must not change the dict. Returns the next cursor (0: complete) and, in {@code visited[0]}, how many
-     * buckets and nodes it went through.
+     * {@code heads} is the caller's scratch space (its length, at least 1, is the number of buckets); the visitor must
+     * not change the dict. Returns the next cursor (0: complete) and adds to {@code visited[0]} how many buckets and
+     * nodes it went through.
      */
     @SuppressWarnings("unchecked")
-    public long scanBuckets(long cursor, int buckets, Consumer<? super N> visitor, int[] visited) {
+    public long scanBuckets(long cursor, Node[] heads, Consumer<? super N> visitor, int[] visited) {
         if (size == 0) {
             return 0;
         }
         Node[] t = table;
         long mask = t.length - 1;
-        if (gathered.length < buckets) {
-            gathered = new Node[buckets];
-        }
-        Node[] heads = gathered;
+        int buckets = heads.length;
         int n = 0;
         long c = cursor;
         do {

@@ -25,6 +25,8 @@ public final class SnapshotCapture {
     /** Buckets whose heads are fetched together (see {@link Dict#scanBuckets}). */
     private static final int SCAN_RUN = 64;
 
+    private final Dict.Node[] runHeads = new Dict.Node[SCAN_RUN];
+    private final Dict.Node[] singleHead = new Dict.Node[1];
     private final Keyspace keyspace;
     private final int epoch;
     private final Sink sink;
@@ -80,7 +82,8 @@ public final class SnapshotCapture {
             Database d = keyspace.db(db);
             final int dbIndex = db;
             // Buckets count as visited too, so a sparse table still makes bounded steps.
-            cursor = d.dict.scanBuckets(cursor, Math.max(1, Math.min(SCAN_RUN, budget - visited[0])), e -> {
+            Dict.Node[] heads = budget - visited[0] >= SCAN_RUN ? runHeads : singleHead;
+            cursor = d.dict.scanBuckets(cursor, heads, e -> {
                 if (e.claimedEpoch < epoch) {
                     e.claimedEpoch = epoch;
                     capture(dbIndex, e);

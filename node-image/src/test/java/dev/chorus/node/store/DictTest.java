@@ -280,7 +280,7 @@ class DictTest {
             int before = visited[0];
             int seen = viaRuns.size();
             long from = cursor;
-            cursor = d.scanBuckets(cursor, run, n -> viaRuns.add(n.name()), visited);
+            cursor = d.scanBuckets(cursor, new Dict.Node[run], n -> viaRuns.add(n.name()), visited);
             calls++;
             if (d.size() > 0) {
                 // Each call covers `run` buckets of the plain scan's sequence (fewer at the end), and counts them.
