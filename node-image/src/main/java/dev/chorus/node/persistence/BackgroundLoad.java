@@ -3,28 +3,29 @@ package dev.chorus.node.persistence;
 import dev.chorus.node.replication.RdbTransfer;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
- * A replica's full sync, parsed while it arrives: the server thread passes the payload on as it receives it (besides
- * writing the temp file), and an "rdb-loader" thread builds the staged keyspace from it at the same time. Nothing
- * touches the live keyspace until {@link RdbPersistence#install} has the verified result (checksum included), so a
- * corrupt or cut transfer leaves the dataset as it was, exactly as loading the finished file would.
+ * A replica's full sync, parsed while it arrives: the server thread writes the payload to the temp file as it
+ * receives it and says how far it got, and an "rdb-loader" thread reads the file behind it and builds the staged
+ * keyspace at the same time. Nothing touches the live keyspace until {@link RdbPersistence#install} has the verified
+ * result (checksum included), so a corrupt or cut transfer leaves the dataset as it was, exactly as loading the
+ * finished file would.
  */
 final class BackgroundLoad implements RdbTransfer.IncomingRdb {
-    private final ChunkPipe pipe = new ChunkPipe();
+    private final GrowingFileInput input;
     private final Thread thread;
     private volatile RdbLoadResult result;
     private volatile Throwable failure;
     private long payloadLength = -1;
 
-    BackgroundLoad(RdbLoader loader) {
+    BackgroundLoad(RdbLoader loader, Path file) throws IOException {
+        input = new GrowingFileInput(file);
         thread = new Thread(() -> {
-            try {
-                result = loader.loadWhole(pipe);
+            try (GrowingFileInput in = input) {
+                result = loader.loadWhole(in);
             } catch (Throwable t) {
                 failure = t;
-            } finally {
-                pipe.readerDone();
             }
         }, "rdb-loader");
         thread.setDaemon(true);
@@ -32,19 +33,19 @@ final class BackgroundLoad implements RdbTransfer.IncomingRdb {
     }
 
     @Override
-    public void write(byte[] b, int off, int len) {
-        pipe.write(b, off, len);
+    public void written(long bytes) {
+        input.available(bytes);
     }
 
     @Override
     public void finish(long length) {
         payloadLength = length;
-        pipe.finish();
+        input.finish();
     }
 
     @Override
     public void abort() {
-        pipe.abort();
+        input.abort();
     }
 
     /** Waits for the parse (server thread, after {@link #finish}); the result, or the reason it failed. */

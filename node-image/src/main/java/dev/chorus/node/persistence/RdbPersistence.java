@@ -136,8 +136,8 @@ public final class RdbPersistence implements RdbTransfer {
 
     /** RdbTransfer: a replica's full sync, parsed on a thread of its own while the payload arrives. */
     @Override
-    public IncomingRdb receive() {
-        return new BackgroundLoad(newLoader().afterAux(aux -> HeapHeadroom.reserve(expectedHeap(aux, -1))));
+    public IncomingRdb receive(Path file) throws IOException {
+        return new BackgroundLoad(newLoader().afterAux(aux -> HeapHeadroom.reserve(expectedHeap(aux, -1))), file);
     }
 
     /** RdbTransfer: the keyspace is replaced only if the whole payload parsed and its checksum matched. */

@@ -18,10 +18,10 @@ public interface RdbTransfer {
     Loaded load(Path file) throws IOException;
 
     /**
-     * Starts parsing an RDB that is still arriving (server thread): pass every payload byte to the returned
-     * {@link IncomingRdb} as it arrives, then {@link #install} it once the transfer is complete.
+     * Starts parsing an RDB that is still being written to {@code file} (server thread): report to the returned
+     * {@link IncomingRdb} how far the file got, then {@link #install} it once the transfer is complete.
      */
-    IncomingRdb receive();
+    IncomingRdb receive(Path file) throws IOException;
 
     /**
      * Replaces the keyspace with what {@code incoming} parsed (server thread, after {@link IncomingRdb#finish}); waits
@@ -31,8 +31,8 @@ public interface RdbTransfer {
 
     /** An RDB being received and parsed at the same time. */
     interface IncomingRdb {
-        /** The next payload bytes; the array must not be changed afterwards. */
-        void write(byte[] b, int off, int len);
+        /** The file now holds {@code bytes} bytes (written, not merely buffered). */
+        void written(long bytes);
 
         /** The payload is complete: {@code length} bytes in all. */
         void finish(long length);

@@ -188,16 +188,21 @@ class RdbPersistenceTest {
     /** Feeds {@code rdb} to a parse-while-receiving transfer in pieces of {@code piece} bytes, then installs it. */
     private dev.chorus.node.replication.RdbTransfer.Loaded receiveInPieces(byte[] rdb, int piece, byte[] trailer)
             throws Exception {
-        var incoming = onLoop(() -> persistence.receive());
+        Path file = dir.resolve("temp-transfer.rdb");
+        Files.write(file, new byte[0]);
+        var incoming = onLoop(() -> persistence.receive(file));
         byte[] payload = java.util.Arrays.copyOf(rdb, rdb.length + trailer.length);
         System.arraycopy(trailer, 0, payload, rdb.length, trailer.length);
-        for (int off = 0; off < payload.length; off += piece) {
-            int len = Math.min(piece, payload.length - off);
-            byte[] chunk = java.util.Arrays.copyOfRange(payload, off, off + len);
-            onLoop(() -> {
-                incoming.write(chunk, 0, chunk.length);
-                return null;
-            });
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int off = 0; off < payload.length; off += piece) {
+                int len = Math.min(piece, payload.length - off);
+                out.write(payload, off, len);
+                long written = off + len;
+                onLoop(() -> {
+                    incoming.written(written);
+                    return null;
+                });
+            }
         }
         return onLoop(() -> {
             incoming.finish(rdb.length);
@@ -241,9 +246,11 @@ class RdbPersistenceTest {
         byte[] cut = java.util.Arrays.copyOf(rdb, rdb.length - 5);
         assertThatThrownBy(() -> receiveInPieces(cut, 64, new byte[0])).hasCauseInstanceOf(RdbFormatException.class);
         // The parse ran on into what the framing says is the EOF mark: not an RDB that ends inside the payload.
+        Path whole = dir.resolve("whole.rdb");
+        Files.write(whole, rdb);
         assertThatThrownBy(() -> onLoop(() -> {
-            var incoming = persistence.receive();
-            incoming.write(rdb, 0, rdb.length);
+            var incoming = persistence.receive(whole);
+            incoming.written(rdb.length);
             incoming.finish(rdb.length - 3);
             return persistence.install(incoming);
         })).hasCauseInstanceOf(RdbFormatException.class);
@@ -253,10 +260,11 @@ class RdbPersistenceTest {
 
     @Test
     void anAbortedTransferStopsTheParser() throws Exception {
-        var incoming = onLoop(() -> persistence.receive());
-        byte[] header = "REDIS0010".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path file = dir.resolve("aborted.rdb");
+        Files.write(file, "REDIS0010".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        var incoming = onLoop(() -> persistence.receive(file));
         onLoop(() -> {
-            incoming.write(header, 0, header.length);
+            incoming.written(9);
             incoming.abort();
             return null;
         });

@@ -217,7 +217,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 }
                 case RDB_PAYLOAD -> {
                     int used = receiver.accept(data, i, end - i);
-                    incoming.write(data, i, used); // data is this read's own array, never reused
+                    incoming.written(receiver.written());
                     i += used;
                     if (receiver.done()) {
                         incoming.finish(receiver.received());
@@ -277,7 +277,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 Path tmp = dir.resolve("temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid()
                         + ".rdb");
                 receiver = RdbReceiver.forHeader(reply, tmp);
-                incoming = replication.rdb().receive();
+                incoming = replication.rdb().receive(tmp);
                 Log.notice("MASTER <-> REPLICA sync: receiving " + (reply.startsWith("$EOF") ? "streamed RDB from "
                         + "master with EOF to disk" : reply.substring(1) + " bytes from master to disk"));
                 phase = Phase.RDB_PAYLOAD;
