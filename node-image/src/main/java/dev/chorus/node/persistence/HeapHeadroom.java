@@ -40,30 +40,38 @@ final class HeapHeadroom {
             // Live data after a full collection: at most what the whole heap holds now (young objects get promoted).
             long live = rt.totalMemory() - rt.freeMemory();
             long max = usage.getMax() > 0 ? usage.getMax() : rt.maxMemory();
-            // A quarter more than asked: the young generation, sized from the old one, must not make it overflow.
-            long wanted = Math.min(max, live + bytes + bytes / 4);
+            // A tenth more than asked: used-mem is the saving server's estimate, and an old generation that fills up
+            // just before the end costs a full collection of everything loaded.
+            long wanted = Math.min(max, live + bytes + bytes / 10);
             if (usage.getCommitted() - usage.getUsed() >= bytes || wanted <= usage.getCommitted()) {
                 return;
             }
-            long ratio = Math.min(99, Math.max(1, 100 - (100 * live) / wanted));
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             String minBefore = vm.getVMOption("MinHeapFreeRatio").getValue();
             String maxBefore = vm.getVMOption("MaxHeapFreeRatio").getValue();
-            if (Long.parseLong(minBefore) >= ratio) {
-                return;
-            }
             long start = System.nanoTime();
-            vm.setVMOption("MaxHeapFreeRatio", "100"); // MinHeapFreeRatio may not exceed it
-            vm.setVMOption("MinHeapFreeRatio", Long.toString(ratio));
-            try {
-                System.gc();
-            } finally {
-                vm.setVMOption("MinHeapFreeRatio", minBefore);
-                vm.setVMOption("MaxHeapFreeRatio", maxBefore);
+            long committedBefore = usage.getCommitted();
+            // The ratio applies to what survives the collection, known only afterwards: a second round corrects a
+            // first one that assumed too much live data (cheap: the heap is small when that happens).
+            for (int round = 0; round < 2 && old.getUsage().getCommitted() < wanted; round++) {
+                long ratio = Math.min(99, Math.max(1, 100 - (100 * live) / wanted)); // rounds the old size up
+                if (Long.parseLong(minBefore) >= ratio) {
+                    break;
+                }
+                vm.setVMOption("MaxHeapFreeRatio", "100"); // MinHeapFreeRatio may not exceed it
+                vm.setVMOption("MinHeapFreeRatio", Long.toString(ratio));
+                try {
+                    System.gc();
+                } finally {
+                    vm.setVMOption("MinHeapFreeRatio", minBefore);
+                    vm.setVMOption("MaxHeapFreeRatio", maxBefore);
+                }
+                live = Math.max(1, old.getUsage().getUsed());
+                wanted = Math.min(max, live + bytes + bytes / 10);
             }
             Log.verbose(String.format(java.util.Locale.ROOT,
                     "Heap headroom for loading: old generation %d -> %d MB in %.1f ms",
-                    usage.getCommitted() >> 20, old.getUsage().getCommitted() >> 20, (System.nanoTime() - start) / 1e6));
+                    committedBefore >> 20, old.getUsage().getCommitted() >> 20, (System.nanoTime() - start) / 1e6));
         } catch (RuntimeException | LinkageError e) {
             Log.verbose("Heap headroom for loading not reserved: " + e);
         }
