@@ -223,6 +223,11 @@ public final class Keyspace {
         return epoch;
     }
 
+    /** What an entry created now carries: the current snapshot epoch and the initial access data for eviction. */
+    public StagedDatabase.Stamp stamp() {
+        return new StagedDatabase.Stamp(epoch, initialAccess());
+    }
+
     public SnapshotCapture activeSnapshot() {
         return activeSnapshot;
     }
