@@ -16,7 +16,7 @@ N_P1="${N_P1:-200000}"            # requests per test at -P 1
 N_P16="${N_P16:-1000000}"         # requests per test at -P 16
 N_WARMUP="${N_WARMUP:-200000}"    # JVM warm-up pass (node only), per test
 KEYS_FOR_RSS="${KEYS_FOR_RSS:-1000000}"
-REPEAT="${REPEAT:-3}"              # runs per server and pipeline, alternating; the best run counts
+REPEAT="${REPEAT:-5}"              # runs per server and pipeline, alternating; the median run counts
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:-}" # empty = plain `java -jar`, as deployed
 # Flags tried for memory on fresh processes, beside plain `java -jar`.
 SUGGESTED_NODE_FLAGS="${SUGGESTED_NODE_FLAGS:--XX:+UseSerialGC -Xms16m -Xmx512m}"
@@ -112,25 +112,32 @@ bench "$NODE_PORT" 1 "$N_WARMUP" >/dev/null
 bench "$NODE_PORT" 16 "$N_WARMUP" >/dev/null
 redis-cli -p "$NODE_PORT" FLUSHALL >/dev/null
 
-# The machine is shared: runs alternate between the servers and the best of REPEAT runs counts, so a burst of
-# someone else's load does not decide a row.
-declare -A RPS
+# The machine is shared: runs alternate between the servers and the median of REPEAT runs counts, so a burst of
+# someone else's load does not decide a row. The 1-minute load average is recorded before each run.
+declare -A RUNS
+LOADS=()
 for round in $(seq 1 "$REPEAT"); do
     for p in 1 16; do
         n=$N_P1; [[ $p == 16 ]] && n=$N_P16
         for who in redis node; do
             port=$REDIS_PORT; [[ $who == node ]] && port=$NODE_PORT
             redis-cli -p "$port" FLUSHALL >/dev/null
-            log "round $round: $who -P $p -n $n"
+            load1=$(cut -d' ' -f1 /proc/loadavg)
+            LOADS+=("$load1")
+            log "round $round: $who -P $p -n $n (load $load1)"
             while IFS=, read -r test rps; do
                 key="$who,$p,$test"
-                if [[ -z "${RPS[$key]:-}" ]] || awk -v a="$rps" -v b="${RPS[$key]}" 'BEGIN { exit !(a > b) }'; then
-                    RPS[$key]=$rps
-                fi
+                RUNS[$key]="${RUNS[$key]:+${RUNS[$key]} }$rps"
             done < <(bench "$port" "$p" "$n")
         done
     done
 done
+median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A RPS
+for key in "${!RUNS[@]}"; do
+    RPS[$key]=$(echo "${RUNS[$key]}" | median)
+done
+LOAD_RANGE=$(printf '%s\n' "${LOADS[@]}" | sort -g | sed -n '1p;$p' | paste -sd- -)
 # Keep redis-benchmark's own order of tests.
 ORDER=()
 for t in ${TESTS//,/ }; do
@@ -199,7 +206,8 @@ SECTION="$WORK/section.md"
     echo "Reproduce: \`bench/redis-benchmark.sh\`; each measurement is"
     echo "\`redis-benchmark -h 127.0.0.1 -p PORT -c $CLIENTS -n N -P P -t $TESTS --csv\`"
     echo "with N = $N_P1 at -P 1 and $N_P16 at -P 16, after a warm-up pass of the node ($N_WARMUP requests per test at -P 1 and -P 16),"
-    echo "and a FLUSHALL before each run; best of $REPEAT alternating runs per cell. Targets: node/Redis ≥ 0.9 at -P 1, ≥ 1.0 at -P 16."
+    echo "and a FLUSHALL before each run; median of $REPEAT alternating runs per cell (1-minute load average before the runs: $LOAD_RANGE)."
+    echo "Targets: node/Redis ≥ 0.9 at -P 1, ≥ 1.0 at -P 16."
     echo
     echo "| test | Redis -P 1 | node -P 1 | node/Redis | Redis -P 16 | node -P 16 | node/Redis |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -209,6 +217,19 @@ SECTION="$WORK/section.md"
         printf '| %s | %.0f | %.0f | %s | %.0f | %.0f | %s |\n' "$t" "$r1" "$n1" "$(ratio "$n1" "$r1")" \
             "$r16" "$n16" "$(ratio "$n16" "$r16")"
     done
+    echo
+    echo "<details><summary>All runs (requests per second, in run order)</summary>"
+    echo
+    echo "| test | pipeline | Redis runs | node runs |"
+    echo "|---|---:|---|---|"
+    for p in 1 16; do
+        for t in "${ORDER[@]}"; do
+            printf '| %s | %s | %s | %s |\n' "$t" "$p" "$(echo "${RUNS["redis,$p,$t"]:-}" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i }')" \
+                "$(echo "${RUNS["node,$p,$t"]:-}" | awk '{ for (i = 1; i <= NF; i++) printf "%s%.0f", (i > 1 ? ", " : ""), $i }')"
+        done
+    done
+    echo
+    echo "</details>"
     echo
     echo "Memory for $KEYS_FOR_RSS keys \`key:NNNNNNNNNNNN\` = \`xxx\` (loaded with \`redis-cli --pipe\`), RSS from /proc/PID/status:"
     echo

@@ -119,50 +119,73 @@ public final class CommandContext {
 
     /** Redis' string2ll: optional '-', no '+', no leading zeros or spaces, fits in a signed 64-bit integer. */
     public static Long parseLongOrNull(byte[] b) {
+        long v = string2ll(b);
+        return v == NOT_A_LONG && !isMinValue(b) ? null : v;
+    }
+
+    public static long parseLong(byte[] b, String error) {
+        long v = string2ll(b);
+        if (v == NOT_A_LONG && !isMinValue(b)) {
+            throw new CommandError(error);
+        }
+        return v;
+    }
+
+    /** What {@link #string2ll} returns for an invalid input; also the value of "-9223372036854775808" itself. */
+    private static final long NOT_A_LONG = Long.MIN_VALUE;
+    private static final byte[] MIN_VALUE_DIGITS = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean isMinValue(byte[] b) {
+        return java.util.Arrays.equals(b, MIN_VALUE_DIGITS);
+    }
+
+    /**
+     * string2ll without boxing: the value, or {@link #NOT_A_LONG} when {@code b} is not a valid integer (callers
+     * tell that apart from Long.MIN_VALUE itself with {@link #isMinValue}). Up to 18 digits cannot overflow, so the
+     * common case runs without overflow checks.
+     */
+    private static long string2ll(byte[] b) {
         int n = b.length;
         if (n == 0 || n > 20) {
-            return null;
-        }
-        if (n == 1 && b[0] == '0') {
-            return 0L;
+            return NOT_A_LONG;
         }
         int i = 0;
-        boolean negative = false;
-        if (b[0] == '-') {
-            negative = true;
-            i = 1;
-            if (n == 1) {
-                return null;
-            }
+        boolean negative = b[0] == '-';
+        if (negative && ++i == n) {
+            return NOT_A_LONG;
         }
-        if (b[i] < '1' || b[i] > '9') {
-            return null;
+        int first = b[i] - '0';
+        if (first < 1 || first > 9) {
+            return n == 1 && first == 0 ? 0 : NOT_A_LONG; // "0" alone; never "-0", "01" or "+1"
+        }
+        if (n - i <= 18) {
+            long v = first;
+            for (i++; i < n; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    return NOT_A_LONG;
+                }
+                v = v * 10 + d;
+            }
+            return negative ? -v : v;
         }
         long v = 0;
         for (; i < n; i++) {
             int d = b[i] - '0';
             if (d < 0 || d > 9) {
-                return null;
+                return NOT_A_LONG;
             }
             // Accumulate negatively so Long.MIN_VALUE parses.
             if (v < (Long.MIN_VALUE + d) / 10) {
-                return null;
+                return NOT_A_LONG;
             }
             v = v * 10 - d;
         }
         if (!negative) {
             if (v == Long.MIN_VALUE) {
-                return null;
+                return NOT_A_LONG;
             }
             v = -v;
-        }
-        return v;
-    }
-
-    public static long parseLong(byte[] b, String error) {
-        Long v = parseLongOrNull(b);
-        if (v == null) {
-            throw new CommandError(error);
         }
         return v;
     }
@@ -233,22 +256,6 @@ public final class CommandContext {
 
     /** The decimal form of {@code v} as ASCII bytes, without a String in between (INCR's reply and value). */
     public static byte[] bytes(long v) {
-        if (v == Long.MIN_VALUE) {
-            return "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
-        }
-        int len = v < 0 ? 2 : 1;
-        for (long x = Math.abs(v); x >= 10; x /= 10) {
-            len++;
-        }
-        byte[] out = new byte[len];
-        long x = Math.abs(v);
-        for (int i = len - 1; i >= (v < 0 ? 1 : 0); i--) {
-            out[i] = (byte) ('0' + x % 10);
-            x /= 10;
-        }
-        if (v < 0) {
-            out[0] = '-';
-        }
-        return out;
+        return dev.chorus.node.resp.Decimal.bytes(v);
     }
 }

@@ -4,6 +4,7 @@ import dev.chorus.node.Log;
 import dev.chorus.node.Server;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.net.Client;
+import dev.chorus.node.store.Keyspace;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,8 @@ public final class Dispatcher {
         if (argv.length == 0) {
             return;
         }
-        client.touch();
+        long startNanos = System.nanoTime();
+        client.touch(server.keyspace().wallMillis(startNanos));
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
             client.setLastCommand("NULL");
@@ -85,17 +87,27 @@ public final class Dispatcher {
             client.writer().simple("QUEUED");
             return;
         }
-        call(client, spec, argv);
+        call(client, spec, argv, startNanos);
         server.afterCommand();
     }
 
     /** Executes a command whose checks have passed (also used by EXEC for each queued command). */
     public void call(Client client, CommandSpec spec, byte[][] argv) {
+        call(client, spec, argv, System.nanoTime());
+    }
+
+    /**
+     * {@code start} is the command's start on the monotonic clock: it times the call for INFO commandstats and, like
+     * Redis' cached server.mstime, is the time the whole command sees (the dispatcher's checks before the handler
+     * are part of it; they take no measurable time unless eviction runs).
+     */
+    private void call(Client client, CommandSpec spec, byte[][] argv, long start) {
         CommandContext ctx = client.context();
         ctx.reset(spec, argv);
-        long start = System.nanoTime();
         ServerStats.CommandStat stat = server.stats().command(spec.fullName());
         int dbBefore = client.dbIndex();
+        Keyspace keyspace = server.keyspace();
+        keyspace.beginCommand(start);
         try {
             spec.handler().execute(ctx);
         } catch (CommandError e) {
@@ -108,6 +120,8 @@ public final class Dispatcher {
             client.writer().error(msg);
             server.stats().error(msg);
             stat.failedCalls++;
+        } finally {
+            keyspace.endCommand();
         }
         stat.calls++;
         stat.micros += (System.nanoTime() - start) / 1000;

@@ -1,5 +1,6 @@
 package dev.chorus.node.command;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,7 +14,8 @@ public final class ServerStats {
         public long failedCalls;
     }
 
-    private final Map<String, CommandStat> commands = new TreeMap<>();
+    /** Looked up once per command: a hash map (String caches its hash); INFO sorts a copy. */
+    private final Map<String, CommandStat> commands = new HashMap<>();
     private final Map<String, Long> errors = new TreeMap<>();
     public long commandsProcessed;
     public long netInputBytes;
@@ -26,11 +28,17 @@ public final class ServerStats {
     public long syncPartialErr;
 
     public CommandStat command(String fullName) {
-        return commands.computeIfAbsent(fullName, k -> new CommandStat());
+        CommandStat stat = commands.get(fullName);
+        if (stat == null) {
+            stat = new CommandStat();
+            commands.put(fullName, stat);
+        }
+        return stat;
     }
 
+    /** Every command called since the last reset, sorted by name (INFO commandstats' order). */
     public Map<String, CommandStat> commands() {
-        return commands;
+        return new TreeMap<>(commands);
     }
 
     public Map<String, Long> errors() {

@@ -123,6 +123,10 @@ public final class SortedSetCommands implements CommandFamily {
         boolean incr = false;
         parse:
         for (; idx < ctx.argc(); idx++) {
+            byte[] arg = ctx.arg(idx);
+            if (arg.length < 2 || arg.length > 4 || !Character.isLetter(arg[0])) {
+                break; // a score (no option is shorter than 2 or longer than 4 letters): no String to make
+            }
             switch (ctx.option(idx)) {
                 case "nx" -> nx = true;
                 case "xx" -> xx = true;

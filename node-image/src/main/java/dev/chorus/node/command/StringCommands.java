@@ -289,20 +289,21 @@ public final class StringCommands implements CommandFamily {
 
     static void incrBy(CommandContext ctx, long by) {
         byte[] key = ctx.arg(1);
-        byte[] cur = string(ctx, key);
+        Database db = ctx.db();
+        KeyEntry e = ctx.entry(key, ValueType.STRING);
         long value = 0;
-        if (cur != null) {
-            Long parsed = CommandContext.parseLongOrNull(cur);
-            if (parsed == null) {
-                throw new CommandError(Errors.NOT_INTEGER);
-            }
-            value = parsed;
+        if (e != null) {
+            value = CommandContext.parseLong((byte[]) e.value(), Errors.NOT_INTEGER);
         }
         if ((by < 0 && value < 0 && by < Long.MIN_VALUE - value) || (by > 0 && value > 0 && by > Long.MAX_VALUE - value)) {
             throw new CommandError(Errors.OVERFLOW);
         }
         value += by;
-        ctx.db().setKeepTtl(key, bytes(value));
+        if (e == null) {
+            db.set(key, bytes(value), 0);
+        } else {
+            db.replaceValue(e, bytes(value)); // the entry from the lookup above: no second dict lookup
+        }
         ctx.dirty();
         ctx.reply().integer(value);
     }

@@ -124,8 +124,9 @@ public final class Client {
         return lastInteraction;
     }
 
-    public void touch() {
-        lastInteraction = System.currentTimeMillis();
+    /** Records an interaction at {@code nowMillis} (the dispatcher passes the command's start time). */
+    public void touch(long nowMillis) {
+        lastInteraction = nowMillis;
     }
 
     public String lastCommand() {

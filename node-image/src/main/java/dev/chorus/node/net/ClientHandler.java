@@ -65,6 +65,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /** Runs every complete command buffered for the client (also called when a blocked client is released). */
     public static void processInput(Client client, Server server) {
+        int outputBefore = client.writer().length();
         while (!client.closing() && !client.blocked()) {
             byte[][] argv;
             try {
@@ -81,9 +82,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             server.dispatcher().process(client, argv);
         }
-        server.stats().netOutputBytes += client.writer().length();
-        client.flush();
-        server.clients().flushPending();
+        server.stats().netOutputBytes += client.writer().length() - outputBefore;
+        server.clients().flushAtEndOfTurn(client, server.loop());
     }
 
     @Override

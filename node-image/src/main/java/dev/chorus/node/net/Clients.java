@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The connected clients, by id, and the ones with output waiting to be flushed at the end of this loop turn. */
@@ -14,6 +15,8 @@ public final class Clients {
     private final AtomicLong nextId = new AtomicLong(1);
     private final Map<Long, Client> byId = new LinkedHashMap<>();
     private final Set<Client> pendingWrites = new LinkedHashSet<>();
+    private final Runnable flushTask = this::flushScheduledWrites;
+    private boolean flushScheduled;
     private long totalConnections;
     private long rejectedConnections;
 
@@ -58,6 +61,29 @@ public final class Clients {
     public void resetStats() {
         totalConnections = 0;
         rejectedConnections = 0;
+    }
+
+    /**
+     * Queues the client's output for the end of this event-loop turn, after every ready connection has been read,
+     * as Redis does in beforeSleep: replies to many clients leave in one burst, and a pipelining peer is woken once
+     * per turn rather than once per connection. Without an event loop (tests) the output is flushed at once.
+     */
+    public void flushAtEndOfTurn(Client c, Executor loop) {
+        pendingWrites.add(c);
+        if (flushScheduled) {
+            return;
+        }
+        if (loop == null) {
+            flushPending();
+            return;
+        }
+        flushScheduled = true;
+        loop.execute(flushTask);
+    }
+
+    private void flushScheduledWrites() {
+        flushScheduled = false;
+        flushPending();
     }
 
     void markPendingWrite(Client c) {

@@ -1,52 +1,44 @@
 package dev.chorus.node.persistence;
 
 import dev.chorus.node.store.Database;
-import dev.chorus.node.store.Dict;
 import dev.chorus.node.store.Keyspace;
+import dev.chorus.node.store.StagedDatabase;
 
 /**
  * The keys an RDB load produced, held apart from the live keyspace until the whole file has been read and verified,
- * so a corrupt or truncated file never leaves a half-loaded dataset behind. Built on any thread; {@link #applyTo}
- * must run on the server thread.
+ * so a corrupt or truncated file never leaves a half-loaded dataset behind. The staged entries are the ones that go
+ * live: {@link #applyTo} installs each database's table as a whole instead of inserting every key again. Built on
+ * any thread; {@link #applyTo} must run on the server thread, and only once.
  */
 public final class LoadedKeyspace {
-    /** One loaded key; the dict node doubles as the duplicate-key check. */
-    static final class Entry extends Dict.Node {
-        final Object value;
-        final long expireAt;
-
-        Entry(byte[] key, Object value, long expireAt) {
-            super(key);
-            this.value = value;
-            this.expireAt = expireAt;
-        }
-    }
-
     /** Receives every loaded key. */
     @FunctionalInterface
     public interface Visitor {
         void key(int db, byte[] key, Object value, long expireAt);
     }
 
-    private final Dict<Entry>[] dbs;
+    private final StagedDatabase[] dbs;
     private long size;
 
-    @SuppressWarnings("unchecked")
-    LoadedKeyspace(int databases) {
-        dbs = new Dict[databases];
+    LoadedKeyspace(int databases, StagedDatabase.Stamp stamp) {
+        dbs = new StagedDatabase[databases];
         for (int i = 0; i < databases; i++) {
-            dbs[i] = new Dict<>();
+            dbs[i] = new StagedDatabase(stamp);
         }
     }
 
     /** False when the key is already present in that database. */
     boolean add(int db, byte[] key, Object value, long expireAt) {
-        if (dbs[db].get(key) != null) {
+        if (!dbs[db].add(key, value, expireAt)) {
             return false;
         }
-        dbs[db].add(new Entry(key, value, expireAt));
         size++;
         return true;
+    }
+
+    /** RESIZEDB: the file announces the database's size; the tables are sized once for it. */
+    void expect(int db, long keys, long volatileKeys) {
+        dbs[db].expect(keys, volatileKeys);
     }
 
     public long size() {
@@ -64,13 +56,14 @@ public final class LoadedKeyspace {
     public void forEach(Visitor visitor) {
         for (int i = 0; i < dbs.length; i++) {
             final int db = i;
-            dbs[i].forEach(e -> visitor.key(db, e.key, e.value, e.expireAt));
+            dbs[i].forEach((key, value, expireAt) -> visitor.key(db, key, value, expireAt));
         }
     }
 
     /**
-     * Stores every loaded key into {@code keyspace} (server thread). Keys already there are overwritten and others
-     * are kept: callers that replace the dataset (startup, a replica's full sync) flush it first.
+     * Stores every loaded key into {@code keyspace} (server thread). A database that is empty there takes the loaded
+     * table as it is; in a database that has keys, loaded keys overwrite theirs and the others are kept (callers
+     * that replace the dataset, startup and a replica's full sync, flush it first).
      */
     public void applyTo(Keyspace keyspace) {
         if (keyspace.databases() < dbs.length) {
@@ -86,7 +79,11 @@ public final class LoadedKeyspace {
                 continue;
             }
             Database db = keyspace.db(i);
-            dbs[i].forEach(e -> db.set(e.key, e.value, e.expireAt));
+            if (db.size() == 0) {
+                db.install(dbs[i]);
+            } else {
+                dbs[i].forEach((key, value, expireAt) -> db.set(key, value, expireAt));
+            }
         }
     }
 }

@@ -6,64 +6,126 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The low-level RDB decoder, keeping a CRC-64 of every byte read. It reads exactly the bytes it needs and never
- * ahead, so after the checksum the stream is positioned right behind the RDB (the replication stream can continue
- * there). Wrap files in a BufferedInputStream.
+ * The low-level RDB decoder, keeping a CRC-64 of every byte read. Reading from a file it buffers ahead (one
+ * unsynchronized buffer, the checksum computed over whole buffer runs); reading from a stream that continues after the
+ * RDB it reads exactly the bytes it needs and never ahead, so after the checksum the stream is positioned right
+ * behind the RDB (the replication stream can continue there).
  */
 public final class RdbInput {
     /** Refuse single allocations beyond this: a corrupt length must not become an OutOfMemoryError. */
     private static final long MAX_STRING = Integer.MAX_VALUE - 16;
+    private static final int BUFFER = 64 * 1024;
 
     private final InputStream in;
+    private final boolean readAhead;
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+    /** buf[crcFrom, pos) has been consumed but not yet added to {@link #crc}. */
+    private int crcFrom;
     private long crc;
-    private long offset;
+    /** Bytes consumed before buf[0]. */
+    private long base;
     private boolean checksumming = true;
 
+    /** Reads exactly what it needs from {@code in}, never ahead. */
     public RdbInput(InputStream in) {
+        this(in, false);
+    }
+
+    /** {@code readAhead}: the stream holds only the RDB (a file), so reading past the current item is fine. */
+    public RdbInput(InputStream in, boolean readAhead) {
         this.in = in;
+        this.readAhead = readAhead;
+        this.buf = new byte[readAhead ? BUFFER : 64];
     }
 
     /** Bytes consumed so far. */
     public long offset() {
-        return offset;
+        return base + pos;
     }
 
     /** CRC-64 of every byte consumed so far. */
     public long checksum() {
+        syncChecksum();
         return crc;
     }
 
     /** The trailing checksum itself is not part of the checksum. */
     void stopChecksumming() {
+        syncChecksum();
         checksumming = false;
     }
 
+    private void syncChecksum() {
+        if (checksumming && pos > crcFrom) {
+            crc = Crc64.update(crc, buf, crcFrom, pos - crcFrom);
+        }
+        crcFrom = pos;
+    }
+
+    /**
+     * Makes at least {@code need} (at most the buffer's size) unconsumed bytes available in buf[pos, limit).
+     * Without read-ahead it reads exactly the missing bytes.
+     */
+    private void fill(int need) throws IOException {
+        if (limit - pos >= need) {
+            return;
+        }
+        syncChecksum();
+        int kept = limit - pos;
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, kept);
+            base += pos;
+            pos = 0;
+            crcFrom = 0;
+            limit = kept;
+        }
+        while (limit < need) {
+            int n = in.read(buf, limit, readAhead ? buf.length - limit : need - limit);
+            if (n < 0) {
+                throw truncated();
+            }
+            limit += n;
+        }
+    }
+
     public int readByte() throws IOException {
-        int b = in.read();
-        if (b < 0) {
-            throw truncated();
+        if (pos == limit) {
+            fill(1);
         }
-        if (checksumming) {
-            crc = Crc64.update(crc, b);
-        }
-        offset++;
-        return b;
+        return buf[pos++] & 0xff;
     }
 
     public byte[] readBytes(long n) throws IOException {
         if (n < 0 || n > MAX_STRING) {
-            throw new RdbFormatException("Invalid length " + n + " at offset " + offset);
+            throw new RdbFormatException("Invalid length " + n + " at offset " + offset());
         }
         int len = (int) n;
-        // Grow with the data actually present rather than trusting a possibly corrupt length for one huge array.
-        byte[] b = in.readNBytes(len);
-        if (b.length != len) {
+        if (len <= buf.length) {
+            fill(len);
+            byte[] b = java.util.Arrays.copyOfRange(buf, pos, pos + len);
+            pos += len;
+            return b;
+        }
+        // Larger than the buffer: what is buffered, then the rest straight from the stream, grown with the data
+        // actually present rather than trusting a possibly corrupt length for one huge array.
+        syncChecksum();
+        int have = limit - pos;
+        byte[] rest = in.readNBytes(len - have);
+        if (rest.length != len - have) {
             throw truncated();
         }
+        byte[] b = new byte[len];
+        System.arraycopy(buf, pos, b, 0, have);
+        System.arraycopy(rest, 0, b, have, rest.length);
         if (checksumming) {
             crc = Crc64.update(crc, b, 0, len);
         }
-        offset += len;
+        base += limit + rest.length;
+        pos = 0;
+        limit = 0;
+        crcFrom = 0;
         return b;
     }
 
@@ -98,7 +160,7 @@ public final class RdbInput {
                 byte[] text = readBytes(len);
                 Double d = Doubles.parse(text);
                 if (d == null) {
-                    throw new RdbFormatException("Invalid double value at offset " + offset);
+                    throw new RdbFormatException("Invalid double value at offset " + offset());
                 }
                 return d;
         }
@@ -109,7 +171,7 @@ public final class RdbInput {
         int first = readByte();
         int kind = (first & 0xC0) >> 6;
         if (kind == Rdb.ENCVAL) {
-            throw new RdbFormatException("Unexpected string encoding where a length was expected, offset " + offset);
+            throw new RdbFormatException("Unexpected string encoding where a length was expected, offset " + offset());
         }
         return readLengthRest(first);
     }
@@ -135,7 +197,7 @@ public final class RdbInput {
                 v = (v << 8) | readByte();
             }
             if (v < 0) {
-                throw new RdbFormatException("Length out of range at offset " + offset);
+                throw new RdbFormatException("Length out of range at offset " + offset());
             }
             return v;
         }
@@ -146,7 +208,7 @@ public final class RdbInput {
     public int readCount() throws IOException {
         long n = readLength();
         if (n > Integer.MAX_VALUE - 16) {
-            throw new RdbFormatException("Element count " + n + " too large at offset " + offset);
+            throw new RdbFormatException("Element count " + n + " too large at offset " + offset());
         }
         return (int) n;
     }

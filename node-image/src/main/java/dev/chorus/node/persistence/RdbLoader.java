@@ -1,14 +1,15 @@
 package dev.chorus.node.persistence;
 
 import dev.chorus.node.resp.Doubles;
+import dev.chorus.node.store.StagedDatabase;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ public final class RdbLoader {
     private boolean skipExpired;
     private long now;
     private boolean verifyChecksum = true;
+    private StagedDatabase.Stamp stamp = StagedDatabase.Stamp.UNKNOWN;
+    /** A RESIZEDB claim read from a stream is trusted up to this many keys (a corrupt one must not allocate much). */
+    private static final long STREAM_PRESIZE_LIMIT = 1 << 16;
+    private java.util.function.Consumer<Map<String, String>> afterAux;
 
     /** {@code databases}: how many databases the server has (SELECTDB beyond that is an error, as in Redis). */
     public RdbLoader(RdbValueCodec codec, int databases) {
@@ -47,15 +52,43 @@ public final class RdbLoader {
         return this;
     }
 
+    /**
+     * The stamp of the keyspace the result will be applied to ({@link dev.chorus.node.store.Keyspace#stamp()}), so
+     * the loaded entries need no second pass when installed.
+     */
+    public RdbLoader stamp(StagedDatabase.Stamp stamp) {
+        this.stamp = stamp;
+        return this;
+    }
+
+    /** Called once with the aux fields, when the first opcode after them (functions or keys) is read. */
+    public RdbLoader afterAux(java.util.function.Consumer<Map<String, String>> listener) {
+        this.afterAux = listener;
+        return this;
+    }
+
     public RdbLoadResult load(Path file) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
-            return load(in);
+        // Every key takes at least 3 bytes (type, key length, value), which bounds what RESIZEDB may pre-allocate.
+        long presizeLimit = Math.max(STREAM_PRESIZE_LIMIT, Files.size(file) / 3);
+        try (InputStream in = Files.newInputStream(file)) {
+            return load(new RdbInput(in, true), presizeLimit);
         }
+    }
+
+    /**
+     * Reads the RDB that is the whole of {@code stream} (a transfer's payload): it may read ahead, and bytes after the
+     * checksum are left unread. Without a file size, RESIZEDB claims are trusted within the saving server's used-mem.
+     */
+    public RdbLoadResult loadWhole(InputStream stream) throws IOException {
+        return load(new RdbInput(stream, true), STREAM_PRESIZE_LIMIT);
     }
 
     /** Reads one RDB from {@code in}, up to and including its checksum and not a byte further. */
     public RdbLoadResult load(InputStream stream) throws IOException {
-        RdbInput in = new RdbInput(stream);
+        return load(new RdbInput(stream, false), STREAM_PRESIZE_LIMIT);
+    }
+
+    private RdbLoadResult load(RdbInput in, long presizeLimit) throws IOException {
         byte[] magic = in.readBytes(9);
         if (!new String(magic, 0, 5, StandardCharsets.ISO_8859_1).equals("REDIS")) {
             throw new RdbFormatException("Wrong signature trying to load DB from file");
@@ -65,7 +98,7 @@ public final class RdbLoader {
             throw new RdbFormatException("Can't handle RDB format version " + version);
         }
 
-        LoadedKeyspace keys = new LoadedKeyspace(databases);
+        LoadedKeyspace keys = new LoadedKeyspace(databases, stamp);
         Map<String, String> aux = new LinkedHashMap<>();
         List<byte[]> functions = new ArrayList<>();
         Map<Integer, Long> typeCounts = new java.util.TreeMap<>();
@@ -76,8 +109,16 @@ public final class RdbLoader {
         boolean hasExpire = false;
         long expireAt = 0;
 
+        boolean auxDone = false;
+        long auxPresizeLimit = -1;
         while (true) {
             int type = in.readByte();
+            if (!auxDone && type != Rdb.OPCODE_AUX) {
+                auxDone = true;
+                if (afterAux != null) {
+                    afterAux.accept(Collections.unmodifiableMap(aux));
+                }
+            }
             switch (type) {
                 case Rdb.OPCODE_EXPIRETIME -> {
                     expireAt = (int) in.readLittleEndian(4) * 1000L;
@@ -107,8 +148,14 @@ public final class RdbLoader {
                     continue;
                 }
                 case Rdb.OPCODE_RESIZEDB -> {
-                    in.readLength();
-                    in.readLength();
+                    if (auxPresizeLimit < 0) {
+                        // Every key costs the saving server well over 16 bytes of its used-mem.
+                        auxPresizeLimit = parseLong(aux.get("used-mem")) / 16;
+                        presizeLimit = Math.max(presizeLimit, auxPresizeLimit);
+                    }
+                    long size = in.readLength();
+                    long expires = in.readLength();
+                    keys.expect(db, Math.min(size, presizeLimit), Math.min(expires, presizeLimit));
                     continue;
                 }
                 case Rdb.OPCODE_AUX -> {
@@ -168,6 +215,14 @@ public final class RdbLoader {
             }
         }
         return new RdbLoadResult(version, aux, functions, keys, loaded, expired, empty, in.offset(), typeCounts);
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? 0 : Math.max(0, Long.parseLong(s.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static int parseVersion(byte[] magic) throws RdbFormatException {

@@ -129,20 +129,51 @@ public final class RdbPersistence implements RdbTransfer {
     /** RdbTransfer: a replica's full sync (or DEBUG RELOAD). The keyspace is replaced only if the file is sound. */
     @Override
     public Loaded load(Path file) throws IOException {
+        cancelBgsaveBeforeLoading();
+        RdbLoadResult r = loadFile(file);
+        return new Loaded(r.replId(), r.replOffset(), r.keysLoaded());
+    }
+
+    /** RdbTransfer: a replica's full sync, parsed on a thread of its own while the payload arrives. */
+    @Override
+    public IncomingRdb receive(Path file) throws IOException {
+        return new BackgroundLoad(newLoader().afterAux(aux -> HeapHeadroom.reserve(expectedHeap(aux, -1))), file);
+    }
+
+    /** RdbTransfer: the keyspace is replaced only if the whole payload parsed and its checksum matched. */
+    @Override
+    public Loaded install(IncomingRdb incoming) throws IOException {
+        RdbLoadResult r = ((BackgroundLoad) incoming).await();
+        cancelBgsaveBeforeLoading();
+        apply(r);
+        return new Loaded(r.replId(), r.replOffset(), r.keysLoaded());
+    }
+
+    private void cancelBgsaveBeforeLoading() {
         if (active != null && activeKind == Kind.BGSAVE) {
             Log.notice("Replica is about to load the RDB file received from the master, but there is a pending RDB"
                     + " child running. Killing it and removing its temp file to avoid any race");
             active.cancel();
         }
-        RdbLoadResult r = loadFile(file);
-        return new Loaded(r.replId(), r.replOffset(), r.keysLoaded());
+    }
+
+    private RdbLoader newLoader() {
+        return new RdbLoader(codec, keyspace.databases())
+                .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
+                .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM))
+                .stamp(keyspace.stamp());
     }
 
     private RdbLoadResult loadFile(Path file) throws IOException {
-        RdbLoadResult r = new RdbLoader(codec, keyspace.databases())
-                .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
-                .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM))
+        RdbLoadResult r = newLoader()
+                .afterAux(aux -> HeapHeadroom.reserve(expectedHeap(aux, fileSize(file))))
                 .load(file);
+        apply(r);
+        return r;
+    }
+
+    /** Replaces the keyspace with a verified load result (server thread). */
+    private void apply(RdbLoadResult r) {
         logAux(r.aux());
         keyspace.flushAll();
         r.keys().applyTo(keyspace);
@@ -154,7 +185,36 @@ public final class RdbPersistence implements RdbTransfer {
         } else {
             Log.notice(done + ".");
         }
-        return r;
+    }
+
+    /** Heap growth below this is left to the collector's own steps. */
+    private static final long HEADROOM_THRESHOLD = 32L << 20;
+
+    /**
+     * About how much heap the file's keys will take: the memory the saving server reported (used-mem), within sane
+     * bounds of the file size; 4 bytes per file byte (small keys) when it did not say.
+     */
+    static long expectedHeap(Map<String, String> aux, long fileSize) {
+        long estimate = Math.max(0, 4 * fileSize); // fileSize -1: unknown (a payload still arriving)
+        try {
+            String usedMem = aux.get("used-mem");
+            if (usedMem != null) {
+                long used = Long.parseLong(usedMem.trim());
+                estimate = fileSize < 0 ? Math.min(used, Runtime.getRuntime().maxMemory() / 2)
+                        : Math.max(fileSize, Math.min(16 * fileSize, used));
+            }
+        } catch (NumberFormatException ignored) {
+            // keep the file-size estimate
+        }
+        return estimate < HEADROOM_THRESHOLD ? 0 : estimate;
+    }
+
+    private static long fileSize(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static void logAux(Map<String, String> aux) {

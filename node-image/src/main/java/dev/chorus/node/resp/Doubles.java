@@ -56,6 +56,10 @@ public final class Doubles {
      * form, as Redis does.
      */
     public static Double parseStrict(byte[] b) {
+        double simple = parseSimpleDecimal(b);
+        if (!Double.isNaN(simple)) {
+            return simple; // finite, and zero only for an all-zero mantissa: nothing for the checks below to refuse
+        }
         Double d = parse(b);
         if (d == null) {
             return null;
@@ -83,6 +87,49 @@ public final class Doubles {
             }
         }
         return false;
+    }
+
+    private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15};
+
+    /**
+     * The fast path of strtod for the common case, [+-]digits[.digits] with at most 15 digits in all: the digits
+     * form an integer below 2^53 and the divisor a power of ten below 2^53, both exact, so one IEEE division gives
+     * the correctly rounded value, as strtod does (Clinger's fast path). NaN when {@code b} has any other form.
+     */
+    static double parseSimpleDecimal(byte[] b) {
+        int n = b.length;
+        int i = 0;
+        boolean negative = false;
+        if (n > 0 && (b[0] == '-' || b[0] == '+')) {
+            negative = b[0] == '-';
+            i = 1;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int fractionDigits = 0;
+        boolean point = false;
+        for (; i < n; i++) {
+            int c = b[i];
+            if (c >= '0' && c <= '9') {
+                if (++digits > 15) {
+                    return Double.NaN;
+                }
+                mantissa = mantissa * 10 + (c - '0');
+                if (point) {
+                    fractionDigits++;
+                }
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                return Double.NaN;
+            }
+        }
+        if (digits == 0) {
+            return Double.NaN;
+        }
+        double v = (double) mantissa / POWERS_OF_TEN[fractionDigits];
+        return negative ? -v : v;
     }
 
     /** C's printf("%.17g"). */
@@ -127,6 +174,10 @@ public final class Doubles {
      * spaces, "inf"/"-inf"/"+inf" accepted, NaN rejected. Returns null when invalid.
      */
     public static Double parse(byte[] b) {
+        double simple = parseSimpleDecimal(b);
+        if (!Double.isNaN(simple)) {
+            return simple;
+        }
         if (b.length == 0 || b.length > 5000) {
             return null;
         }

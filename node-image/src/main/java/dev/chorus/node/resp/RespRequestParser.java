@@ -139,6 +139,9 @@ public final class RespRequestParser {
             if (start == end) {
                 return null;
             }
+            if (takeSimpleBulk()) {
+                continue;
+            }
             // Like Redis, the whole length line must be there before its first byte is judged.
             int lineEnd = findLineEnd(start);
             if (lineEnd == NO_LINE) {
@@ -168,17 +171,52 @@ public final class RespRequestParser {
                 ensureCapacityFor(needed);
                 return null;
             }
-            int dataStart = lineEnd + 2;
-            if (argIndex == argv.length) {
-                argv = Arrays.copyOf(argv, Math.min(pendingArgs, argv.length * 2));
-            }
-            argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + (int) len);
-            start = dataStart + (int) len + 2;
+            addArg(lineEnd + 2, (int) len);
         }
         byte[][] done = argv;
         pendingArgs = -1;
         argv = null;
         return complete(done);
+    }
+
+    /**
+     * The common case in one pass: "$" and 1-9 digits (no leading zero) up to the '\r', and the whole argument
+     * buffered. Takes it and returns true; anything else (errors included) is left to the general path.
+     */
+    private boolean takeSimpleBulk() {
+        int p = start;
+        if (buf[p] != '$') {
+            return false;
+        }
+        int q = p + 1;
+        int limit = Math.min(end, q + 9);
+        if (q >= limit || buf[q] < '1' || buf[q] > '9') {
+            return false;
+        }
+        int len = 0;
+        while (q < limit && buf[q] >= '0' && buf[q] <= '9') {
+            len = len * 10 + (buf[q] - '0');
+            q++;
+        }
+        // The general path's line end: a '\r' right after the digits, and one more byte (not checked) after it.
+        if (q + 1 >= end || buf[q] != '\r' || len > maxBulkLength
+                || (authRequired && len > UNAUTHENTICATED_BULK_MAX)) {
+            return false;
+        }
+        int dataStart = q + 2;
+        if ((long) end - dataStart < (long) len + 2) {
+            return false;
+        }
+        addArg(dataStart, len);
+        return true;
+    }
+
+    private void addArg(int dataStart, int len) {
+        if (argIndex == argv.length) {
+            argv = Arrays.copyOf(argv, Math.min(pendingArgs, argv.length * 2));
+        }
+        argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + len);
+        start = dataStart + len + 2;
     }
 
     private byte[][] complete(byte[][] args) {

@@ -111,7 +111,11 @@ public final class RespWriter {
     }
 
     public RespWriter bulk(long v) {
-        return bulk(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
+        writeByte('$');
+        writeLong(Decimal.length(v));
+        crlf();
+        writeLong(v);
+        return crlf();
     }
 
     public RespWriter nullBulk() {
@@ -227,7 +231,8 @@ public final class RespWriter {
             byte[] s = SMALL_INTS[(int) v];
             write(s, 0, s.length);
         } else {
-            writeAscii(Long.toString(v));
+            ensure(20);
+            len = Decimal.put(buf, len, v);
         }
     }
 

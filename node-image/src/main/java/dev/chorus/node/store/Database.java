@@ -20,8 +20,9 @@ public final class Database {
 
     private final int index;
     private final Keyspace keyspace;
-    final Dict<KeyEntry> dict = new Dict<>();
-    final Dict<VolatileRef> volatileKeys = new Dict<>();
+    /** Replaced as a whole by {@link #install}; the snapshot scan reads the current table through this field. */
+    Dict<KeyEntry> dict = new Dict<>();
+    Dict<VolatileRef> volatileKeys = new Dict<>();
     private long memory;
 
     Database(int index, Keyspace keyspace) {
@@ -130,6 +131,19 @@ public final class Database {
         return e;
     }
 
+    /**
+     * Replaces the value of a live entry the caller just looked up, keeping its expiry: INCR's path, one dict lookup
+     * in all. Access data stay as the lookup left them (Redis' dbReplaceValue keeps the LFU counter too).
+     */
+    public void replaceValue(KeyEntry e, Object value) {
+        beforeChange(e);
+        memory -= Memory.entry(e);
+        e.value = value;
+        e.valueEpoch = keyspace.epoch();
+        memory += Memory.entry(e);
+        keyspace.listener().keyModified(this, e.key);
+    }
+
     /** Overwrites an existing entry's value and expiry (one dict lookup fewer than {@link #set}: INCR's hot path). */
     private void replace(KeyEntry e, Object value, long expireAt) {
         beforeChange(e);
@@ -211,6 +225,35 @@ public final class Database {
         volatileKeys.clear();
         memory = 0;
         return n;
+    }
+
+    /**
+     * Replaces the whole contents with {@code staged} (an RDB load): the old keys go as by {@link #flush} (WATCH is
+     * signalled for them, a running snapshot captures them first), then the staged tables become the live ones. Like
+     * Redis' load into an emptied database, the keys that arrive signal nobody.
+     */
+    public void install(StagedDatabase staged) {
+        if (staged.installed()) {
+            throw new IllegalStateException("the staged database has been installed already");
+        }
+        flush();
+        StagedDatabase.Stamp stamp = keyspace.stamp();
+        if (staged.stamp == StagedDatabase.Stamp.UNKNOWN || staged.stamp.epoch() != stamp.epoch()) {
+            // Built without this keyspace's stamp (or a snapshot began meanwhile): the entries must look created
+            // now, so a running snapshot skips them and their first change needs no copy. (A stamp taken when the
+            // load began is kept: its access time is as old as Redis' LRU clock would be for an early key.)
+            int epoch = stamp.epoch();
+            int lru = stamp.lru();
+            staged.dict.forEach(e -> {
+                e.valueEpoch = epoch;
+                e.claimedEpoch = epoch;
+                e.lru = lru;
+            });
+        }
+        dict = staged.dict;
+        volatileKeys = staged.volatileKeys;
+        memory = staged.memory;
+        staged.markInstalled();
     }
 
     /** Removes a key this node decided to drop (expiry or eviction): replicas learn of it through the listener. */

@@ -23,6 +23,8 @@ public class Dict<N extends Dict.Node> {
     }
 
     private static final int MIN_SIZE = 4;
+    /** The largest table {@link #ensureCapacity} allocates up front; beyond it the table grows as keys arrive. */
+    private static final int MAX_PRESIZE = 1 << 24;
     private Node[] table = new Node[MIN_SIZE];
     private int size;
 
@@ -58,6 +60,32 @@ public class Dict<N extends Dict.Node> {
         node.next = table[idx];
         table[idx] = node;
         size++;
+    }
+
+    /**
+     * Adds {@code node} unless a node with the same key is present (one hash, one probe): false, and nothing
+     * changes, when the key is already there.
+     */
+    public boolean addIfAbsent(N node) {
+        int h = node.hash;
+        for (Node n = table[h & (table.length - 1)]; n != null; n = n.next) {
+            if (n.hash == h && Arrays.equals(n.key, node.key)) {
+                return false;
+            }
+        }
+        add(node);
+        return true;
+    }
+
+    /**
+     * Grows the table once so that {@code expected} nodes fit without further resizes (a bulk load that knows its
+     * size, e.g. from an RDB's RESIZEDB). Only grows; a huge claim is capped, the table then grows on demand.
+     */
+    public void ensureCapacity(long expected) {
+        long wanted = Math.min(expected, MAX_PRESIZE);
+        if (wanted > table.length) {
+            resize(Integer.highestOneBit((int) wanted - 1) << 1);
+        }
     }
 
     /** Removes and returns the node for {@code key}, or null. */
@@ -119,6 +147,51 @@ public class Dict<N extends Dict.Node> {
         v = Long.reverse(v);
         v++;
         return Long.reverse(v);
+    }
+
+    /** Keeps {@link #scanBuckets}' early reads alive (the JIT must not drop them). Static: no per-dict cost. */
+    private static int touched;
+
+    /**
+     * {@link #scan} over up to {@code buckets} buckets in one call, for a bulk walk (a snapshot): it first reads the
+     * bucket heads and their hashes for the whole run, independent loads the CPU overlaps, and only then visits the
+     * nodes, which are by then in cache. Visiting one bucket at a time waits on two cache misses per node instead.
+     * {@code heads} is the caller's scratch space (its length, at least 1, is the number of buckets); the visitor must
+     * not change the dict. Returns the next cursor (0: complete) and adds to {@code visited[0]} how many buckets and
+     * nodes it went through.
+     */
+    @SuppressWarnings("unchecked")
+    public long scanBuckets(long cursor, Node[] heads, Consumer<? super N> visitor, int[] visited) {
+        if (size == 0) {
+            return 0;
+        }
+        Node[] t = table;
+        long mask = t.length - 1;
+        int buckets = heads.length;
+        int n = 0;
+        long c = cursor;
+        do {
+            heads[n++] = t[(int) (c & mask)];
+            c = Long.reverse(Long.reverse(c | ~mask) + 1);
+        } while (c != 0 && n < buckets);
+        int sum = 0;
+        for (int i = 0; i < n; i++) {
+            Node h = heads[i];
+            if (h != null) {
+                sum += h.hash;
+            }
+        }
+        touched += sum;
+        int count = n;
+        for (int i = 0; i < n; i++) {
+            for (Node x = heads[i]; x != null; x = x.next) {
+                visitor.accept((N) x);
+                count++;
+            }
+            heads[i] = null;
+        }
+        visited[0] += count;
+        return c;
     }
 
     /** A uniformly chosen bucket's random node (Redis' dictGetFairRandomKey is close enough), or null when empty. */

@@ -43,9 +43,47 @@ public final class Keyspace {
 
     // ---- expiry policy ----
 
+    /**
+     * The time expiry and access data are judged by: while a command runs, the time it started (Redis 7.0 freezes
+     * server.mstime for the whole call, nested EXEC calls included, so a key can't expire halfway through a command);
+     * otherwise the current time.
+     */
     public long now() {
-        return System.currentTimeMillis();
+        return commandDepth > 0 ? commandMillis : System.currentTimeMillis();
     }
+
+    /** Redis' call(): the outermost command freezes the clock at its start ({@code startNanos} from System.nanoTime). */
+    public void beginCommand(long startNanos) {
+        if (commandDepth++ == 0) {
+            commandMillis = wallMillis(startNanos);
+        }
+    }
+
+    public void endCommand() {
+        commandDepth--;
+    }
+
+    /**
+     * The wall-clock millisecond at {@code nanos}, derived from the monotonic clock the command timer reads anyway:
+     * a hot loop reads one clock per command instead of two. Re-synchronised with the wall clock every 100 ms (and
+     * whenever the monotonic clock appears to go back), so a clock step shows within that time; between syncs it
+     * never runs ahead of the wall clock's whole milliseconds, so it does not go backwards at a sync.
+     */
+    public long wallMillis(long nanos) {
+        long elapsed = nanos - syncNanos;
+        if (elapsed >= CLOCK_SYNC_NANOS || elapsed < -CLOCK_SYNC_NANOS) {
+            syncMillis = System.currentTimeMillis();
+            syncNanos = System.nanoTime(); // read after the wall clock: derived times stay at or behind it
+            return syncMillis;
+        }
+        return syncMillis + Math.max(0, elapsed) / 1_000_000;
+    }
+
+    private static final long CLOCK_SYNC_NANOS = 100_000_000L;
+    private int commandDepth;
+    private long commandMillis;
+    private long syncMillis;
+    private long syncNanos = System.nanoTime() - 2 * CLOCK_SYNC_NANOS;
 
     boolean isExpired(long expireAt) {
         return expireAt <= now();
@@ -183,6 +221,11 @@ public final class Keyspace {
 
     int epoch() {
         return epoch;
+    }
+
+    /** What an entry created now carries: the current snapshot epoch and the initial access data for eviction. */
+    public StagedDatabase.Stamp stamp() {
+        return new StagedDatabase.Stamp(epoch, initialAccess());
     }
 
     public SnapshotCapture activeSnapshot() {

@@ -22,6 +22,11 @@ public final class SnapshotCapture {
         }
     }
 
+    /** Buckets whose heads are fetched together (see {@link Dict#scanBuckets}). */
+    private static final int SCAN_RUN = 64;
+
+    private final Dict.Node[] runHeads = new Dict.Node[SCAN_RUN];
+    private final Dict.Node[] singleHead = new Dict.Node[1];
     private final Keyspace keyspace;
     private final int epoch;
     private final Sink sink;
@@ -76,17 +81,18 @@ public final class SnapshotCapture {
             }
             Database d = keyspace.db(db);
             final int dbIndex = db;
-            cursor = d.dict.scan(cursor, e -> {
-                visited[0]++;
+            // Buckets count as visited too, so a sparse table still makes bounded steps.
+            Dict.Node[] heads = budget - visited[0] >= SCAN_RUN ? runHeads : singleHead;
+            cursor = d.dict.scanBuckets(cursor, heads, e -> {
                 if (e.claimedEpoch < epoch) {
                     e.claimedEpoch = epoch;
                     capture(dbIndex, e);
                 }
-            });
+            }, visited);
             if (cursor == 0) {
                 db++;
+                visited[0]++;
             }
-            visited[0]++; // count empty buckets too, so a sparse table still makes bounded steps
         }
         return false;
     }

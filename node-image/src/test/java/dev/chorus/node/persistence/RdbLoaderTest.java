@@ -260,4 +260,44 @@ class RdbLoaderTest {
         assertThat(ModelValues.canonical(r.keys()).get(3))
                 .containsEntry("k", new ModelValues.Key("v", 2_000_000_000_000L));
     }
+
+    /** Loading from a file reads ahead through its own buffer; from a stream it reads exactly the RDB. Same result. */
+    @Test
+    void fileAndStreamLoadsAgree(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RdbWriter w = new RdbWriter(bytes, ModelValues.INSTANCE, false);
+        w.writeHeader(RdbWriter.standardAux(1000, null, 0, 0));
+        java.util.Random rnd = new java.util.Random(42);
+        int[] sizes = {0, 1, 15, 64, 65, 4000, 65_535, 65_536, 65_537, 70_000, 200_000, 3};
+        for (int i = 0; i < 3000; i++) {
+            byte[] value = new byte[i < sizes.length ? sizes[i] : rnd.nextInt(100)];
+            rnd.nextBytes(value);
+            w.writeKey(i % 3, ModelValues.bytes("key:" + i), value, i % 7 == 0 ? 4_102_444_800_000L + i : 0);
+        }
+        w.finish();
+        byte[] rdb = bytes.toByteArray();
+        java.nio.file.Path file = dir.resolve("dump.rdb");
+        java.nio.file.Files.write(file, rdb);
+
+        RdbLoadResult fromStream = load(rdb);
+        RdbLoadResult fromFile = new RdbLoader(ModelValues.INSTANCE, 16).load(file);
+        assertThat(fromFile.bytes()).isEqualTo(rdb.length).isEqualTo(fromStream.bytes());
+        assertThat(fromFile.keysLoaded()).isEqualTo(3000);
+        assertThat(ModelValues.canonical(fromFile.keys())).isEqualTo(ModelValues.canonical(fromStream.keys()));
+
+        // The checksum covers every byte the buffered reader consumed: a flipped byte anywhere is caught.
+        for (int pos : new int[] {20, rdb.length / 3, rdb.length / 2, rdb.length - 12}) {
+            byte[] corrupt = rdb.clone();
+            corrupt[pos] ^= 0x01;
+            java.nio.file.Files.write(file, corrupt);
+            assertThatThrownBy(() -> new RdbLoader(ModelValues.INSTANCE, 16).load(file)).as("flip at %d", pos)
+                    .isInstanceOf(RdbFormatException.class);
+        }
+        // Truncated files fail too, wherever they end.
+        for (int len : new int[] {9, 100, 65_536, 65_600, rdb.length / 2, rdb.length - 1}) {
+            java.nio.file.Files.write(file, Arrays.copyOf(rdb, len));
+            assertThatThrownBy(() -> new RdbLoader(ModelValues.INSTANCE, 16).load(file)).as("cut at %d", len)
+                    .isInstanceOf(RdbFormatException.class);
+        }
+    }
 }

@@ -185,6 +185,92 @@ class RdbPersistenceTest {
         assertThat(onLoop(() -> server.keyspace().totalKeys())).isEqualTo(before);
     }
 
+    /** Feeds {@code rdb} to a parse-while-receiving transfer in pieces of {@code piece} bytes, then installs it. */
+    private dev.chorus.node.replication.RdbTransfer.Loaded receiveInPieces(byte[] rdb, int piece, byte[] trailer)
+            throws Exception {
+        Path file = dir.resolve("temp-transfer.rdb");
+        Files.write(file, new byte[0]);
+        var incoming = onLoop(() -> persistence.receive(file));
+        byte[] payload = java.util.Arrays.copyOf(rdb, rdb.length + trailer.length);
+        System.arraycopy(trailer, 0, payload, rdb.length, trailer.length);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int off = 0; off < payload.length; off += piece) {
+                int len = Math.min(piece, payload.length - off);
+                out.write(payload, off, len);
+                long written = off + len;
+                onLoop(() -> {
+                    incoming.written(written);
+                    return null;
+                });
+            }
+        }
+        return onLoop(() -> {
+            incoming.finish(rdb.length);
+            return persistence.install(incoming);
+        });
+    }
+
+    @Test
+    void aPayloadParsedWhileArrivingReplacesTheKeyspace() throws Exception {
+        populate(3000);
+        onLoop(persistence::save);
+        byte[] rdb = Files.readAllBytes(dir.resolve("dump.rdb"));
+        onLoop(() -> {
+            server.keyspace().flushAll();
+            server.keyspace().db(5).set(ModelValues.bytes("stale"), ModelValues.bytes("x"), 0);
+            return null;
+        });
+        // A diskless payload's EOF mark follows the RDB in the same reads; it is not part of the RDB.
+        var loaded = receiveInPieces(rdb, 777, new byte[40]);
+        assertThat(loaded.keys()).isEqualTo(3001);
+        assertThat(onLoop(() -> server.keyspace().totalKeys())).isEqualTo(3001);
+        assertThat(onLoop(() -> server.keyspace().db(5).get(ModelValues.bytes("stale")))).isNull();
+        assertThat(onLoop(() -> server.keyspace().db(1).get(ModelValues.bytes("k1")))).isEqualTo(ModelValues.bytes("v1"));
+    }
+
+    @Test
+    void aCorruptOrShortPayloadLeavesTheKeyspaceAsItWas() throws Exception {
+        populate(50);
+        onLoop(persistence::save);
+        byte[] rdb = Files.readAllBytes(dir.resolve("dump.rdb"));
+        onLoop(() -> {
+            server.keyspace().db(0).set(ModelValues.bytes("only"), ModelValues.bytes("me"), 0);
+            return null;
+        });
+        long before = onLoop(() -> server.keyspace().totalKeys());
+        byte[] corrupt = rdb.clone();
+        corrupt[rdb.length - 20] ^= 0x40;
+        assertThatThrownBy(() -> receiveInPieces(corrupt, 100, new byte[0])).hasCauseInstanceOf(RdbFormatException.class);
+        assertThat(onLoop(() -> server.keyspace().totalKeys())).isEqualTo(before);
+        // Cut short: the RDB needs bytes that never came.
+        byte[] cut = java.util.Arrays.copyOf(rdb, rdb.length - 5);
+        assertThatThrownBy(() -> receiveInPieces(cut, 64, new byte[0])).hasCauseInstanceOf(RdbFormatException.class);
+        // The parse ran on into what the framing says is the EOF mark: not an RDB that ends inside the payload.
+        Path whole = dir.resolve("whole.rdb");
+        Files.write(whole, rdb);
+        assertThatThrownBy(() -> onLoop(() -> {
+            var incoming = persistence.receive(whole);
+            incoming.written(rdb.length);
+            incoming.finish(rdb.length - 3);
+            return persistence.install(incoming);
+        })).hasCauseInstanceOf(RdbFormatException.class);
+        assertThat(onLoop(() -> server.keyspace().totalKeys())).isEqualTo(before);
+        assertThat(onLoop(() -> server.keyspace().db(0).get(ModelValues.bytes("only")))).isEqualTo(ModelValues.bytes("me"));
+    }
+
+    @Test
+    void anAbortedTransferStopsTheParser() throws Exception {
+        Path file = dir.resolve("aborted.rdb");
+        Files.write(file, "REDIS0010".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        var incoming = onLoop(() -> persistence.receive(file));
+        onLoop(() -> {
+            incoming.written(9);
+            incoming.abort();
+            return null;
+        });
+        assertThatThrownBy(() -> onLoop(() -> persistence.install(incoming))).hasCauseInstanceOf(IOException.class);
+    }
+
     @Test
     void scheduledBgsaveStartsFromTheCron() throws Exception {
         populate(5);

@@ -230,4 +230,67 @@ class DictTest {
         }
         assertThat(counts.keySet()).isEqualTo(present);
     }
+
+    @Property(tries = 200)
+    void addIfAbsentAndPresizingKeepTheTableConsistent(@ForAll List<@IntRange(min = 0, max = 200) Integer> keys,
+                                                       @ForAll @IntRange(min = 0, max = 5000) int expected) {
+        Dict<Item> d = new Dict<>();
+        d.ensureCapacity(expected);
+        Map<String, Integer> model = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String k = "k" + keys.get(i);
+            boolean added = d.addIfAbsent(new Item(k, i));
+            assertThat(added).isEqualTo(!model.containsKey(k));
+            model.putIfAbsent(k, i);
+        }
+        assertThat(d.size()).isEqualTo(model.size());
+        model.forEach((k, v) -> assertThat(d.get(b(k)).value).isEqualTo(v));
+        Set<String> scanned = new HashSet<>();
+        long cursor = 0;
+        do {
+            cursor = d.scan(cursor, n -> scanned.add(n.name()));
+        } while (cursor != 0);
+        assertThat(scanned).isEqualTo(model.keySet());
+    }
+
+    @Property(tries = 200)
+    void scanBucketsWalksLikeScan(@ForAll @IntRange(min = 0, max = 500) int keys,
+                                  @ForAll @IntRange(min = 1, max = 100) int run,
+                                  @ForAll @IntRange(min = 0, max = 300) int removed) {
+        Dict<Item> d = new Dict<>();
+        for (int i = 0; i < keys; i++) {
+            d.add(new Item("k" + i, i));
+        }
+        for (int i = 0; i < Math.min(removed, keys); i += 2) {
+            d.remove(b("k" + i)); // shrinks the table now and then: cursors are not plain indexes
+        }
+        List<String> viaScan = new ArrayList<>();
+        List<Long> cursors = new ArrayList<>();
+        long cursor = 0;
+        do {
+            cursors.add(cursor);
+            cursor = d.scan(cursor, n -> viaScan.add(n.name()));
+        } while (cursor != 0);
+
+        List<String> viaRuns = new ArrayList<>();
+        int[] visited = {0};
+        cursor = 0;
+        int calls = 0;
+        do {
+            int before = visited[0];
+            int seen = viaRuns.size();
+            long from = cursor;
+            cursor = d.scanBuckets(cursor, new Dict.Node[run], n -> viaRuns.add(n.name()), visited);
+            calls++;
+            if (d.size() > 0) {
+                // Each call covers `run` buckets of the plain scan's sequence (fewer at the end), and counts them.
+                int start = cursors.indexOf(from);
+                int end = cursor == 0 ? cursors.size() : cursors.indexOf(cursor);
+                assertThat(end - start).isEqualTo(cursor == 0 ? Math.min(run, cursors.size() - start) : run);
+                assertThat(visited[0] - before).isEqualTo(end - start + viaRuns.size() - seen);
+            }
+        } while (cursor != 0);
+        assertThat(viaRuns).isEqualTo(d.size() == 0 ? List.of() : viaScan);
+        assertThat(calls).isPositive();
+    }
 }

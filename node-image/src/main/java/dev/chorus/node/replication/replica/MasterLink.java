@@ -48,6 +48,8 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Client masterClient;
     private RdbReceiver receiver;
+    /** The payload being parsed while it arrives (see {@link RdbTransfer#receive}). */
+    private RdbTransfer.IncomingRdb incoming;
     /** The exact bytes of a master command CLIENT PAUSE postponed: passed down the chain once it has run. */
     private byte[] postponedRaw;
     private String fullSyncId;
@@ -215,8 +217,10 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 }
                 case RDB_PAYLOAD -> {
                     int used = receiver.accept(data, i, end - i);
+                    incoming.written(receiver.written());
                     i += used;
                     if (receiver.done()) {
+                        incoming.finish(receiver.received());
                         loadReceivedRdb();
                     }
                 }
@@ -273,6 +277,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 Path tmp = dir.resolve("temp-" + System.currentTimeMillis() + "." + ProcessHandle.current().pid()
                         + ".rdb");
                 receiver = RdbReceiver.forHeader(reply, tmp);
+                incoming = replication.rdb().receive(tmp);
                 Log.notice("MASTER <-> REPLICA sync: receiving " + (reply.startsWith("$EOF") ? "streamed RDB from "
                         + "master with EOF to disk" : reply.substring(1) + " bytes from master to disk"));
                 phase = Phase.RDB_PAYLOAD;
@@ -315,10 +320,13 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 .resolve(server.config().getString(Directives.DBFILENAME));
         Log.notice("MASTER <-> REPLICA sync: Flushing old data");
         Log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
-        // Load from the temp file first: a corrupt transfer must leave both the dataset and dump.rdb untouched.
+        // The payload was parsed as it arrived, into staging apart from the live keyspace: a corrupt transfer leaves
+        // both the dataset and dump.rdb untouched; only a verified one replaces them.
         RdbTransfer.Loaded loaded;
+        RdbTransfer.IncomingRdb parsed = incoming;
+        incoming = null;
         try {
-            loaded = replication.rdb().load(receiver.file());
+            loaded = replication.rdb().install(parsed);
         } catch (IOException e) {
             Files.deleteIfExists(receiver.file());
             throw new IOException("Failed trying to load the MASTER synchronization DB from disk: " + e.getMessage(), e);
@@ -437,6 +445,10 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
 
     private void release() {
         phase = Phase.CLOSED;
+        if (incoming != null) {
+            incoming.abort();
+            incoming = null;
+        }
         if (receiver != null) {
             receiver.close();
             receiver = null;

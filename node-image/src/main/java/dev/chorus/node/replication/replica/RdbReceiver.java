@@ -19,11 +19,13 @@ final class RdbReceiver implements AutoCloseable {
     private final byte[] tail;
     private int tailLen;
     private long received;
+    private long written;
     private boolean done;
 
     private RdbReceiver(Path file, long expected, byte[] mark) throws IOException {
         this.file = file;
-        this.out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+        // Unbuffered: each network read is one write, and the rdb-loader thread reads the file right behind it.
+        this.out = Files.newOutputStream(file);
         this.expected = expected;
         this.mark = mark;
         this.tail = mark == null ? null : new byte[mark.length];
@@ -57,6 +59,11 @@ final class RdbReceiver implements AutoCloseable {
         return received;
     }
 
+    /** Bytes in the file so far (a diskless payload's EOF mark included until it is cut off at the end). */
+    long written() {
+        return written;
+    }
+
     /** Consumes payload bytes; returns how many of {@code len} belonged to the payload (the rest is stream). */
     int accept(byte[] data, int off, int len) throws IOException {
         if (done) {
@@ -66,6 +73,7 @@ final class RdbReceiver implements AutoCloseable {
             int take = (int) Math.min(len, expected - received);
             out.write(data, off, take);
             received += take;
+            written += take;
             if (received == expected) {
                 finish();
             }
@@ -75,6 +83,7 @@ final class RdbReceiver implements AutoCloseable {
         // nothing after the mark until we acknowledge, so a whole read always belongs to the payload.
         out.write(data, off, len);
         received += len;
+        written += len;
         int keep = Math.min(len, tail.length);
         int shift = Math.min(tailLen, tail.length - keep);
         System.arraycopy(tail, tailLen - shift, tail, 0, shift);
