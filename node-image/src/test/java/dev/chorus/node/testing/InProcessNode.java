@@ -141,6 +141,8 @@ public final class InProcessNode implements AutoCloseable {
 
         /** What arrived since the last call (after letting queued server-thread work run). */
         public String received() {
+            // Twice: tasks already queued (a resumed client, say) may queue the end-of-turn flush behind the first.
+            onServerThread(() -> null);
             onServerThread(() -> null);
             synchronized (received) {
                 String s = received.toString(StandardCharsets.ISO_8859_1);

@@ -20,6 +20,7 @@ public final class NodeConfig {
     public static final String AUTH_DIR = "/etc/chorus/auth";
     public static final String AUTH_FILE = "auth.conf";
     public static final String DATA_DIR = "/data";
+    static final String FULL_SYNC_DELAY = "repl-diskless-sync-delay";
 
     private NodeConfig() {
     }
@@ -66,13 +67,16 @@ public final class NodeConfig {
 
     /**
      * Directives the operator keeps in line on running nodes with CONFIG SET as well as in the files: the isolation
-     * fence, then spec.config (which wins).
+     * fence, an immediate full sync, then spec.config (which wins).
      */
     public static Map<String, String> runtimeDirectives(ReplicaSet rs) {
         ReplicaSetSpec spec = rs.getSpec();
         Map<String, String> d = new LinkedHashMap<>(IsolationFence.directives(
                 Boolean.TRUE.equals(spec.getFailover().getEnabled()), spec.getReplicas(),
                 spec.getFailover().getTimeoutSeconds(), spec.getConfig()));
+        // A full sync starts at once instead of after Redis' 5 s wait for more replicas to share it: with a handful
+        // of replicas re-attaching one by one (a restarted old master, a replaced pod) the wait is pure delay.
+        d.put(FULL_SYNC_DELAY, "0");
         d.putAll(spec.getConfig());
         return d;
     }

@@ -61,8 +61,9 @@ final class SwitchoverStep {
             }
             if (!Switchover.caughtUp(targetOffset, masterOffset)) {
                 r.nodes.unpause(master.ip(), r.port);
-                r.event("Warning", "SwitchoverDelayed", target + " reached offset " + targetOffset + " of the master's "
-                        + masterOffset + " within " + Switchover.CATCH_UP_MILLIS + " ms; writes resumed, trying again");
+                LOG.infof("%s: %s reached offset %d of the master's %d", r.name(), target, targetOffset, masterOffset);
+                r.event("Warning", "SwitchoverDelayed", target + " did not reach the master's offset within "
+                        + Switchover.CATCH_UP_MILLIS + " ms with writes paused; writes resumed, trying again");
                 return true;
             }
             p.master = target;
