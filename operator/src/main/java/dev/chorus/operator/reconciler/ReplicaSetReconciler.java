@@ -110,6 +110,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
             apply(round, action);
         }
         SwitchoverStep.finish(round, plan.master());
+        FailoverStep.finish(round);
         applyRuntimeConfig(rs, nodes, observed);
         RoleLabels.apply(context.getClient(), pods, plan.master());
         if (recordedBefore == null && plan.master() != null) {
@@ -140,9 +141,11 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         for (int i = 0; i < expected; i++) {
             String name = Names.pod(rs, i);
             Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElse(null);
-            String ip = pod == null || pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() == null
-                    ? null : pod.getStatus().getPodIP();
-            observed.add(nodes.observe(name, i, ip, rs.getSpec().getPort(), PodFacts.ready(pod)));
+            // A pod being deleted is still asked: its process may run (and take writes) for its grace period, and a
+            // master on its way out must be fenced like any other. It is never Ready for the operator's purposes.
+            String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+            boolean ready = PodFacts.ready(pod) && pod.getMetadata().getDeletionTimestamp() == null;
+            observed.add(nodes.observe(name, i, ip, rs.getSpec().getPort(), ready));
         }
         return observed;
     }
@@ -215,9 +218,12 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
                     .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         }
 
-        /** The node's process is not running: no pod, a pod being deleted, or a container not in state running. */
+        /**
+         * The node's process is not running: no pod, or a container not in state running. A pod being deleted does
+         * not count until its process has ended: until then it may still take writes and send them to replicas.
+         */
         static boolean processGone(Pod pod) {
-            if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+            if (pod == null) {
                 return true;
             }
             var statuses = pod.getStatus() == null ? null : pod.getStatus().getContainerStatuses();

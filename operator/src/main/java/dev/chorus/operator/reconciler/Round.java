@@ -18,6 +18,8 @@ final class Round {
     final List<NodeState> observed;
     final Progress progress;
     final int port;
+    /** The old master a failover paused before choosing its successor (unpaused once demoted); null if none. */
+    NodeState fenced;
 
     Round(ReplicaSet rs, Context<ReplicaSet> context, NodeClient nodes, List<Pod> pods, List<NodeState> observed,
           Progress progress) {
@@ -36,6 +38,12 @@ final class Round {
 
     NodeState node(String pod) {
         return observed.stream().filter(n -> n.pod().equals(pod)).findFirst().orElse(null);
+    }
+
+    /** Asks every node but {@code except} again (a failover's final look), keeping the pods' facts of this round. */
+    void reobserve(String except) {
+        observed.replaceAll(n -> n.pod().equals(except) ? n
+                : nodes.observe(n.pod(), n.ordinal(), n.ip(), port, n.podReady()));
     }
 
     Pod pod(String name) {

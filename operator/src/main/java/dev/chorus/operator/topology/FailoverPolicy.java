@@ -78,7 +78,7 @@ public final class FailoverPolicy {
      * The most advanced promotable node other than the failed master: a replica, or a node already acting as master
      * (one this failover promoted before the operator restarted, say), so a repeated decision lands on the same node.
      */
-    static Optional<NodeState> candidate(String recordedMaster, List<NodeState> nodes) {
+    public static Optional<NodeState> candidate(String recordedMaster, List<NodeState> nodes) {
         return nodes.stream()
                 .filter(n -> !n.pod().equals(recordedMaster) && n.reachable() && !n.held() && n.priority() != 0)
                 .max(Comparator.comparingLong(NodeState::offset)
