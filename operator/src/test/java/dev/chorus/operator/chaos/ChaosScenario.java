@@ -2,6 +2,7 @@ package dev.chorus.operator.chaos;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import dev.chorus.e2e.LocalCluster;
 import dev.chorus.e2e.TestCluster;
 import dev.chorus.operator.api.ReplicaSetSpec;
@@ -48,7 +49,7 @@ public final class ChaosScenario implements AutoCloseable {
     /** Creates the set, waits for Ready, starts the writer and the probe, and waits for the first 50 acks. */
     static ChaosScenario start(TestCluster cluster, String ns, String image, Consumer<ReplicaSetSpec> customize) {
         KubernetesClient admin = cluster.admin();
-        ChaosSets.create(admin, ns, NAME, image, 3, customize);
+        ReplicaSetFixture.create(admin, ns, NAME, image, 3, customize);
         ChaosSets.awaitReady(admin, ns, NAME, Duration.ofSeconds(120));
         String master = ChaosSets.master(admin, ns, NAME);
         FinalChecks.awaitReplicasAttached(admin, ns, NAME, Duration.ofSeconds(60));

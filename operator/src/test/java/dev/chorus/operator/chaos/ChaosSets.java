@@ -3,42 +3,21 @@ package dev.chorus.operator.chaos;
 import static org.awaitility.Awaitility.await;
 
 import dev.chorus.operator.api.ReplicaSet;
-import dev.chorus.operator.api.ReplicaSetSpec;
 import dev.chorus.operator.api.ReplicaSetStatus;
+import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /** Creating a ReplicaSet for a chaos scenario and reading what the operator reports about it. */
 public final class ChaosSets {
     public static final int PORT = 6379;
 
     private ChaosSets() {
-    }
-
-    public static ReplicaSet create(KubernetesClient admin, String ns, String name, String image, int replicas,
-                                    Consumer<ReplicaSetSpec> customize) {
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-                .serverSideApply();
-        ReplicaSet rs = new ReplicaSet();
-        rs.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        ReplicaSetSpec spec = new ReplicaSetSpec();
-        spec.setReplicas(replicas);
-        spec.setImage(image);
-        customize.accept(spec);
-        rs.setSpec(spec);
-        return admin.resource(rs).create();
-    }
-
-    public static ReplicaSet get(KubernetesClient admin, String ns, String name) {
-        return admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get();
     }
 
     public static boolean ready(ReplicaSet rs) {
@@ -48,13 +27,13 @@ public final class ChaosSets {
 
     public static ReplicaSetStatus awaitReady(KubernetesClient admin, String ns, String name, Duration atMost) {
         await("ReplicaSet " + ns + "/" + name + " with condition Ready=True").atMost(atMost)
-                .pollInterval(Duration.ofMillis(250)).until(() -> ready(get(admin, ns, name)));
-        return get(admin, ns, name).getStatus();
+                .pollInterval(Duration.ofMillis(250)).until(() -> ready(ReplicaSetFixture.get(admin, ns, name)));
+        return ReplicaSetFixture.get(admin, ns, name).getStatus();
     }
 
     /** status.master, or null. */
     public static String master(KubernetesClient admin, String ns, String name) {
-        ReplicaSet rs = get(admin, ns, name);
+        ReplicaSet rs = ReplicaSetFixture.get(admin, ns, name);
         return rs == null || rs.getStatus() == null ? null : rs.getStatus().getMaster();
     }
 

@@ -2,6 +2,7 @@ package dev.chorus.operator.chaos;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import dev.chorus.e2e.LocalCluster;
 import dev.chorus.operator.reconciler.OperatorHarness;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -54,7 +55,7 @@ public final class FailoverBenchmark {
                                   String config) {
         KubernetesClient admin = cluster.admin();
         String ns = "bench-" + kind;
-        ChaosSets.create(admin, ns, NAME, ChaosScenario.image(cluster, kind), 3, spec -> {
+        ReplicaSetFixture.create(admin, ns, NAME, ChaosScenario.image(cluster, kind), 3, spec -> {
             if (timeoutSeconds != null) {
                 spec.getFailover().setTimeoutSeconds(timeoutSeconds);
             }

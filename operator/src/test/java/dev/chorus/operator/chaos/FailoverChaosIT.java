@@ -3,6 +3,7 @@ package dev.chorus.operator.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import dev.chorus.e2e.LocalKubernetes;
 import dev.chorus.e2e.TestCluster;
 import dev.chorus.operator.reconciler.OperatorHarness;
@@ -174,7 +175,7 @@ class FailoverChaosIT {
     void anEmptyRestartedMasterIsReplacedAndTheReplicasKeepTheirData(String kind, TestCluster cluster) {
         KubernetesClient admin = cluster.admin();
         String ns = "chaos-empty-master-" + kind;
-        ChaosSets.create(admin, ns, ChaosScenario.NAME, ChaosScenario.image(cluster, kind), 3, spec -> {
+        ReplicaSetFixture.create(admin, ns, ChaosScenario.NAME, ChaosScenario.image(cluster, kind), 3, spec -> {
         });
         ChaosSets.awaitReady(admin, ns, ChaosScenario.NAME, Duration.ofSeconds(120));
         FinalChecks.awaitReplicasAttached(admin, ns, ChaosScenario.NAME, Duration.ofSeconds(60));

@@ -3,6 +3,7 @@ package dev.chorus.operator.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import dev.chorus.operator.api.ReplicaSet;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -77,7 +78,7 @@ public final class FinalChecks {
 
     /** Empty when every replica is attached and caught up; otherwise what is wrong. */
     static String replicationState(KubernetesClient admin, String ns, String name) {
-        ReplicaSet rs = ChaosSets.get(admin, ns, name);
+        ReplicaSet rs = ReplicaSetFixture.get(admin, ns, name);
         String master = rs.getStatus() == null ? null : rs.getStatus().getMaster();
         if (master == null) {
             return "no recorded master";
@@ -169,7 +170,7 @@ public final class FinalChecks {
     }
 
     static String statusLine(KubernetesClient admin, String ns, String name) {
-        ReplicaSet rs = ChaosSets.get(admin, ns, name);
+        ReplicaSet rs = ReplicaSetFixture.get(admin, ns, name);
         if (rs == null || rs.getStatus() == null) {
             return "none";
         }

@@ -2,6 +2,7 @@ package dev.chorus.operator.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import dev.chorus.e2e.LocalKubernetes;
 import dev.chorus.e2e.TestCluster;
 import dev.chorus.operator.api.ReplicaSet;
@@ -78,7 +79,7 @@ class SwitchoverChaosIT {
                         return revision != null && pods.size() == 3 && pods.stream().allMatch(p ->
                                 revision.equals(p.getMetadata().getLabels().get("controller-revision-hash"))
                                         && !p.getMetadata().getUid().equals(uidsBefore.get(p.getMetadata().getName())))
-                                && ChaosSets.ready(ChaosSets.get(s.admin, s.ns, ChaosScenario.NAME));
+                                && ChaosSets.ready(ReplicaSetFixture.get(s.admin, s.ns, ChaosScenario.NAME));
                     });
             assertThat(s.master()).as("the master after the update (moved by a switchover before its pod restarted)")
                     .isNotEqualTo(s.initialMaster);

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 import redis.clients.jedis.Jedis;
 
 /** Creating ReplicaSets on the bed and waiting for them, shared by the operator's ITs. */
-final class ReplicaSetFixture {
+public final class ReplicaSetFixture {
     private ReplicaSetFixture() {
     }
 
@@ -23,8 +23,8 @@ final class ReplicaSetFixture {
         });
     }
 
-    static ReplicaSet create(KubernetesClient admin, String ns, String name, String image, int replicas,
-                                     Consumer<ReplicaSetSpec> customize) {
+    public static ReplicaSet create(KubernetesClient admin, String ns, String name, String image, int replicas,
+                                    Consumer<ReplicaSetSpec> customize) {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .serverSideApply();
         ReplicaSet rs = new ReplicaSet();
@@ -53,7 +53,7 @@ final class ReplicaSetFixture {
         return p.getStatus().getPodIP();
     }
 
-    static ReplicaSet get(KubernetesClient admin, String ns, String name) {
+    public static ReplicaSet get(KubernetesClient admin, String ns, String name) {
         return admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get();
     }
 
