@@ -36,6 +36,7 @@ public final class Server {
     private final ServerStats stats = new ServerStats();
     private final PubSub pubsub = new PubSub();
     private final WatchedKeys watchedKeys = new WatchedKeys();
+    private final dev.chorus.node.command.KeyspaceEvents keyspaceEvents = new dev.chorus.node.command.KeyspaceEvents();
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
     private final BlockedClients blockedClients = new BlockedClients(this);
@@ -172,6 +173,10 @@ public final class Server {
 
     public PubSub pubsub() {
         return pubsub;
+    }
+
+    public dev.chorus.node.command.KeyspaceEvents keyspaceEvents() {
+        return keyspaceEvents;
     }
 
     public WatchedKeys watchedKeys() {

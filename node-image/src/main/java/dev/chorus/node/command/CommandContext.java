@@ -208,6 +208,16 @@ public final class CommandContext {
         return e == null ? null : (T) e.value();
     }
 
+    // ---- keyspace notifications ----
+
+    /**
+     * Redis' notifyKeyspaceEvent(type, event, key, db) for the client's selected database: call it wherever Redis 7.0
+     * calls it, with the same class ({@link KeyspaceEvents}) and event name.
+     */
+    public void notifyKeyspaceEvent(int type, String event, byte[] key) {
+        server.keyspaceEvents().emit(type, event, key, client.dbIndex());
+    }
+
     // ---- replication ----
 
     /** Marks the keyspace as changed by this command (counted for SAVE points; triggers propagation of writes). */
