@@ -32,6 +32,9 @@ public class ReplicaSetStatus {
     @JsonPropertyDescription("Pod a switchover (spec.master or a rolling update) is moving the master to; absent "
             + "when none is in progress.")
     private String targetMaster;
+    @JsonPropertyDescription("UID of the pod a rolling update last restarted; the next restart waits until that pod "
+            + "is gone. Absent when no rolling update is in progress.")
+    private String updateRestartedPodUid;
     @JsonPropertyDescription("Service that routes to the master.")
     private String writeService;
     @JsonPropertyDescription("Service that routes to the replicas.")
@@ -131,5 +134,13 @@ public class ReplicaSetStatus {
 
     public void setTargetMaster(String targetMaster) {
         this.targetMaster = targetMaster;
+    }
+
+    public String getUpdateRestartedPodUid() {
+        return updateRestartedPodUid;
+    }
+
+    public void setUpdateRestartedPodUid(String updateRestartedPodUid) {
+        this.updateRestartedPodUid = updateRestartedPodUid;
     }
 }

@@ -10,6 +10,8 @@ final class Progress {
     String master;
     String masterFailingSince;
     String targetMaster;
+    /** The pod a rolling update last restarted (its UID): the next restart waits until the informer saw it go. */
+    String updateRestartedPodUid;
     /** Phase to report instead of the one derived from the nodes while a change is in flight (null: none). */
     String phase;
 
@@ -19,6 +21,7 @@ final class Progress {
             p.master = status.getMaster();
             p.masterFailingSince = status.getMasterFailingSince();
             p.targetMaster = status.getTargetMaster();
+            p.updateRestartedPodUid = status.getUpdateRestartedPodUid();
         }
         return p;
     }
@@ -27,5 +30,6 @@ final class Progress {
         status.setMaster(master);
         status.setMasterFailingSince(masterFailingSince);
         status.setTargetMaster(targetMaster);
+        status.setUpdateRestartedPodUid(updateRestartedPodUid);
     }
 }

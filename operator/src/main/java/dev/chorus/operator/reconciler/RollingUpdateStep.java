@@ -3,10 +3,7 @@ package dev.chorus.operator.reconciler;
 import dev.chorus.operator.topology.RollingUpdate;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -15,8 +12,6 @@ import java.util.stream.Collectors;
  */
 final class RollingUpdateStep {
     static final String REVISION_LABEL = "controller-revision-hash";
-    /** The pod each ReplicaSet last restarted: the next one waits until the informer has seen it go. */
-    private static final Map<ResourceID, String> LAST_RESTARTED_UID = new ConcurrentHashMap<>();
 
     private RollingUpdateStep() {
     }
@@ -35,8 +30,9 @@ final class RollingUpdateStep {
 
     /** @return whether a rolling update is in progress */
     static boolean run(Round r, Set<String> outdated, boolean healthy) {
-        ResourceID id = ResourceID.fromResource(r.rs);
-        String lastUid = LAST_RESTARTED_UID.get(id);
+        // The pod last restarted is kept in status (not in this process), so a restarted or new leader operator
+        // also waits for it to go before restarting the next one.
+        String lastUid = r.progress.updateRestartedPodUid;
         boolean lastStillThere = lastUid != null && r.pods.stream().anyMatch(p -> lastUid.equals(p.getMetadata()
                 .getUid()) && p.getMetadata().getDeletionTimestamp() == null);
         RollingUpdate.Step step = RollingUpdate.next(r.progress.master, r.observed, outdated,
@@ -44,7 +40,8 @@ final class RollingUpdateStep {
         if (step instanceof RollingUpdate.Step.Restart restart) {
             Pod pod = r.pods.stream().filter(p -> p.getMetadata().getName().equals(restart.pod())).findFirst()
                     .orElseThrow();
-            LAST_RESTARTED_UID.put(id, pod.getMetadata().getUid());
+            r.progress.updateRestartedPodUid = pod.getMetadata().getUid();
+            r.record();
             r.event("Normal", "Updating", "Restarting " + restart.pod() + " on the new pod template ("
                     + (restart.pod().equals(r.progress.master) ? "the only node" : "a replica") + ")");
             r.client().pods().inNamespace(pod.getMetadata().getNamespace()).withName(restart.pod()).delete();
@@ -56,6 +53,9 @@ final class RollingUpdateStep {
                     + "from " + r.progress.master + " to " + to.pod());
         }
         boolean updating = !(step instanceof RollingUpdate.Step.Done);
+        if (!updating) {
+            r.progress.updateRestartedPodUid = null;
+        }
         if (updating && r.progress.phase == null) {
             r.progress.phase = "Updating";
         }

@@ -11,10 +11,10 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.jboss.logging.Logger;
 
 /** Kubernetes Events on the ReplicaSet for every role change, so `kubectl describe` tells the story. */
@@ -26,18 +26,6 @@ public final class EventRecorder {
     private EventRecorder() {
     }
 
-    /** Events this operator recorded lately, by what they say: a repeat bumps the count instead of adding one. */
-    private static final Map<String, Recorded> RECENT = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
-                    return size() > 512;
-                }
-            });
-
-    private record Recorded(String name, int count) {
-    }
-
     public static void record(KubernetesClient client, ReplicaSet rs, String type, String reason, String message) {
         LOG.infof("%s/%s %s: %s", rs.getMetadata().getNamespace(), rs.getMetadata().getName(), reason, message);
         ZonedDateTime t = ZonedDateTime.now(ZoneOffset.UTC);
@@ -46,36 +34,50 @@ public final class EventRecorder {
         String now = t.format(SECONDS);
         String micro = t.format(MICROSECONDS);
         String ns = rs.getMetadata().getNamespace();
-        String key = rs.getMetadata().getUid() + "\n" + type + "\n" + reason + "\n" + message;
-        Recorded seen = RECENT.get(key);
+        // The name is derived from what the Event says, not from this process: a repeat, also one by a restarted
+        // operator or by the next leader, bumps the count of the same Event instead of adding one.
+        String name = name(rs, type, reason, message);
         try {
-            if (seen != null) {
-                Event bump = new EventBuilder().withNewMetadata().withName(seen.name()).withNamespace(ns).endMetadata()
-                        .withCount(seen.count() + 1).withLastTimestamp(now).build();
-                client.v1().events().inNamespace(ns).withName(seen.name()).patch(PatchContext.of(
-                        PatchType.JSON_MERGE), bump);
-                RECENT.put(key, new Recorded(seen.name(), seen.count() + 1));
-                return;
+            Event existing = client.v1().events().inNamespace(ns).withName(name).get();
+            if (existing == null) {
+                try {
+                    client.v1().events().inNamespace(ns).resource(new EventBuilder()
+                            .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                            .withNewInvolvedObject().withApiVersion(rs.getApiVersion()).withKind(rs.getKind())
+                            .withName(rs.getMetadata().getName()).withNamespace(ns)
+                            .withUid(rs.getMetadata().getUid()).endInvolvedObject()
+                            .withType(type).withReason(reason).withMessage(message)
+                            .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                            .withEventTime(new MicroTime(micro))
+                            .withReportingComponent("chorus-operator").withReportingInstance("chorus-operator")
+                            .withAction(reason)
+                            .withNewSource().withComponent("chorus-operator").endSource()
+                            .build()).create();
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    existing = client.v1().events().inNamespace(ns).withName(name).get(); // created meanwhile
+                }
             }
-            String name = rs.getMetadata().getName() + "." + UUID.randomUUID();
-            client.v1().events().inNamespace(ns).resource(new EventBuilder()
-                    .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                    .withNewInvolvedObject().withApiVersion(rs.getApiVersion()).withKind(rs.getKind())
-                    .withName(rs.getMetadata().getName()).withNamespace(ns)
-                    .withUid(rs.getMetadata().getUid()).endInvolvedObject()
-                    .withType(type).withReason(reason).withMessage(message)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withEventTime(new MicroTime(micro))
-                    .withReportingComponent("chorus-operator").withReportingInstance("chorus-operator")
-                    .withAction(reason)
-                    .withNewSource().withComponent("chorus-operator").endSource()
-                    .build()).create();
-            RECENT.put(key, new Recorded(name, 1));
+            int count = existing == null || existing.getCount() == null ? 1 : existing.getCount();
+            Event bump = new EventBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                    .withCount(count + 1).withLastTimestamp(now).build();
+            client.v1().events().inNamespace(ns).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), bump);
         } catch (KubernetesClientException e) {
-            if (seen != null) {
-                RECENT.remove(key); // the Event expired or was deleted: the next repeat creates a new one
-            }
             LOG.warnf("Could not record event %s: %s", reason, e.getMessage());
+        }
+    }
+
+    /** {@code <replicaset>.<hash of uid, type, reason and message>}: the same Event for the same story. */
+    static String name(ReplicaSet rs, String type, String reason, String message) {
+        String key = rs.getMetadata().getUid() + "\n" + type + "\n" + reason + "\n" + message;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return rs.getMetadata().getName() + "." + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
         }
     }
 }
