@@ -299,9 +299,13 @@ public final class HyperLogLog {
         p[i + 1] = (byte) (l & 0xff);
     }
 
-    /** The byte at {@code i}, or 0 past the end (the sds terminator the C code may read). */
+    /**
+     * The byte at {@code i}, which may be the one past the end that the C code reads there (the sds terminator, 0,
+     * unless a split just wrote over it; see {@link #sparseSet}). Values are stored without it, so it reads as 0 in
+     * a later command, where Redis would still see the stale byte of its buffer.
+     */
     private int at(int i) {
-        return i < len ? buf[i] & 0xff : 0;
+        return i < buf.length ? buf[i] & 0xff : 0;
     }
 
     /**
@@ -476,11 +480,14 @@ public final class HyperLogLog {
             if (deltalen > 0 && (long) len + deltalen > sparseMaxBytes) {
                 return promote(index, count);
             }
-            writable(3);
+            // Room for 3 more bytes plus C's terminator: an XZERO cut short by the end of a corrupted value has its
+            // second byte there, and the 5-byte sequence replacing it writes one byte past the new length.
+            writable(4);
             if (deltalen != 0 && next >= 0) {
                 System.arraycopy(buf, next, buf, next + deltalen, end - next);
             }
             len += deltalen;
+            buf[len] = 0; // sdsIncrLen's terminator, which the copy below may overwrite (as in C)
             System.arraycopy(seq, 0, buf, p, seqlen);
             end += deltalen;
         }
@@ -508,6 +515,7 @@ public final class HyperLogLog {
                         System.arraycopy(buf, p + 1, buf, p, end - p - 1);
                         len--;
                         end--;
+                        buf[len] = 0; // memmove moved the terminator too
                         continue; // try to merge the merged value with the one on its right
                     }
                 }
@@ -535,7 +543,7 @@ public final class HyperLogLog {
             if (isZero(op)) {
                 runlen = zeroLen(op);
             } else if (isXzero(op)) {
-                runlen = xzeroLen(op, p + 1 < end ? b[p + 1] & 0xff : 0);
+                runlen = xzeroLen(op, p + 1 < b.length ? b[p + 1] & 0xff : 0);
             } else {
                 runlen = valLen(op);
             }
