@@ -39,6 +39,7 @@ class HyperLogLogIT {
         extra.forEach(ServerProcess::close);
         for (ServerProcess s : List.of(servers.redis(), servers.node())) {
             try (RawConnection c = s.connect()) {
+                c.call("CLIENT", "UNPAUSE");
                 c.call("CONFIG", "SET", "hll-sparse-max-bytes", "3000");
                 c.call("FLUSHALL");
             }
@@ -197,6 +198,25 @@ class HyperLogLogIT {
                         return c.callText("STRLEN", "h3").equals(":12304\r\n");
                     }
                 });
+    }
+
+    /** PFCOUNT may replicate (its cache write), so a WRITE pause holds it like a write, on Redis as on the node. */
+    @ParameterizedTest
+    @ValueSource(strings = {"REDIS", "NODE"})
+    void aWritePauseHoldsPfcount(String kind) {
+        ServerProcess s = kind.equals("REDIS") ? servers.redis() : servers.node();
+        try (RawConnection admin = s.connect(); RawConnection counter = s.connect()) {
+            admin.call("PFADD", "h", "a", "b");
+            assertThat(admin.callText("CLIENT", "PAUSE", "60000", "WRITE")).isEqualTo("+OK\r\n");
+            counter.send(RawConnection.encode("PFCOUNT", "h"));
+            await("PFCOUNT postponed by the pause (flags=b cmd=pfcount in CLIENT LIST)")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> Arrays.stream(admin.callText("CLIENT", "LIST").split("\n"))
+                            .anyMatch(line -> line.contains(" flags=b ") && line.contains(" cmd=pfcount ")));
+            assertThat(admin.callText("GET", "h")).as("reads go on").startsWith("$");
+            assertThat(admin.callText("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
+            assertThat(new String(counter.read(), StandardCharsets.US_ASCII)).isEqualTo(":2\r\n");
+        }
     }
 
     private ServerProcess start(Kind kind) {

@@ -25,7 +25,7 @@ public final class HyperLogLogCommands implements CommandFamily {
     public List<CommandSpec.Builder> commands() {
         return List.of(
                 CommandSpec.of("pfadd", -2, "write denyoom fast", HyperLogLogCommands::pfadd),
-                CommandSpec.of("pfcount", -2, "readonly", HyperLogLogCommands::pfcount),
+                CommandSpec.of("pfcount", -2, "readonly may_replicate", HyperLogLogCommands::pfcount),
                 CommandSpec.of("pfmerge", -2, "write denyoom", HyperLogLogCommands::pfmerge),
                 CommandSpec.of("pfdebug", 3, "write denyoom admin", HyperLogLogCommands::pfdebug),
                 CommandSpec.of("pfselftest", 1, "admin", HyperLogLogCommands::pfselftest));
