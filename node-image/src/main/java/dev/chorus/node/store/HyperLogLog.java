@@ -750,11 +750,17 @@ public final class HyperLogLog {
 
     // ---- buffer management ----
 
-    /** Makes {@link #buf} private to this instance with room for {@code extra} more bytes (sdsMakeRoomFor). */
+    /**
+     * Makes {@link #buf} private to this instance with room for {@code extra} more bytes (sdsMakeRoomFor). The first
+     * copy is exact when nothing grows (dense writes, the cached cardinality), so {@link #toBytes} need not copy
+     * again; growing leaves some slack for the next splits of a sparse value.
+     */
     private void writable(int extra) {
-        if (shared || buf.length < len + extra) {
-            buf = Arrays.copyOf(buf, len + Math.max(extra, shared ? 8 : Math.max(extra, len / 4)));
+        if (shared) {
+            buf = Arrays.copyOf(buf, len + extra);
             shared = false;
+        } else if (buf.length < len + extra) {
+            buf = Arrays.copyOf(buf, len + extra + Math.min(len, 300));
         }
         modified = true;
     }

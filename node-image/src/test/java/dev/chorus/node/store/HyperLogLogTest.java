@@ -216,6 +216,36 @@ class HyperLogLogTest {
         assertThat(v[15]).as("the array handed out is never changed afterwards").isEqualTo((byte) 1);
     }
 
+    /** Stored strings are shared with snapshots: a working copy must never write into the array it came from. */
+    @Test
+    void theStoredArrayIsNeverWritten() {
+        HyperLogLog h = HyperLogLog.create();
+        for (int i = 0; i < 50; i++) {
+            h.add(b("e" + i), NO_LIMIT);
+        }
+        byte[] sparse = h.toBytes();
+        byte[] sparseCopy = sparse.clone();
+        HyperLogLog s = HyperLogLog.of(sparse);
+        assertThat(s.add(b("zzz-new"), NO_LIMIT)).isEqualTo(1);
+        s.setCachedCardinality(s.count(null));
+        assertThat(sparse).isEqualTo(sparseCopy);
+        assertThat(s.toBytes()).isNotEqualTo(sparseCopy);
+
+        HyperLogLog d = HyperLogLog.of(sparse);
+        assertThat(d.sparseToDense()).isTrue();
+        byte[] dense = d.toBytes();
+        byte[] denseCopy = dense.clone();
+        HyperLogLog d2 = HyperLogLog.of(dense);
+        assertThat(d2.add(b("zzz-new"), NO_LIMIT)).isEqualTo(1);
+        d2.invalidateCache();
+        assertThat(dense).isEqualTo(denseCopy);
+        assertThat(d2.modified()).isTrue();
+
+        HyperLogLog unchanged = HyperLogLog.of(dense);
+        assertThat(unchanged.add(b("e1"), NO_LIMIT)).isZero();
+        assertThat(unchanged.modified()).isFalse();
+    }
+
     @Test
     void estimatorEdgeCases() {
         assertThat(HyperLogLog.sigma(1.0)).isInfinite();
