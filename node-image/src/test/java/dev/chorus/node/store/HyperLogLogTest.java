@@ -61,6 +61,20 @@ class HyperLogLogTest {
         assertThat((int) (pl >>> 32)).isEqualTo(zeroes + 1);
     }
 
+    /** PFADD h 1692856687; PFDEBUG GETREG h on redis-server 7.0.15: register 6288 is 33, and the HLL is dense. */
+    @Test
+    void anElementWithARunOf33PromotesToDense() {
+        long pl = HyperLogLog.patLen(b("1692856687"), 0, 10);
+        assertThat((int) pl).isEqualTo(6288);
+        assertThat((int) (pl >>> 32)).isEqualTo(33);
+        HyperLogLog h = HyperLogLog.create();
+        assertThat(h.add(b("a"), NO_LIMIT)).isEqualTo(1);
+        assertThat(h.add(b("1692856687"), NO_LIMIT)).isEqualTo(1);
+        assertThat(h.encoding()).isEqualTo(HyperLogLog.DENSE);
+        assertThat(h.denseRegister(6288)).isEqualTo(33);
+        assertThat(h.count(null)).isEqualTo(2);
+    }
+
     /** createHLLObject: header, sparse encoding, one XZERO of 16384 (0x7f 0xff). */
     @Test
     void anEmptyHllIsOneXzeroOpcode() {
