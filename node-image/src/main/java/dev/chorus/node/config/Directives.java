@@ -87,6 +87,7 @@ public final class Directives {
             Integer.MAX_VALUE, true, "zset-max-ziplist-entries");
     public static final Directive ZSET_MAX_LISTPACK_VALUE = memory("zset-max-listpack-value", 64, 0,
             Integer.MAX_VALUE, true, "zset-max-ziplist-value");
+    public static final Directive HLL_SPARSE_MAX_BYTES = memory("hll-sparse-max-bytes", 3000, Long.MAX_VALUE, true);
 
     // Replication
     public static final Directive REPLICAOF = define("replicaof", List.of("slaveof"), Directives::parseReplicaOf,
