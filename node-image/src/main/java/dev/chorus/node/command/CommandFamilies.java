@@ -23,6 +23,7 @@ public final class CommandFamilies {
                 new ReplicationCommands(),
                 new SortedSetCommands(),
                 new BitCommands(),
-                new SortCommands());
+                new SortCommands(),
+                new DatabaseCommands());
     }
 }

@@ -211,6 +211,17 @@ public final class Keyspace {
         return total;
     }
 
+    /** SWAPDB (dbSwapDatabases): the two databases exchange contents; false when an index is out of range. */
+    public boolean swapDatabases(int id1, int id2) {
+        if (id1 < 0 || id1 >= dbs.length || id2 < 0 || id2 >= dbs.length) {
+            return false;
+        }
+        if (id1 != id2) {
+            dbs[id1].swapContents(dbs[id2]);
+        }
+        return true;
+    }
+
     public void flushAll() {
         for (Database db : dbs) {
             db.flush();
