@@ -24,6 +24,7 @@ public final class CommandFamilies {
                 new SortedSetCommands(),
                 new BitCommands(),
                 new SortCommands(),
-                new DatabaseCommands());
+                new DatabaseCommands(),
+                new DebugCommands());
     }
 }
