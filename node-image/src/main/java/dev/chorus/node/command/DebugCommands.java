@@ -4,8 +4,6 @@ import dev.chorus.node.Log;
 import dev.chorus.node.Server;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.net.Client;
-import dev.chorus.node.persistence.RdbPayload;
-import dev.chorus.node.persistence.StoreValueCodec;
 import dev.chorus.node.resp.Doubles;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.HashValue;
@@ -323,7 +321,8 @@ public final class DebugCommands implements CommandFamily {
         String encoding = KeyspaceCommands.encodingOf(value);
         Long asInt = value instanceof byte[] b ? CommandContext.parseLongOrNull(b) : null;
         long refcount = asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1;
-        long serialized = RdbPayload.dump(value, StoreValueCodec.INSTANCE).length - 1 - 10; // no type, no footer
+        long serialized = RedisLayout.serializedLength(value,
+                ctx.server().config().getBool(Directives.RDBCOMPRESSION));
         long lru = e.lru() & ((1 << 24) - 1);
         long nowSeconds = (ctx.now() / 1000) & ((1 << 24) - 1);
         long idle = nowSeconds >= lru ? nowSeconds - lru : nowSeconds + (1 << 24) - lru; // estimateObjectIdleTime
@@ -333,60 +332,16 @@ public final class DebugCommands implements CommandFamily {
                 System.identityHashCode(value) & 0xffffffffL, refcount, encoding, serialized, lru, idle, extra));
     }
 
-    /**
-     * The quicklist fields of DEBUG OBJECT for the quicklist Redis would build from these elements: listpack nodes
-     * filled up to 8 kB (list-max-listpack-size -2) by _quicklistNodeAllowInsert's estimate, no compression.
-     */
+    /** The quicklist fields of DEBUG OBJECT for the quicklist Redis would build (list-max-listpack-size -2). */
     static String quicklistFields(ListValue list) {
-        long nodes = 0;
-        long nodeSize = 0;
+        List<List<byte[]>> nodes = RedisLayout.quicklistNodes(list);
         long total = 0;
-        int nodeCount = 0;
-        int n = list.size();
-        for (int i = 0; i < n; i++) {
-            byte[] ele = list.get(i);
-            if (nodes == 0 || nodeSize + ele.length + 8 > 8192 || nodeCount + 1 > 65535) {
-                total += nodeSize;
-                nodes++;
-                nodeSize = 7; // listpack header and end byte
-                nodeCount = 0;
-            }
-            nodeSize += listpackEntrySize(ele);
-            nodeCount++;
+        for (List<byte[]> node : nodes) {
+            total += RedisLayout.listpack(node).length;
         }
-        total += nodeSize;
-        String avg = nodes == 0 ? "-nan" : String.format(Locale.ROOT, "%.2f", (double) n / nodes);
+        String avg = nodes.isEmpty() ? "-nan" : String.format(Locale.ROOT, "%.2f", (double) list.size() / nodes.size());
         return String.format(Locale.ROOT, " ql_nodes:%d ql_avg_node:%s ql_listpack_max:-2 ql_compressed:0"
-                + " ql_uncompressed_size:%d", nodes, avg, total);
-    }
-
-    /** The bytes one element takes in a listpack: encoding, data and back-length. */
-    static int listpackEntrySize(byte[] ele) {
-        Long v = ele.length <= 20 ? CommandContext.parseLongOrNull(ele) : null;
-        int len;
-        if (v != null) {
-            if (v >= 0 && v <= 127) {
-                len = 1;
-            } else if (v >= -4096 && v <= 4095) {
-                len = 2;
-            } else if (v >= -32768 && v <= 32767) {
-                len = 3;
-            } else if (v >= -8388608 && v <= 8388607) {
-                len = 4;
-            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
-                len = 5;
-            } else {
-                len = 9;
-            }
-        } else if (ele.length < 64) {
-            len = 1 + ele.length;
-        } else if (ele.length < 4096) {
-            len = 2 + ele.length;
-        } else {
-            len = 5 + ele.length;
-        }
-        int backlen = len <= 127 ? 1 : len < 16383 ? 2 : len < 2097151 ? 3 : len < 268435455 ? 4 : 5;
-        return len + backlen;
+                + " ql_uncompressed_size:%d", nodes.size(), avg, total);
     }
 
     // ---- POPULATE ----
