@@ -218,6 +218,8 @@ final class RedisLayout {
     private static final int ROBJ = 16;
     private static final int DICT_ENTRY = 24;
     private static final int DICT = 56;
+    /** A skiplist node's expected allocation: 24 bytes plus 16 per level, levels drawn with p = 1/4. */
+    private static final int SKIPLIST_NODE = 53;
 
     /** jemalloc's size class for an allocation of {@code n} bytes. */
     static long mallocSize(long n) {
@@ -266,7 +268,7 @@ final class RedisLayout {
                 if (sampled++ >= samples) {
                     break;
                 }
-                elesize += 32 + mallocSize(listpack(node).length);
+                elesize += 40 + mallocSize(listpack(node).length); // sizeof(quicklistNode) is 40
             }
             return size + (sampled == 0 ? 0 : elesize / Math.min(sampled, nodes.size()) * nodes.size());
         }
@@ -292,10 +294,10 @@ final class RedisLayout {
             for (SkipList.Node n = z.first(); n != null && nodes.size() < samples; n = n.next()) {
                 nodes.add(n);
             }
-            long header = mallocSize(8 + 8 + 32 * 16L); // zsl header node with ZSKIPLIST_MAXLEVEL levels
+            long header = mallocSize(24 + 32 * 16L); // zsl header node with ZSKIPLIST_MAXLEVEL levels
             long base = ROBJ + 16 + 32 + DICT + 8 * dictSlots(z.size()) + header;
             return base + sampledAverage(nodes, samples,
-                    n -> sdsSize(n.member().length) + DICT_ENTRY + mallocSize(8 + 8 + 8 + 16 * 2L)) * z.size();
+                    n -> sdsSize(n.member().length) + DICT_ENTRY + SKIPLIST_NODE) * z.size();
         }
         return ROBJ;
     }
