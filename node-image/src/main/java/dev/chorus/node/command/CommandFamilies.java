@@ -25,6 +25,7 @@ public final class CommandFamilies {
                 new BitCommands(),
                 new SortCommands(),
                 new DatabaseCommands(),
-                new DebugCommands());
+                new DebugCommands(),
+                new LolwutCommand());
     }
 }
