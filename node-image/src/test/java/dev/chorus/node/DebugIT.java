@@ -83,6 +83,25 @@ class DebugIT {
     }
 
     @Test
+    void setActiveExpireZeroLeavesExpiredKeysUntilAccessed() {
+        for (ServerProcess server : List.of(servers.redis(), servers.node())) {
+            try (RawConnection c = server.connect(); RawConnection probe = server.connect()) {
+                c.call("FLUSHALL");
+                assertThat(c.callText("DEBUG", "SET-ACTIVE-EXPIRE", "0")).isEqualTo("+OK\r\n");
+                c.call("SET", "gone", "v", "PX", "20");
+                c.call("SET", "kept", "v");
+                // Nothing removes the expired key while active expiry is off: DBSIZE keeps counting it.
+                org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(400))
+                        .atMost(java.time.Duration.ofSeconds(2))
+                        .until(() -> probe.callText("DBSIZE").equals(":2\r\n"));
+                assertThat(c.callText("DEBUG", "SET-ACTIVE-EXPIRE", "1")).isEqualTo("+OK\r\n");
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                        .until(() -> probe.callText("DBSIZE").equals(":1\r\n"));
+            }
+        }
+    }
+
+    @Test
     void debugIsRefusedUnlessEnabled() {
         for (String mode : List.of("no", "local")) {
             List<String> answers = new ArrayList<>();
