@@ -23,7 +23,7 @@ import java.util.Locale;
 /**
  * DEBUG (debug.c), allowed only as enable-debug-command says. The subcommands tools and test suites use are here,
  * with Redis 7.0.15's argument counts and replies; the ones that crash, leak or inspect C structures (SEGFAULT,
- * PANIC, OOM, LEAK, MALLCTL, HTSTATS, SDSLEN, STRUCTSIZE, ...) and LOADAOF (this node has no AOF; Redis exits when
+ * PANIC, OOM, LEAK, MALLCTL, HTSTATS, SDSLEN, STRUCTSIZE, REPLICATE, ...) and LOADAOF (this node has no AOF; Redis exits when
  * there is none) answer as unknown subcommands. DEBUG DIGEST and DIGEST-VALUE compute Redis' own digest (SHA1 mixed
  * and xored over the same bytes), so equal datasets give equal digests on both servers.
  */
@@ -134,6 +134,11 @@ public final class DebugCommands implements CommandFamily {
             case "set-disable-deny-scripts" -> {
                 requireArgs(ctx, argc == 3);
                 disableDenyScripts = atoi(ctx.arg(2)) != 0;
+                ctx.reply().ok();
+            }
+            case "set-skip-checksum-validation" -> {
+                requireArgs(ctx, argc == 3);
+                dev.chorus.node.persistence.RdbPayload.skipChecksumValidation = atoi(ctx.arg(2)) != 0;
                 ctx.reply().ok();
             }
             case "change-repl-id" -> {

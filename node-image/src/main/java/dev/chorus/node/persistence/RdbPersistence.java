@@ -178,7 +178,7 @@ public final class RdbPersistence implements RdbTransfer {
     private RdbLoader newLoader() {
         return new RdbLoader(codec, keyspace.databases())
                 .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
-                .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM))
+                .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM) && !RdbPayload.skipChecksumValidation)
                 .stamp(keyspace.stamp());
     }
 
