@@ -363,6 +363,10 @@ public final class DebugCommands implements CommandFamily {
                 throw new CommandError(Errors.NOT_POSITIVE);
             }
         }
+        if (valsize > Runtime.getRuntime().maxMemory() / 4) {
+            // Redis would try the allocation; a JVM that cannot satisfy it must not fall over.
+            throw new CommandError("ERR OOM in DEBUG POPULATE: values of " + valsize + " bytes do not fit the heap");
+        }
         String prefix = ctx.argc() == 3 ? "key" : new String(ctx.arg(3), StandardCharsets.ISO_8859_1);
         Database db = ctx.db();
         for (long j = 0; j < keys; j++) {

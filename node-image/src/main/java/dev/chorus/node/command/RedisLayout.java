@@ -89,7 +89,16 @@ final class RedisLayout {
 
     /** The listpack bytes one entry takes (encoding, data and back-length). */
     static int listpackEntrySize(byte[] e) {
-        return listpack(List.of(e)).length - 7;
+        Long v = e.length <= 20 ? CommandContext.parseLongOrNull(e) : null;
+        int len;
+        if (v != null) {
+            long x = v;
+            len = x >= 0 && x <= 127 ? 1 : x >= -4096 && x <= 4095 ? 2 : x >= -32768 && x <= 32767 ? 3
+                    : x >= -8388608 && x <= 8388607 ? 4 : x >= Integer.MIN_VALUE && x <= Integer.MAX_VALUE ? 5 : 9;
+        } else {
+            len = (e.length < 64 ? 1 : e.length < 4096 ? 2 : 5) + e.length;
+        }
+        return len + (len <= 127 ? 1 : len < 16383 ? 2 : len < 2097151 ? 3 : len < 268435455 ? 4 : 5);
     }
 
     // ---- quicklist (quicklist.c, list-max-listpack-size -2, no compression) ----
