@@ -446,12 +446,19 @@ public final class DebugCommands implements CommandFamily {
 
     private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
 
-    private static MessageDigest sha1() {
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    /** A reset SHA-1 instance (one per thread: a digest over millions of keys must not look one up each time). */
+    private static MessageDigest sha1() {
+        MessageDigest md = SHA1.get();
+        md.reset();
+        return md;
     }
 
     /** digest ^= SHA1(data): order-independent accumulation. */
