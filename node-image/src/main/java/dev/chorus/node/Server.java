@@ -256,7 +256,17 @@ public final class Server {
         shutdownAction.accept(save);
     }
 
+    /** DEBUG PAUSE-CRON: while true the periodic cron does nothing (no active expiry, no timeouts, no saves). */
+    private volatile boolean cronPaused;
+
+    public void setCronPaused(boolean paused) {
+        cronPaused = paused;
+    }
+
     private void cron() {
+        if (cronPaused) {
+            return;
+        }
         try {
             long hz = config.getLong(Directives.HZ);
             keyspace.activeExpireCycle(Math.max(1, 250 / hz)); // 25% of each cron period, as Redis' slow cycle

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class DifferentialIT {
     @RegisterExtension
-    static final OraclePair servers = new OraclePair();
+    static final OraclePair servers = new OraclePair("--enable-debug-command", "yes"); // debug.redis needs it
 
     @TestFactory
     Stream<DynamicTest> scripts() throws IOException, URISyntaxException {

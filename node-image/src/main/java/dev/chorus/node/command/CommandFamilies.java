@@ -23,6 +23,10 @@ public final class CommandFamilies {
                 new ReplicationCommands(),
                 new SortedSetCommands(),
                 new BitCommands(),
-                new HyperLogLogCommands());
+                new HyperLogLogCommands(),
+                new SortCommands(),
+                new DatabaseCommands(),
+                new DebugCommands(),
+                new LolwutCommand());
     }
 }

@@ -60,6 +60,10 @@ public final class Dispatcher {
             reject(client, Errors.arity(spec.fullName()).getMessage());
             return;
         }
+        if (spec.handler() == DebugCommands.HANDLER && !DebugCommands.allowed(server, client)) {
+            reject(client, DebugCommands.NOT_ALLOWED);
+            return;
+        }
         if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
             reject(client, Errors.NOAUTH);
             return;

@@ -394,7 +394,7 @@ public final class KeyspaceCommands implements CommandFamily {
             throw new CommandError("BUSYKEY Target key name already exists.");
         }
         byte[] payload = ctx.arg(3);
-        if (!RdbPayload.verify(payload, true)) {
+        if (!RdbPayload.verify(payload, !RdbPayload.skipChecksumValidation)) {
             throw new CommandError("ERR DUMP payload version or checksum are wrong");
         }
         Object value;

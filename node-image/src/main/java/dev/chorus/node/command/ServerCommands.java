@@ -3,8 +3,6 @@ package dev.chorus.node.command;
 import dev.chorus.node.config.ConfigException;
 import dev.chorus.node.config.Directive;
 import dev.chorus.node.config.Directives;
-import dev.chorus.node.store.KeyEntry;
-import dev.chorus.node.store.Memory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +42,12 @@ public final class ServerCommands implements CommandFamily {
                         }))
                         .sub(CommandSpec.of("help", 2, "loading stale", ServerCommands::configHelp)),
                 CommandSpec.of("memory", -2, "")
-                        .sub(CommandSpec.of("usage", -3, "readonly", ServerCommands::memoryUsage)));
+                        .sub(CommandSpec.of("usage", -3, "readonly", MemoryCommands::usage))
+                        .sub(CommandSpec.of("stats", 2, "", MemoryCommands::stats))
+                        .sub(CommandSpec.of("doctor", 2, "", MemoryCommands::doctor))
+                        .sub(CommandSpec.of("malloc-stats", 2, "", MemoryCommands::mallocStats))
+                        .sub(CommandSpec.of("purge", 2, "", MemoryCommands::purge))
+                        .sub(CommandSpec.of("help", 2, "loading stale", MemoryCommands::help)));
     }
 
     static void flush(CommandContext ctx, boolean all) {
@@ -165,19 +168,5 @@ public final class ServerCommands implements CommandFamily {
             throw new CommandError("ERR Rewriting config file: " + e.getMessage());
         }
         ctx.reply().ok();
-    }
-
-    // ---- MEMORY ----
-
-    static void memoryUsage(CommandContext ctx) {
-        if (ctx.argc() > 3 && (ctx.argc() != 5 || !ctx.optionIs(3, "samples"))) {
-            throw Errors.syntax();
-        }
-        KeyEntry e = ctx.db().lookup(ctx.arg(2));
-        if (e == null) {
-            ctx.reply().nullBulk();
-            return;
-        }
-        ctx.reply().integer(Memory.entry(e));
     }
 }

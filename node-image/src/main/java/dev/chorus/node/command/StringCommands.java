@@ -113,7 +113,7 @@ public final class StringCommands implements CommandFamily {
         if (get && existing != null && existing.type() != ValueType.STRING) {
             throw Errors.wrongType();
         }
-        byte[] old = existing == null ? null : (byte[]) existing.value();
+        byte[] old = existing == null || !get ? null : (byte[]) existing.value(); // SET overwrites any type
         if ((nx && existing != null) || (xx && existing == null)) {
             if (get) {
                 ctx.reply().bulk(old);

@@ -45,6 +45,23 @@ public final class WatchedKeys {
         }
     }
 
+    /**
+     * Redis 7.0's touchAllWatchedKeysInDb(emptied, replacedWith) for SWAPDB: a key watched in {@code emptied} is
+     * touched when it exists in either database (so its value changes or disappears); other watched keys stay clean.
+     */
+    public void touchAllWatchedKeysInDb(dev.chorus.node.store.Database emptied,
+                                        dev.chorus.node.store.Database replacedWith) {
+        for (Map.Entry<Client.WatchedKey, Set<Client>> e : watchers.entrySet()) {
+            if (e.getKey().db() != emptied.index()) {
+                continue;
+            }
+            byte[] key = e.getKey().key().getBytes(StandardCharsets.ISO_8859_1);
+            if (emptied.peek(key) != null || (replacedWith != null && replacedWith.peek(key) != null)) {
+                e.getValue().forEach(c -> c.setWatchedKeyTouched(true));
+            }
+        }
+    }
+
     /** FLUSHDB/FLUSHALL/SWAPDB touch every watched key of the database (-1: all databases). */
     public void touchedDb(int db) {
         for (Map.Entry<Client.WatchedKey, Set<Client>> e : watchers.entrySet()) {

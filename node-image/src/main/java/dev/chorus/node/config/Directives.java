@@ -44,6 +44,9 @@ public final class Directives {
             "10", true);
     public static final Directive ALWAYS_SHOW_LOGO = bool("always-show-logo", false, false);
     public static final Directive SET_PROC_TITLE = bool("set-proc-title", true, false);
+    /** Who may run DEBUG: no, yes, or local (loopback and unix socket clients); set at start-up only. */
+    public static final Directive ENABLE_DEBUG_COMMAND = enumeration("enable-debug-command", "no", false, "no",
+            "yes", "local");
 
     // Persistence
     public static final Directive SAVE = define("save", List.of(), Directives::parseSave, Directives::formatSave,

@@ -26,6 +26,12 @@ public final class RdbPayload {
         }
     }
 
+    /**
+     * DEBUG SET-SKIP-CHECKSUM-VALIDATION (server.skip_checksum_validation): RESTORE and RDB loads then accept a
+     * payload whose CRC does not match.
+     */
+    public static volatile boolean skipChecksumValidation;
+
     /** verifyDumpPayload: false when the footer's version is too new or the checksum does not match. */
     public static boolean verify(byte[] payload, boolean checkChecksum) {
         if (payload.length < 10) {

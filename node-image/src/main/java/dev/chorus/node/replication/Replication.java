@@ -120,6 +120,11 @@ public final class Replication implements Server.Propagation {
         }
     }
 
+    /** Bytes held by the replication backlog (0 before the first replica), for MEMORY STATS. */
+    public long backlogMemory() {
+        return backlog == null ? 0 : backlog.size();
+    }
+
     private void createBacklog() {
         backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 16,
                 server.config().getLong(Directives.REPL_BACKLOG_SIZE)), ids.offset());

@@ -73,6 +73,13 @@ public final class ReplicationIds {
         return id.equalsIgnoreCase(replid2) && psyncOffset <= secondReplOffset;
     }
 
+    /** DEBUG CHANGE-REPL-ID: changeReplicationId() and clearReplicationId2(); the offset stays. */
+    public void changeForDebug() {
+        replid = random();
+        replid2 = NO_ID;
+        secondReplOffset = -1;
+    }
+
     /** Forget everything: a new history (a master restarted without data). */
     public void reset() {
         replid = random();

@@ -256,6 +256,27 @@ public final class Database {
         staged.markInstalled();
     }
 
+    /**
+     * SWAPDB: exchanges the whole contents with {@code other} (keys, expiries, memory count); each database keeps its
+     * index, so its clients, watchers and blocked clients stay where they are. A running snapshot captures every
+     * entry of both first, so it still records them under the index they had when it began.
+     */
+    void swapContents(Database other) {
+        if (keyspace.activeSnapshot() != null) {
+            dict.forEach(this::beforeChange);
+            other.dict.forEach(other::beforeChange);
+        }
+        Dict<KeyEntry> d = dict;
+        dict = other.dict;
+        other.dict = d;
+        Dict<VolatileRef> v = volatileKeys;
+        volatileKeys = other.volatileKeys;
+        other.volatileKeys = v;
+        long m = memory;
+        memory = other.memory;
+        other.memory = m;
+    }
+
     /** Removes a key this node decided to drop (expiry or eviction): replicas learn of it through the listener. */
     void removeByServer(KeyEntry e) {
         remove(e);

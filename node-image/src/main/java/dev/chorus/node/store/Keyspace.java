@@ -145,7 +145,7 @@ public final class Keyspace {
      * more than a quarter of a sample was expired, within a time budget.
      */
     public void activeExpireCycle(long budgetMillis) {
-        if (replica || deletionsPaused) {
+        if (replica || deletionsPaused || !activeExpireEnabled) {
             return;
         }
         long deadline = System.nanoTime() + budgetMillis * 1_000_000L;
@@ -175,6 +175,13 @@ public final class Keyspace {
                 return;
             }
         }
+    }
+
+    private boolean activeExpireEnabled = true;
+
+    /** DEBUG SET-ACTIVE-EXPIRE: with false, keys with a TTL expire only when accessed. */
+    public void setActiveExpireEnabled(boolean enabled) {
+        activeExpireEnabled = enabled;
     }
 
     /** Counts a key deleted lazily on access (the lookup path) as expired. */
@@ -209,6 +216,17 @@ public final class Keyspace {
             total += db.size();
         }
         return total;
+    }
+
+    /** SWAPDB (dbSwapDatabases): the two databases exchange contents; false when an index is out of range. */
+    public boolean swapDatabases(int id1, int id2) {
+        if (id1 < 0 || id1 >= dbs.length || id2 < 0 || id2 >= dbs.length) {
+            return false;
+        }
+        if (id1 != id2) {
+            dbs[id1].swapContents(dbs[id2]);
+        }
+        return true;
     }
 
     public void flushAll() {

@@ -64,6 +64,11 @@ public final class ZSetValue implements RedisValue {
         return listpack ? "listpack" : "skiplist";
     }
 
+    /** zsetConvert(.., OBJ_ENCODING_SKIPLIST): SORT converts a listpack set for good. */
+    public void convertToSkiplist() {
+        listpack = false;
+    }
+
     public boolean isListpack() {
         return listpack;
     }

@@ -39,6 +39,7 @@ class ConfigTest {
             Map.entry("requirepass", ""), Map.entry("daemonize", "no"), Map.entry("pidfile", ""),
             Map.entry("loglevel", "notice"), Map.entry("logfile", ""), Map.entry("databases", "16"),
             Map.entry("hz", "10"), Map.entry("always-show-logo", "no"), Map.entry("set-proc-title", "yes"),
+            Map.entry("enable-debug-command", "no"),
             Map.entry("save", "3600 1 300 100 60 10000"), Map.entry("dbfilename", "dump.rdb"),
             Map.entry("rdbcompression", "yes"), Map.entry("rdbchecksum", "yes"),
             Map.entry("stop-writes-on-bgsave-error", "yes"), Map.entry("appendonly", "no"),

@@ -99,7 +99,7 @@ class SnapshotCaptureTest {
         }
     }
 
-    enum Kind { SET, SET_KEEP_TTL, DELETE, EXPIRE, PERSIST, LOOKUP, PUSH, POP, RENAME, MOVE, FLUSH, STEP }
+    enum Kind { SET, SET_KEEP_TTL, DELETE, EXPIRE, PERSIST, LOOKUP, PUSH, POP, RENAME, MOVE, FLUSH, SWAPDB, STEP }
 
     record Op(Kind kind, int db, int key, int otherKey, int arg) {
     }
@@ -118,6 +118,7 @@ class SnapshotCaptureTest {
                 net.jqwik.api.Tuple.of(2, Arbitraries.just(Kind.RENAME)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.MOVE)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.FLUSH)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.SWAPDB)),
                 net.jqwik.api.Tuple.of(8, Arbitraries.just(Kind.STEP)));
         Arbitrary<Op> op = Combinators.combine(kinds, Arbitraries.integers().between(0, DATABASES - 1),
                 Arbitraries.integers().between(0, 40), Arbitraries.integers().between(0, 40),
@@ -221,6 +222,7 @@ class SnapshotCaptureTest {
                 }
             }
             case FLUSH -> db.flush();
+            case SWAPDB -> ks.swapDatabases(op.db(), op.otherKey() % DATABASES);
             case STEP -> snap.step(op.arg() + 1);
             default -> throw new IllegalStateException();
         }

@@ -9,13 +9,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @RegisterExtension static final OraclePair servers = new OraclePair();}.
  */
 public final class OraclePair implements BeforeAllCallback, AfterAllCallback {
+    private final String[] directives;
     private ServerProcess redis;
     private ServerProcess node;
 
+    /** Both servers get the same extra {@code --name value} directives. */
+    public OraclePair(String... directives) {
+        this.directives = directives.clone();
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        redis = ServerProcess.redis();
-        node = ServerProcess.node();
+        redis = ServerProcess.redis(directives);
+        node = ServerProcess.node(directives);
     }
 
     @Override

@@ -119,6 +119,22 @@ public final class BlockedClients {
     }
 
     /**
+     * Redis' scanDatabaseForReadyKeys (after SWAPDB): every key of {@code db} some client waits on and that now holds
+     * a value becomes ready, as if it had just been added; they are served after the command as usual.
+     */
+    public void scanDatabaseForReadyKeys(Database db) {
+        for (BlockedKey k : new ArrayList<>(waitersByKey.keySet())) {
+            if (k.db != db.index()) {
+                continue;
+            }
+            KeyEntry e = db.lookup(k.key);
+            if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET)) {
+                readyKeys.add(k);
+            }
+        }
+    }
+
+    /**
      * Serves clients blocked on keys that became ready. Called after every command that ran outside MULTI, and after
      * EXEC as a whole. Serving may make more keys ready (BLMOVE pushes), so it repeats until none is left.
      */
