@@ -3,7 +3,7 @@ package dev.chorus.node.command.geo;
 /**
  * The two sorts geo.c uses, ported so that elements comparing equal (the same distance) come out in the same order
  * as in Redis: glibc's qsort (a top-down merge sort, msort.c, as long as memory allows) for a full sort, and
- * Redis' pqsort.c (NetBSD's quicksort, partial) when COUNT asks for fewer than all results.
+ * Redis 7.0's pqsort.c (NetBSD's quicksort, partial, without the switch to insertion sort) when COUNT asks for fewer than all results.
  */
 public final class Sorts {
     private Sorts() {
@@ -76,7 +76,6 @@ public final class Sorts {
     /** _pqsort with element indices in place of byte pointers ({@code a} is the first index of the range). */
     private static <T> void pqsort(T[] x, int a, int n, Cmp<? super T> cmp, int lrange, int rrange) {
         while (true) {
-            boolean swapCnt = false;
             if (n < 7) {
                 insertionSort(x, a, n, cmp);
                 return;
@@ -102,7 +101,6 @@ public final class Sorts {
                 int r;
                 while (pb <= pc && (r = cmp.compare(x[pb], x[a])) <= 0) {
                     if (r == 0) {
-                        swapCnt = true;
                         swap(x, pa, pb);
                         pa++;
                     }
@@ -110,7 +108,6 @@ public final class Sorts {
                 }
                 while (pb <= pc && (r = cmp.compare(x[pc], x[a])) >= 0) {
                     if (r == 0) {
-                        swapCnt = true;
                         swap(x, pc, pd);
                         pd--;
                     }
@@ -120,13 +117,8 @@ public final class Sorts {
                     break;
                 }
                 swap(x, pb, pc);
-                swapCnt = true;
                 pb++;
                 pc--;
-            }
-            if (!swapCnt) {
-                insertionSort(x, a, n, cmp);
-                return;
             }
             int pn = a + n;
             int r = Math.min(pa - a, pb - pa);
