@@ -60,9 +60,9 @@ public final class GeoHashHelper {
         double width = shape.conversion * (circle ? shape.radius : shape.width / 2);
 
         double latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-        double longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / StrictMath.cos(degRad(latitude + latDelta)));
+        double longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Trig.cos(degRad(latitude + latDelta)));
         double longDeltaBottom =
-                radDeg(width / EARTH_RADIUS_IN_METERS / StrictMath.cos(degRad(latitude - latDelta)));
+                radDeg(width / EARTH_RADIUS_IN_METERS / Trig.cos(degRad(latitude - latDelta)));
         boolean southern = latitude < 0;
         shape.bounds[0] = southern ? longitude - longDeltaBottom : longitude - longDeltaTop;
         shape.bounds[2] = southern ? longitude + longDeltaBottom : longitude + longDeltaTop;
@@ -163,10 +163,10 @@ public final class GeoHashHelper {
         double lon1r = degRad(lon1d);
         double lat2r = degRad(lat2d);
         double lon2r = degRad(lon2d);
-        double u = StrictMath.sin((lat2r - lat1r) / 2);
-        double v = StrictMath.sin((lon2r - lon1r) / 2);
+        double u = Trig.sin((lat2r - lat1r) / 2);
+        double v = Trig.sin((lon2r - lon1r) / 2);
         return 2.0 * EARTH_RADIUS_IN_METERS
-                * StrictMath.asin(Math.sqrt(u * u + StrictMath.cos(lat1r) * StrictMath.cos(lat2r) * v * v));
+                * Trig.asin(Math.sqrt(u * u + Trig.cos(lat1r) * Trig.cos(lat2r) * v * v));
     }
 
     /**
