@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * What the geo commands put on the replication stream, read by a replica connection (SYNC) on redis-server and on
  * the node and compared: GEOADD goes out as the ZADD it was rewritten into (lowercase "zadd", options kept, scores
  * as integers), only when it changed something; the STORE variants go out as they were received, also when they only
- * deleted the destination; read-only searches send nothing.
+ * deleted the destination; read-only searches send nothing; inside MULTI the same, wrapped in MULTI/EXEC.
  */
 class GeoPropagationIT {
     @RegisterExtension
@@ -45,6 +45,11 @@ class GeoPropagationIT {
         {"GEORADIUS", "nokey", "15", "37", "1", "km", "store", "pdst2"},
         {"GEORADIUS", "nokey", "15", "37", "1", "km", "store", "pdst2"},
         {"GEORADIUSBYMEMBER", "pk", "Palermo", "100", "km", "storedist", "pdst3"},
+        {"MULTI"},
+        {"GEOADD", "pk", "3", "3", "m3"},
+        {"GEORADIUS", "pk", "15", "37", "200", "km", "store", "pdst4"},
+        {"GEOADD", "pk", "3", "3", "m3"},
+        {"EXEC"},
         {"SET", "end", "marker"},
     };
 

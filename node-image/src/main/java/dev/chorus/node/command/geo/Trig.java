@@ -54,6 +54,88 @@ public final class Trig {
         }
     }
 
+    // ---- the fast path: |x| <= TABLE_MAX, sin/cos of the nearest k/128 from a table, then a short series ----
+
+    private static final int TABLE_SIZE = 404; // k/128 for k = 0..403 covers [0, 3.15]
+    private static final double TABLE_MAX = (TABLE_SIZE - 1) / 128.0;
+    private static final double[] S_HI = new double[TABLE_SIZE];
+    private static final double[] S_LO = new double[TABLE_SIZE];
+    private static final double[] C_HI = new double[TABLE_SIZE];
+    private static final double[] C_LO = new double[TABLE_SIZE];
+    private static final double SIX_HI = -1.0 / 6;
+    private static final double SIX_LO;
+    private static final double TWENTY_FOUR_HI = 1.0 / 24;
+    private static final double TWENTY_FOUR_LO;
+
+    static {
+        MathContext mc = new MathContext(60);
+        SIX_LO = BigDecimal.ONE.divide(BigDecimal.valueOf(-6), mc).subtract(new BigDecimal(SIX_HI), mc).doubleValue();
+        TWENTY_FOUR_LO = BigDecimal.ONE.divide(BigDecimal.valueOf(24), mc)
+                .subtract(new BigDecimal(TWENTY_FOUR_HI), mc).doubleValue();
+        double[] out = new double[2];
+        for (int k = 0; k < TABLE_SIZE; k++) {
+            sinDD(k / 128.0, out);
+            S_HI[k] = out[0];
+            S_LO[k] = out[1];
+            cosDD(k / 128.0, out);
+            C_HI[k] = out[0];
+            C_LO[k] = out[1];
+        }
+    }
+
+    /**
+     * sin (or cos) of x, 0 <= x <= TABLE_MAX, as a double-double: x = k/128 + r exactly with |r| <= 1/256, then
+     * sin(x) = S_k cos(r) + C_k sin(r) and cos(x) = C_k cos(r) - S_k sin(r).
+     */
+    private static void tableSinCos(double x, boolean cosine, double[] out) {
+        int k = (int) Math.rint(x * 128);
+        double r = x - k / 128.0; // exact
+        double r2h = r * r;
+        double r2l = Math.fma(r, r, -r2h);
+        // sin(r) = r + r * r^2 * (-1/6 + p), p = r^2/120 - r^4/5040 + ... (small: plain doubles suffice)
+        double p = r2h * (1.0 / 120 + r2h * (-1.0 / 5040 + r2h * (1.0 / 362880 - r2h / 39916800)));
+        double qh = SIX_HI + p;
+        double ql = (SIX_HI - qh) + p + SIX_LO;
+        // t = r2 * q
+        double th = r2h * qh;
+        double tl = Math.fma(r2h, qh, -th) + (r2h * ql + r2l * qh);
+        // t *= r
+        double uh = th * r;
+        double ul = Math.fma(th, r, -uh) + tl * r;
+        // sin r = r + t
+        double sh = r + uh;
+        double sl = (r - sh) + uh + ul;
+        // cos(r) = 1 + r^2 * (-1/2 + r^2 * (1/24 + p2)), p2 = -r^2/720 + r^4/40320 - ...
+        double p2 = r2h * (-1.0 / 720 + r2h * (1.0 / 40320 - r2h / 3628800));
+        double ih = TWENTY_FOUR_HI + p2;
+        double il = (TWENTY_FOUR_HI - ih) + p2 + TWENTY_FOUR_LO;
+        double vh = r2h * ih;
+        double vl = Math.fma(r2h, ih, -vh) + (r2h * il + r2l * ih);
+        double wh = -0.5 + vh; // exact enough: |vh| < 1e-6
+        double wl = (-0.5 - wh) + vh + vl;
+        double zh = r2h * wh;
+        double zl = Math.fma(r2h, wh, -zh) + (r2h * wl + r2l * wh);
+        double ch = 1 + zh;
+        double cl = (1 - ch) + zh + zl;
+        // combine with the table
+        double ah;
+        double al;
+        double bh;
+        double bl;
+        if (!cosine) {
+            ah = S_HI[k] * ch;
+            al = Math.fma(S_HI[k], ch, -ah) + (S_HI[k] * cl + S_LO[k] * ch);
+            bh = C_HI[k] * sh;
+            bl = Math.fma(C_HI[k], sh, -bh) + (C_HI[k] * sl + C_LO[k] * sh);
+        } else {
+            ah = C_HI[k] * ch;
+            al = Math.fma(C_HI[k], ch, -ah) + (C_HI[k] * cl + C_LO[k] * ch);
+            bh = -(S_HI[k] * sh);
+            bl = -(Math.fma(S_HI[k], sh, bh) + (S_HI[k] * sl + S_LO[k] * sh));
+        }
+        add(ah, al, bh, bl, out);
+    }
+
     // ---- double-double arithmetic: results in a two-element array {hi, lo} ----
 
     private static void quickTwoSum(double a, double b, double[] out) {
@@ -193,6 +275,10 @@ public final class Trig {
             return StrictMath.sin(x);
         }
         double[] out = new double[2];
+        if (Math.abs(x) <= TABLE_MAX) {
+            tableSinCos(Math.abs(x), false, out);
+            return x < 0 ? -round(out) : round(out);
+        }
         return sinDD(x, out) ? round(out) : StrictMath.sin(x);
     }
 
@@ -201,17 +287,21 @@ public final class Trig {
             return StrictMath.cos(x);
         }
         double[] out = new double[2];
+        if (Math.abs(x) <= TABLE_MAX) {
+            tableSinCos(Math.abs(x), true, out);
+            return round(out);
+        }
         return cosDD(x, out) ? round(out) : StrictMath.cos(x);
     }
 
     /** asin of a double-double w with 0 <= w <= 0.5: one Newton step on sin(y) = w from StrictMath's value. */
     private static void asinSmall(double wh, double wl, double[] out) {
-        double y0 = StrictMath.asin(wh);
+        double y0 = Math.asin(wh);
         double[] s = new double[2];
-        sinDD(y0, s);
+        tableSinCos(y0, false, s);
         double[] d = new double[2];
         add(s[0], s[1], -wh, -wl, d);
-        double delta = (d[0] + d[1]) / StrictMath.cos(y0);
+        double delta = (d[0] + d[1]) / Math.cos(y0);
         quickTwoSum(y0, -delta, out);
     }
 
