@@ -79,6 +79,14 @@ public final class CommandContext {
         return argv[i];
     }
 
+    /**
+     * Redis' replaceClientCommandVector: the command goes on with {@code argv} as its arguments, and that is what is
+     * propagated (GEOADD continues as ZADD).
+     */
+    public void replaceArgv(byte[][] argv) {
+        this.argv = argv;
+    }
+
     public String argString(int i) {
         return new String(argv[i], StandardCharsets.UTF_8);
     }

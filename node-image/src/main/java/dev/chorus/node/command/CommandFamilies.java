@@ -27,6 +27,7 @@ public final class CommandFamilies {
                 new SortCommands(),
                 new DatabaseCommands(),
                 new DebugCommands(),
-                new LolwutCommand());
+                new LolwutCommand(),
+                new GeoCommands());
     }
 }

@@ -113,7 +113,7 @@ public final class SortedSetCommands implements CommandFamily {
     // ---- ZADD / ZINCRBY ----
 
     /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] (zaddGenericCommand). */
-    private static void zadd(CommandContext ctx) {
+    static void zadd(CommandContext ctx) {
         int idx = 2;
         boolean nx = false;
         boolean xx = false;
