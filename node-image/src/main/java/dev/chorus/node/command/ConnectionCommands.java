@@ -2,6 +2,7 @@ package dev.chorus.node.command;
 
 import dev.chorus.node.Server;
 import dev.chorus.node.config.Directives;
+import dev.chorus.node.command.shared.ClientPause;
 import dev.chorus.node.net.Client;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -157,6 +158,10 @@ public final class ConnectionCommands implements CommandFamily {
         }
         ctx.server().watchedKeys().unwatchAll(c);
         PubSubCommands.unsubscribeAll(c, ctx.server().pubsub());
+        ctx.server().shared().tracking().disable(c);
+        if (c.replyOff()) {
+            c.setReplyOff(false);
+        }
         c.selectDb(0);
         c.setProtocol(2);
         c.setName("");

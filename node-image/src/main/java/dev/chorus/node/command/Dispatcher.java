@@ -31,11 +31,29 @@ public final class Dispatcher {
         this.server = server;
     }
 
-    /** Processes a command from a client connection (replies go into the client's writer). */
+    /**
+     * Processes a command from a client connection (replies go into the client's writer). Around it, what Redis does
+     * per command in processCommand and resetClient: the client is the current one (tracking's NOLOOP and deferred
+     * invalidations), a reply CLIENT REPLY OFF/SKIP suppresses is dropped, and CLIENT CACHING's flag is used up.
+     */
     public void process(Client client, byte[][] argv) {
         if (argv.length == 0) {
             return;
         }
+        dev.chorus.node.command.shared.Tracking tracking = server.shared().tracking();
+        tracking.setCurrentClient(client);
+        client.beginReply();
+        try {
+            processCommand(client, argv);
+        } finally {
+            client.endReply();
+            boolean clientCommand = lower(argv[0]).equals("client");
+            client.tracking().commandDone(client.inMulti(), clientCommand);
+            tracking.setCurrentClient(null);
+        }
+    }
+
+    private void processCommand(Client client, byte[][] argv) {
         long startNanos = System.nanoTime();
         client.touch(server.keyspace().wallMillis(startNanos));
         CommandSpec spec = server.commands().lookup(argv[0]);
@@ -64,6 +82,11 @@ public final class Dispatcher {
             reject(client, Errors.NOAUTH);
             return;
         }
+        if (client.monitor() && (spec.isWrite() || spec.has(CommandFlag.READONLY)
+                || spec.has(CommandFlag.MAY_REPLICATE))) {
+            reject(client, "ERR Replica can't interact with the keyspace");
+            return;
+        }
         if (client.inPubSubContext() && !ALLOWED_IN_RESP2_PUBSUB.contains(spec.name())) {
             reject(client, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                     + "PING / QUIT / RESET are allowed in this context");
@@ -86,6 +109,9 @@ public final class Dispatcher {
             client.queue(argv);
             client.writer().simple("QUEUED");
             return;
+        }
+        if (server.shared().tracking().trackingClients() > 0) {
+            server.shared().tracking().limitUsedSlots();
         }
         call(client, spec, argv, startNanos);
         server.afterCommand();
@@ -123,6 +149,8 @@ public final class Dispatcher {
         } finally {
             keyspace.endCommand();
         }
+        server.shared().tracking().afterCommand(client, spec, argv);
+        server.shared().monitors().commandExecuted(client, spec, argv);
         stat.calls++;
         stat.micros += (System.nanoTime() - start) / 1000;
         server.stats().commandsProcessed++;

@@ -1,5 +1,6 @@
 package dev.chorus.node.command;
 
+import dev.chorus.node.command.shared.PubSub;
 import dev.chorus.node.net.Client;
 import dev.chorus.node.store.GlobMatcher;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,9 @@ public final class PubSubCommands implements CommandFamily {
         }
         for (String p : List.copyOf(c.patterns())) {
             pubsub.punsubscribe(c, p);
+        }
+        for (String ch : List.copyOf(c.shardChannels())) {
+            pubsub.sunsubscribe(c, ch);
         }
     }
 
