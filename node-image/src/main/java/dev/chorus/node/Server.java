@@ -264,7 +264,7 @@ public final class Server {
         }
         long now = System.currentTimeMillis();
         for (var c : List.copyOf(clients.all())) {
-            if (c.kind() == dev.chorus.node.net.Client.Kind.NORMAL && !c.blocked() && c.subscriptionCount() == 0
+            if (c.kind() == dev.chorus.node.net.Client.Kind.NORMAL && !c.blocked() && !c.inPubSub() && !c.monitor()
                     && now - c.lastInteraction() > timeout * 1000) {
                 Log.verbose("Closing idle client");
                 c.closeAfterReply();

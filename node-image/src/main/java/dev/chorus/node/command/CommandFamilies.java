@@ -22,6 +22,7 @@ public final class CommandFamilies {
                 new PersistenceCommands(),
                 new ReplicationCommands(),
                 new SortedSetCommands(),
-                new BitCommands());
+                new BitCommands(),
+                new ClientStateCommands());
     }
 }

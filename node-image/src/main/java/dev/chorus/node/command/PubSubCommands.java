@@ -24,7 +24,16 @@ public final class PubSubCommands implements CommandFamily {
                         .sub(CommandSpec.of("channels", -2, "pubsub loading stale").handler(PubSubCommands::channels))
                         .sub(CommandSpec.of("numsub", -2, "pubsub loading stale").handler(PubSubCommands::numsub))
                         .sub(CommandSpec.of("numpat", 2, "pubsub loading stale")
-                                .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount()))));
+                                .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount())))
+                        .sub(CommandSpec.of("shardchannels", -2, "pubsub loading stale")
+                                .handler(PubSubCommands::shardchannels))
+                        .sub(CommandSpec.of("shardnumsub", -2, "pubsub loading stale")
+                                .handler(PubSubCommands::shardnumsub)),
+                CommandSpec.of("ssubscribe", -2, "pubsub noscript loading stale")
+                        .handler(PubSubCommands::ssubscribe),
+                CommandSpec.of("sunsubscribe", -1, "pubsub noscript loading stale")
+                        .handler(PubSubCommands::sunsubscribe),
+                CommandSpec.of("spublish", 3, "pubsub loading stale fast may_replicate", PubSubCommands::spublish));
     }
 
     static void subscribe(CommandContext ctx) {
@@ -33,7 +42,9 @@ public final class PubSubCommands implements CommandFamily {
         for (int i = 1; i < ctx.argc(); i++) {
             String ch = new String(ctx.arg(i), StandardCharsets.ISO_8859_1);
             ctx.server().pubsub().subscribe(c, ch);
+            boolean muted = c.beginPush();
             ctx.reply().push(3).bulk("subscribe").bulk(ctx.arg(i)).integer(c.subscriptionCount());
+            c.endPush(muted);
         }
     }
 
@@ -43,7 +54,9 @@ public final class PubSubCommands implements CommandFamily {
         for (int i = 1; i < ctx.argc(); i++) {
             String p = new String(ctx.arg(i), StandardCharsets.ISO_8859_1);
             ctx.server().pubsub().psubscribe(c, p);
+            boolean muted = c.beginPush();
             ctx.reply().push(3).bulk("psubscribe").bulk(ctx.arg(i)).integer(c.subscriptionCount());
+            c.endPush(muted);
         }
     }
 
@@ -57,8 +70,10 @@ public final class PubSubCommands implements CommandFamily {
                 names.add(new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
             }
         }
+        boolean muted = c.beginPush();
         if (names.isEmpty()) {
             ctx.reply().push(3).bulk("unsubscribe").nullBulk().integer(c.subscriptionCount());
+            c.endPush(muted);
             return;
         }
         for (String ch : names) {
@@ -66,6 +81,7 @@ public final class PubSubCommands implements CommandFamily {
             ctx.reply().push(3).bulk("unsubscribe").bulk(ch.getBytes(StandardCharsets.ISO_8859_1))
                     .integer(c.subscriptionCount());
         }
+        c.endPush(muted);
     }
 
     static void punsubscribe(CommandContext ctx) {
@@ -78,8 +94,10 @@ public final class PubSubCommands implements CommandFamily {
                 names.add(new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
             }
         }
+        boolean muted = c.beginPush();
         if (names.isEmpty()) {
             ctx.reply().push(3).bulk("punsubscribe").nullBulk().integer(c.subscriptionCount());
+            c.endPush(muted);
             return;
         }
         for (String p : names) {
@@ -87,6 +105,7 @@ public final class PubSubCommands implements CommandFamily {
             ctx.reply().push(3).bulk("punsubscribe").bulk(p.getBytes(StandardCharsets.ISO_8859_1))
                     .integer(c.subscriptionCount());
         }
+        c.endPush(muted);
     }
 
     /** Removes every subscription of a client that disconnects or RESETs. */
@@ -121,8 +140,73 @@ public final class PubSubCommands implements CommandFamily {
         out.forEach(ctx.reply()::bulk);
     }
 
+    /** SSUBSCRIBE: sharded channels, their own namespace; the count is of shard channels only. */
+    static void ssubscribe(CommandContext ctx) {
+        Client c = ctx.client();
+        if (c.executingTransaction()) {
+            throw new CommandError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+        }
+        for (int i = 1; i < ctx.argc(); i++) {
+            ctx.server().pubsub().ssubscribe(c, new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
+            boolean muted = c.beginPush();
+            ctx.reply().push(3).bulk("ssubscribe").bulk(ctx.arg(i)).integer(c.shardChannels().size());
+            c.endPush(muted);
+        }
+    }
+
+    static void sunsubscribe(CommandContext ctx) {
+        Client c = ctx.client();
+        List<String> names = new ArrayList<>();
+        if (ctx.argc() == 1) {
+            names.addAll(c.shardChannels());
+        } else {
+            for (int i = 1; i < ctx.argc(); i++) {
+                names.add(new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
+            }
+        }
+        boolean muted = c.beginPush();
+        if (names.isEmpty()) {
+            ctx.reply().push(3).bulk("sunsubscribe").nullBulk().integer(c.shardChannels().size());
+        }
+        for (String ch : names) {
+            ctx.server().pubsub().sunsubscribe(c, ch);
+            ctx.reply().push(3).bulk("sunsubscribe").bulk(ch.getBytes(StandardCharsets.ISO_8859_1))
+                    .integer(c.shardChannels().size());
+        }
+        c.endPush(muted);
+    }
+
+    static void spublish(CommandContext ctx) {
+        long n = ctx.server().pubsub().spublish(new String(ctx.arg(1), StandardCharsets.ISO_8859_1), ctx.arg(2));
+        ctx.reply().integer(n);
+        ctx.propagate(ctx.argv()); // a non-cluster server passes SPUBLISH on to its replicas, as PUBLISH
+    }
+
+    static void shardchannels(CommandContext ctx) {
+        byte[] pattern = ctx.argc() > 2 ? ctx.arg(2) : null;
+        List<byte[]> out = new ArrayList<>();
+        for (String ch : ctx.server().pubsub().activeShardChannels()) {
+            byte[] b = ch.getBytes(StandardCharsets.ISO_8859_1);
+            if (pattern == null || GlobMatcher.matches(pattern, b)) {
+                out.add(b);
+            }
+        }
+        ctx.reply().array(out.size());
+        out.forEach(ctx.reply()::bulk);
+    }
+
+    /** PUBSUB SHARDNUMSUB: a flat array of channel, count pairs in RESP2 and RESP3 alike, as Redis 7.0. */
+    static void shardnumsub(CommandContext ctx) {
+        ctx.reply().array((ctx.argc() - 2) * 2);
+        for (int i = 2; i < ctx.argc(); i++) {
+            ctx.reply().bulk(ctx.arg(i)).integer(
+                    ctx.server().pubsub().shardSubscriberCount(new String(ctx.arg(i), StandardCharsets.ISO_8859_1)));
+        }
+    }
+
+    /** PUBSUB NUMSUB: a flat array of channel, count pairs in RESP2 and RESP3 alike (Redis 7.0's addReplyArrayLen). */
     static void numsub(CommandContext ctx) {
-        ctx.reply().map(ctx.argc() - 2);
+        ctx.reply().array((ctx.argc() - 2) * 2);
         for (int i = 2; i < ctx.argc(); i++) {
             ctx.reply().bulk(ctx.arg(i))
                     .integer(ctx.server().pubsub().subscriberCount(new String(ctx.arg(i), StandardCharsets.ISO_8859_1)));

@@ -231,11 +231,14 @@ final class ZSetAlgebra {
                 ctx.db().set(dst, result, 0);
                 ctx.dirty();
                 w.integer(result.size());
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.ZSET, op == Op.UNION ? "zunionstore"
+                        : op == Op.INTER ? "zinterstore" : "zdiffstore", dst);
             } else {
+                w.integer(0);
                 if (ctx.db().delete(dst)) {
                     ctx.dirty();
+                    ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst);
                 }
-                w.integer(0);
             }
         } else if (cardinalityOnly) {
             w.integer(cardinality);
