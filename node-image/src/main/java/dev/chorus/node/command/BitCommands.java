@@ -331,6 +331,10 @@ public final class BitCommands implements CommandFamily {
         long size = (highestBit >>> 3) + 1;
         boolean grows = cur == null || cur.length < size;
         byte[] buf = grown(cur, size);
+        if (cur == null) {
+            // Redis creates the key before it answers (and before any event): the "new" event comes first.
+            store(ctx.db(), key, null, buf);
+        }
         long changes = 0;
         ctx.reply().array(ops.size());
         for (FieldOp op : ops) {

@@ -74,6 +74,8 @@ public final class KeyspaceCommands implements CommandFamily {
         for (int i = 1; i < ctx.argc(); i++) {
             if (ctx.db().lookup(ctx.arg(i)) != null) {
                 n++;
+            } else {
+                ctx.keyMiss(ctx.arg(i));
             }
         }
         ctx.reply().integer(n);
@@ -81,6 +83,9 @@ public final class KeyspaceCommands implements CommandFamily {
 
     static void type(CommandContext ctx) {
         KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        if (e == null) {
+            ctx.keyMiss(ctx.arg(1));
+        }
         ctx.reply().simple(e == null ? "none" : e.type().typeName());
     }
 
@@ -336,6 +341,7 @@ public final class KeyspaceCommands implements CommandFamily {
     static void ttl(CommandContext ctx, boolean millis, boolean absolute) {
         KeyEntry e = ctx.db().lookup(ctx.arg(1));
         if (e == null) {
+            ctx.keyMiss(ctx.arg(1));
             ctx.reply().integer(-2);
             return;
         }
@@ -365,6 +371,9 @@ public final class KeyspaceCommands implements CommandFamily {
 
     static void dump(CommandContext ctx) {
         KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        if (e == null) {
+            ctx.keyMiss(ctx.arg(1));
+        }
         ctx.reply().bulk(e == null ? null : RdbPayload.dump(e.value(), StoreValueCodec.INSTANCE));
     }
 

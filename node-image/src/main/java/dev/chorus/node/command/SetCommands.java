@@ -415,12 +415,15 @@ public final class SetCommands implements CommandFamily {
     /** The STORE forms: overwrite {@code dst} (dropping any TTL), or delete it when the result is empty. */
     private static void store(CommandContext ctx, byte[] dst, SetValue result) {
         Database db = ctx.db();
-        ctx.reply().integer(result.size());
         if (result.size() > 0) {
             db.set(dst, result, 0);
             ctx.dirty();
+            ctx.reply().integer(result.size());
             ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, ctx.spec().name(), dst);
-        } else if (db.delete(dst)) {
+            return;
+        }
+        ctx.reply().integer(0);
+        if (db.delete(dst)) {
             ctx.dirty();
             ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst);
         }

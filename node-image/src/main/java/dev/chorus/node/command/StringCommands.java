@@ -263,8 +263,11 @@ public final class StringCommands implements CommandFamily {
         ctx.reply().array(ctx.argc() - 1);
         Database db = ctx.db();
         for (int i = 1; i < ctx.argc(); i++) {
-            Object v = db.get(ctx.arg(i));
-            ctx.reply().bulk(v instanceof byte[] b ? b : null);
+            KeyEntry e = db.lookup(ctx.arg(i));
+            if (e == null) {
+                ctx.keyMiss(ctx.arg(i));
+            }
+            ctx.reply().bulk(e != null && e.value() instanceof byte[] b ? b : null);
         }
     }
 

@@ -86,6 +86,7 @@ final class ZRange {
 
         KeyEntry e = ctx.db().lookup(key);
         if (e == null) {
+            ctx.keyMiss(key);
             finish(ctx, store, List.of(), withScores);
             return;
         }
