@@ -121,8 +121,9 @@ public final class Directives {
     public static final Directive NOTIFY_KEYSPACE_EVENTS = define("notify-keyspace-events", List.of(),
             args -> (long) keyspaceEventsFlags(single(args)), v -> keyspaceEventsString(((Long) v).intValue()), "",
             true);
+    /** A size_t in Redis 7.0: 0 (no limit) to LONG_MAX. */
     public static final Directive TRACKING_TABLE_MAX_KEYS = integer("tracking-table-max-keys", 1000000, 0,
-            4294967295L, true);
+            Long.MAX_VALUE, true);
 
     private Directives() {
     }
