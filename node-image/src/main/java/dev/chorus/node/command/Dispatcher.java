@@ -47,7 +47,7 @@ public final class Dispatcher {
             processCommand(client, argv);
         } finally {
             client.endReply();
-            boolean clientCommand = lower(argv[0]).equals("client");
+            boolean clientCommand = isClientCommand(argv[0]);
             client.tracking().commandDone(client.inMulti(), clientCommand);
             tracking.setCurrentClient(null);
         }
@@ -225,6 +225,11 @@ public final class Dispatcher {
             n++;
         }
         return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Whether the command is CLIENT (any subcommand): CLIENT CACHING's flag survives it, as resetClient does. */
+    private static boolean isClientCommand(byte[] name) {
+        return name.length == 6 && new String(name, StandardCharsets.ISO_8859_1).equalsIgnoreCase("client");
     }
 
     private static String lower(byte[] b) {

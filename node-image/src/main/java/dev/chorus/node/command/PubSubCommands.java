@@ -28,7 +28,8 @@ public final class PubSubCommands implements CommandFamily {
                         .sub(CommandSpec.of("shardchannels", -2, "pubsub loading stale")
                                 .handler(PubSubCommands::shardchannels))
                         .sub(CommandSpec.of("shardnumsub", -2, "pubsub loading stale")
-                                .handler(PubSubCommands::shardnumsub)),
+                                .handler(PubSubCommands::shardnumsub))
+                        .sub(CommandSpec.of("help", 2, "loading stale").handler(PubSubCommands::help)),
                 CommandSpec.of("ssubscribe", -2, "pubsub noscript loading stale")
                         .handler(PubSubCommands::ssubscribe),
                 CommandSpec.of("sunsubscribe", -1, "pubsub noscript loading stale")
@@ -193,6 +194,28 @@ public final class PubSubCommands implements CommandFamily {
         }
         ctx.reply().array(out.size());
         out.forEach(ctx.reply()::bulk);
+    }
+
+    static void help(CommandContext ctx) {
+        String[] lines = {
+            "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "CHANNELS [<pattern>]",
+            "    Return the currently active channels matching a <pattern> (default: '*').",
+            "NUMPAT",
+            "    Return number of subscriptions to patterns.",
+            "NUMSUB [<channel> ...]",
+            "    Return the number of subscribers for the specified channels, excluding",
+            "    pattern subscriptions(default: no channels).",
+            "SHARDCHANNELS [<pattern>]",
+            "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+            "SHARDNUMSUB [<shardchannel> ...]",
+            "    Return the number of subscribers for the specified shard level channel(s)",
+            "HELP",
+            "    Prints this help."};
+        ctx.reply().array(lines.length);
+        for (String l : lines) {
+            ctx.reply().simple(l);
+        }
     }
 
     /** PUBSUB SHARDNUMSUB: a flat array of channel, count pairs in RESP2 and RESP3 alike, as Redis 7.0. */

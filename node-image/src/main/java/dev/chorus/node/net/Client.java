@@ -363,6 +363,25 @@ public final class Client {
     }
 
     /**
+     * A reply written outside the client's own command (a blocked command served, timed out or unblocked) is dropped
+     * under CLIENT REPLY OFF too. Returns the state to give back to {@link #endDeferredReply}.
+     */
+    public boolean beginDeferredReply() {
+        if (!replyOff || muteFrom >= 0) {
+            return false;
+        }
+        muteFrom = writer.length();
+        return true;
+    }
+
+    public void endDeferredReply(boolean muted) {
+        if (muted && muteFrom >= 0) {
+            writer.truncate(muteFrom);
+            muteFrom = -1;
+        }
+    }
+
+    /**
      * A push (pub/sub message, subscription reply, invalidation) is about to be written: it is sent even when the
      * command's reply is suppressed (Redis' CLIENT_PUSHING). Returns the state to give back to {@link #endPush}.
      */

@@ -152,11 +152,13 @@ public final class BlockedClients {
             return false;
         }
         release(w);
+        boolean muted = client.beginDeferredReply();
         if (error == null) {
             client.writer().nullArray();
         } else {
             client.writer().error(error);
         }
+        client.endDeferredReply(muted);
         resumeLater(client);
         return true;
     }
@@ -209,6 +211,7 @@ public final class BlockedClients {
         CommandContext ctx = w.client.context();
         ctx.reset(w.spec, w.argv);
         int mark = w.client.writer().length();
+        boolean muted = w.client.beginDeferredReply();
         boolean answered;
         try {
             answered = w.operation.serve(ctx, key);
@@ -217,6 +220,8 @@ public final class BlockedClients {
             w.client.writer().error(e.getMessage());
             server.stats().error(e.getMessage());
             answered = true;
+        } finally {
+            w.client.endDeferredReply(muted);
         }
         if (!answered) {
             return false;
@@ -237,7 +242,9 @@ public final class BlockedClients {
             return;
         }
         release(w);
+        boolean muted = w.client.beginDeferredReply();
         w.client.writer().nullArray();
+        w.client.endDeferredReply(muted);
         resume(w.client);
     }
 
