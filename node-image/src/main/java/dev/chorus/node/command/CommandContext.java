@@ -196,7 +196,7 @@ public final class CommandContext {
     public KeyEntry entry(byte[] key, ValueType expected) {
         KeyEntry e = db().lookup(key);
         if (e == null) {
-            if (spec != null && !spec.isWrite()) {
+            if (spec != null && (!spec.isWrite() || WRITES_THAT_READ.contains(spec.name()))) {
                 keyMiss(key);
             }
             return null;
@@ -206,6 +206,10 @@ public final class CommandContext {
         }
         return e;
     }
+
+    /** Write commands whose keys (or source keys) Redis looks up for reading: a missing one is a key miss too. */
+    private static final java.util.Set<String> WRITES_THAT_READ = java.util.Set.of("getdel", "getex", "getset",
+            "sinterstore", "sunionstore", "sdiffstore", "bitop");
 
     /** A read found no key (Redis' lookupKeyRead miss): the "keymiss" event of class m. */
     public void keyMiss(byte[] key) {

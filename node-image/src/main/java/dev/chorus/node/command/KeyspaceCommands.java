@@ -258,6 +258,7 @@ public final class KeyspaceCommands implements CommandFamily {
         }
         KeyEntry e = ctx.db().lookup(src);
         if (e == null) {
+            ctx.keyMiss(src);
             ctx.reply().integer(0);
             return;
         }

@@ -110,6 +110,9 @@ public final class StringCommands implements CommandFamily {
         }
         Database db = ctx.db();
         KeyEntry existing = db.lookup(key);
+        if (get && existing == null) {
+            ctx.keyMiss(key); // SET ... GET reads the old value first
+        }
         if (get && existing != null && existing.type() != ValueType.STRING) {
             throw Errors.wrongType();
         }
@@ -461,7 +464,13 @@ public final class StringCommands implements CommandFamily {
 
         static void lcs(CommandContext ctx) {
             KeyEntry ea = ctx.db().lookup(ctx.arg(1));
+            if (ea == null) {
+                ctx.keyMiss(ctx.arg(1));
+            }
             KeyEntry eb = ctx.db().lookup(ctx.arg(2));
+            if (eb == null) {
+                ctx.keyMiss(ctx.arg(2));
+            }
             if ((ea != null && ea.type() != ValueType.STRING) || (eb != null && eb.type() != ValueType.STRING)) {
                 throw new CommandError("ERR The specified keys must contain string values");
             }

@@ -173,7 +173,11 @@ final class ZSetAlgebra {
         Weighted[] src = new Weighted[n];
         int j = numkeysIdx + 1;
         for (int i = 0; i < n; i++, j++) {
-            src[i] = new Weighted(source(ctx.db().lookup(ctx.arg(j))));
+            dev.chorus.node.store.KeyEntry e = ctx.db().lookup(ctx.arg(j));
+            if (e == null) {
+                ctx.keyMiss(ctx.arg(j));
+            }
+            src[i] = new Weighted(source(e));
         }
 
         Aggregate aggregate = Aggregate.SUM;
