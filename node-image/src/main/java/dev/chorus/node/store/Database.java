@@ -259,18 +259,28 @@ public final class Database {
 
     /** Removes a key this node decided to drop (expiry or eviction): replicas learn of it through the listener. */
     void removeByServer(KeyEntry e, boolean evicted) {
-        remove(e);
+        // Redis' order: expiry publishes "expired" before signalModifiedKey, eviction signals before "evicted".
+        remove(e, evicted);
         keyspace.listener().keyRemovedByServer(this, e.key, evicted);
+        if (!evicted) {
+            keyspace.listener().keyModified(this, e.key);
+        }
     }
 
     private void remove(KeyEntry e) {
+        remove(e, true);
+    }
+
+    private void remove(KeyEntry e, boolean signal) {
         beforeChange(e);
         dict.remove(e.key);
         if (e.expireAt != 0) {
             volatileKeys.remove(e.key);
         }
         memory -= Memory.entry(e);
-        keyspace.listener().keyModified(this, e.key);
+        if (signal) {
+            keyspace.listener().keyModified(this, e.key);
+        }
     }
 
     private void updateExpire(KeyEntry e, long expireAt) {
