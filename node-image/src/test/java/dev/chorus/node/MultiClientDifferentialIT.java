@@ -32,16 +32,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * What one connection's command makes other connections receive (pub/sub and keyspace notifications, invalidations,
  * MONITOR lines, unblocked replies), compared byte for byte with Redis. Each script under
  * src/test/resources/multiclient runs against both servers with one connection per letter; after every step each
- * connection is synchronised with a {@code PING barrier} (the step's own connection first), and everything it
- * received before the barrier's answer is that step's output for it, which must equal Redis'. The step's own
- * connection is read for one frame (its reply) before any barrier is sent.
+ * connection is synchronised with a {@code PING barrier} (the step's own connection first, after one frame of its
+ * reply has been read), and everything it received before the barrier's answer is that step's output for it, which
+ * must equal Redis'.
  *
- * <p>Line format {@code X<flags>: command}: X names the connection; flags: {@code ?} do not compare what X itself receives in this
- * step (ids, versions), {@code ~} no barrier on X from now until its next step without {@code ~} (it is blocked or its replies
- * are off), a digit n reads n frames (instead of one; 0 for a command that answers nothing) from X right after the
- * command, {@code =} writes connection ids as
- * {@code $Y} in the output. {@code $Y} in a command is connection Y's id. A script ends with a barrier on every
- * connection. MONITOR lines are compared without their timestamp and client address.
+ * <p>Line format {@code X<flags>: command}: X names the connection. Flags: {@code ?} do not compare what X itself
+ * receives in this step (ids, versions); {@code ~} no barrier on X from now until its next step without {@code ~}
+ * (it is blocked or its replies are off; the step waits until CLIENT LIST shows X has run the command); a number n
+ * reads n frames instead of one from X right after the command (0 for a command that answers nothing);
+ * {@code =} writes connection ids as {@code $Y} in the output. {@code $Y} in a command is connection Y's id. A script
+ * ends with a barrier on every connection. MONITOR lines are compared without their timestamp and client address.
  */
 class MultiClientDifferentialIT {
     @RegisterExtension
@@ -100,6 +100,7 @@ class MultiClientDifferentialIT {
         Map<String, RawConnection> conns = new LinkedHashMap<>();
         Map<String, String> ids = new LinkedHashMap<>();
         List<Step> steps = new ArrayList<>();
+        RawConnection admin = server.connect(); // not part of the script: waits for steps that answer nothing
         try {
             for (String n : names) {
                 RawConnection c = server.connect();
@@ -153,6 +154,9 @@ class MultiClientDifferentialIT {
                 }
                 if (flags.contains("~")) {
                     skip.add(n);
+                    if (digits.isEmpty()) {
+                        awaitProcessed(admin, ids.get(n), verb);
+                    }
                 } else {
                     skip.remove(n);
                 }
@@ -189,8 +193,23 @@ class MultiClientDifferentialIT {
             steps.add(new Step(lineNo + 1, "(end of script)", "", normalized(end)));
         } finally {
             conns.values().forEach(RawConnection::close);
+            admin.close();
         }
         return steps;
+    }
+
+    /**
+     * A step that gets no answer (its client blocks, or its replies are off) cannot be followed by a barrier on its
+     * connection: CLIENT LIST shows when the server has run it (its command is the last one, nothing is left unread).
+     */
+    private static void awaitProcessed(RawConnection admin, String id, String verb) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            String line = new String(admin.call("CLIENT", "LIST", "ID", id), StandardCharsets.ISO_8859_1);
+            Matcher cmd = Pattern.compile(" cmd=(\\S+)").matcher(line);
+            Matcher qbuf = Pattern.compile(" qbuf=(\\d+)").matcher(line);
+            return cmd.find() && qbuf.find() && qbuf.group(1).equals("0")
+                    && (cmd.group(1).startsWith(verb) || cmd.group(1).equals("NULL"));
+        });
     }
 
     /** Sends {@code PING barrier} and returns everything received before its answer. */
