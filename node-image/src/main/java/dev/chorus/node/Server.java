@@ -3,16 +3,15 @@ package dev.chorus.node;
 import dev.chorus.node.command.CommandFamilies;
 import dev.chorus.node.command.CommandTable;
 import dev.chorus.node.command.Dispatcher;
-import dev.chorus.node.command.PubSub;
+import dev.chorus.node.command.shared.PubSub;
+import dev.chorus.node.command.shared.SharedState;
 import dev.chorus.node.command.ServerStats;
-import dev.chorus.node.command.WatchedKeys;
+import dev.chorus.node.command.shared.WatchedKeys;
 import dev.chorus.node.command.blocking.BlockedClients;
 import dev.chorus.node.config.Config;
 import dev.chorus.node.config.Directives;
 import dev.chorus.node.net.Clients;
-import dev.chorus.node.store.Database;
 import dev.chorus.node.store.Keyspace;
-import dev.chorus.node.store.KeyspaceListener;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,13 +33,10 @@ public final class Server {
     private final Dispatcher dispatcher;
     private final Clients clients = new Clients();
     private final ServerStats stats = new ServerStats();
-    private final PubSub pubsub = new PubSub();
-    private final WatchedKeys watchedKeys = new WatchedKeys();
-    private final dev.chorus.node.command.KeyspaceEvents keyspaceEvents = new dev.chorus.node.command.KeyspaceEvents();
+    /** Pub/sub, WATCH, pauses, blocked clients, tracking, MONITOR, keyspace events: fed by one key-change stream. */
+    private final SharedState shared = new SharedState(this);
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
-    private final BlockedClients blockedClients = new BlockedClients(this);
-    private final dev.chorus.node.command.ClientPause clientPause = new dev.chorus.node.command.ClientPause(this);
     private final List<Runnable> afterCommandHooks = new ArrayList<>();
     private final List<Runnable> cronHooks = new ArrayList<>();
     private final List<java.util.function.Consumer<dev.chorus.node.net.Client>> closeListeners = new ArrayList<>();
@@ -87,23 +83,9 @@ public final class Server {
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         this.runId = HexFormat.of().formatHex(id);
-        keyspace.setListener(new KeyspaceListener() {
-            @Override
-            public void keyModified(Database db, byte[] key) {
-                watchedKeys.touched(db.index(), key);
-                blockedClients.keyModified(db, key);
-            }
-
-            @Override
-            public void keyRemovedByServer(Database db, byte[] key) {
-                propagate(db.index(), List.<byte[][]>of(new byte[][] {"DEL".getBytes(), key}));
-            }
-        });
+        shared.install(this);
         configureEviction();
         configureEncodings();
-        addAfterCommandHook(blockedClients::serveReadyKeys);
-        addCloseListener(blockedClients::clientClosed);
-        addCloseListener(clientPause::clientClosed);
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
@@ -147,12 +129,17 @@ public final class Server {
 
     /** Clients blocked on keys (BLPOP & co.). */
     public BlockedClients blockedClients() {
-        return blockedClients;
+        return shared.blockedClients();
+    }
+
+    /** The state commands share and the key-change stream that feeds it. */
+    public SharedState shared() {
+        return shared;
     }
 
     /** CLIENT PAUSE state and the clients it holds back. */
-    public dev.chorus.node.command.ClientPause clientPause() {
-        return clientPause;
+    public dev.chorus.node.command.shared.ClientPause clientPause() {
+        return shared.clientPause();
     }
 
     public CommandTable commands() {
@@ -172,15 +159,15 @@ public final class Server {
     }
 
     public PubSub pubsub() {
-        return pubsub;
+        return shared.pubsub();
     }
 
     public dev.chorus.node.command.KeyspaceEvents keyspaceEvents() {
-        return keyspaceEvents;
+        return shared.keyspaceEvents();
     }
 
     public WatchedKeys watchedKeys() {
-        return watchedKeys;
+        return shared.watchedKeys();
     }
 
     public String runId() {
@@ -287,7 +274,7 @@ public final class Server {
         }
         long now = System.currentTimeMillis();
         for (var c : List.copyOf(clients.all())) {
-            if (c.kind() == dev.chorus.node.net.Client.Kind.NORMAL && !c.blocked() && c.subscriptionCount() == 0
+            if (c.kind() == dev.chorus.node.net.Client.Kind.NORMAL && !c.blocked() && !c.inPubSub() && !c.monitor()
                     && now - c.lastInteraction() > timeout * 1000) {
                 Log.verbose("Closing idle client");
                 c.closeAfterReply();
@@ -381,7 +368,7 @@ public final class Server {
      */
     public boolean freeMemoryIfNeeded() {
         long max = config.getLong(Directives.MAXMEMORY);
-        if (max == 0 || isReplica() || clientPause.active()) {
+        if (max == 0 || isReplica() || clientPause().active()) {
             return true; // Redis' isSafeToPerformEvictions: a paused server's data set stays still
         }
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);

@@ -54,6 +54,7 @@ public final class BitCommands implements CommandFamily {
             byte[] next = grown(cur, byteIndex + 1L);
             next[byteIndex] = (byte) ((next[byteIndex] & ~(1 << bit)) | ((int) on << bit));
             store(ctx.db(), key, cur, next);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setbit", key);
             ctx.dirty();
         }
         ctx.reply().integer(old);
@@ -268,8 +269,10 @@ public final class BitCommands implements CommandFamily {
         Database db = ctx.db();
         if (maxLen > 0) {
             db.set(dest, combine(op, src, maxLen), 0);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", dest);
             ctx.dirty();
         } else if (db.delete(dest)) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dest);
             ctx.dirty();
         }
         ctx.reply().integer(maxLen);
@@ -328,6 +331,10 @@ public final class BitCommands implements CommandFamily {
         long size = (highestBit >>> 3) + 1;
         boolean grows = cur == null || cur.length < size;
         byte[] buf = grown(cur, size);
+        if (cur == null) {
+            // Redis creates the key before it answers (and before any event): the "new" event comes first.
+            store(ctx.db(), key, null, buf);
+        }
         long changes = 0;
         ctx.reply().array(ops.size());
         for (FieldOp op : ops) {
@@ -341,6 +348,9 @@ public final class BitCommands implements CommandFamily {
         // as a change, so it is not propagated either.
         if (grows || changes > 0) {
             store(ctx.db(), key, cur, buf);
+        }
+        if (changes > 0) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setbit", key);
         }
         ctx.dirty(changes);
     }

@@ -203,10 +203,25 @@ public final class CommandContext {
     /** The live entry for a key, checking its type; null when the key does not exist. */
     public KeyEntry entry(byte[] key, ValueType expected) {
         KeyEntry e = db().lookup(key);
-        if (e != null && e.type() != expected) {
+        if (e == null) {
+            if (spec != null && (!spec.isWrite() || WRITES_THAT_READ.contains(spec.name()))) {
+                keyMiss(key);
+            }
+            return null;
+        }
+        if (e.type() != expected) {
             throw Errors.wrongType();
         }
         return e;
+    }
+
+    /** Write commands whose keys (or source keys) Redis looks up for reading: a missing one is a key miss too. */
+    private static final java.util.Set<String> WRITES_THAT_READ = java.util.Set.of("getdel", "getex", "getset",
+            "sinterstore", "sunionstore", "sdiffstore", "bitop");
+
+    /** A read found no key (Redis' lookupKeyRead miss): the "keymiss" event of class m. */
+    public void keyMiss(byte[] key) {
+        notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key);
     }
 
     /** The collection stored at {@code key} or null, after checking its type. */

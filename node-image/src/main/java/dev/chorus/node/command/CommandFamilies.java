@@ -28,6 +28,7 @@ public final class CommandFamilies {
                 new DatabaseCommands(),
                 new DebugCommands(),
                 new LolwutCommand(),
-                new GeoCommands());
+                new GeoCommands(),
+                new ClientStateCommands());
     }
 }

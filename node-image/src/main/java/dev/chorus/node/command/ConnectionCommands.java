@@ -2,6 +2,7 @@ package dev.chorus.node.command;
 
 import dev.chorus.node.Server;
 import dev.chorus.node.config.Directives;
+import dev.chorus.node.command.shared.ClientPause;
 import dev.chorus.node.net.Client;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,6 +49,14 @@ public final class ConnectionCommands implements CommandFamily {
                                     ctx.server().clientPause().unpause();
                                     ctx.reply().ok();
                                 }))
+                        .sub(CommandSpec.of("tracking", -3, "noscript loading stale", ClientStateCommands::tracking))
+                        .sub(CommandSpec.of("caching", 3, "noscript loading stale", ClientStateCommands::caching))
+                        .sub(CommandSpec.of("getredir", 2, "noscript loading stale", ClientStateCommands::getredir))
+                        .sub(CommandSpec.of("trackinginfo", 2, "noscript loading stale",
+                                ClientStateCommands::trackinginfo))
+                        .sub(CommandSpec.of("reply", 3, "noscript loading stale", ClientStateCommands::reply))
+                        .sub(CommandSpec.of("unblock", -3, "admin noscript loading stale",
+                                ClientStateCommands::unblock))
                         .sub(CommandSpec.of("help", 2, "loading stale", ConnectionCommands::clientHelp)));
     }
 
@@ -157,6 +166,10 @@ public final class ConnectionCommands implements CommandFamily {
         }
         ctx.server().watchedKeys().unwatchAll(c);
         PubSubCommands.unsubscribeAll(c, ctx.server().pubsub());
+        ctx.server().shared().tracking().disable(c);
+        if (c.replyOff()) {
+            c.setReplyOff(false);
+        }
         c.selectDb(0);
         c.setProtocol(2);
         c.setName("");
@@ -186,23 +199,25 @@ public final class ConnectionCommands implements CommandFamily {
         return "id=" + c.id() + " addr=" + c.outbound().remoteAddress() + " laddr=" + c.outbound().localAddress()
                 + " fd=8 name=" + c.name() + " age=" + (now - c.createdAt()) / 1000 + " idle="
                 + (now - c.lastInteraction()) / 1000 + " flags=" + flags(c) + " db=" + c.dbIndex() + " sub="
-                + c.channels().size() + " psub=" + c.patterns().size() + " ssub=0 multi="
+                + c.channels().size() + " psub=" + c.patterns().size() + " ssub=" + c.shardChannels().size() + " multi="
                 + (c.inMulti() ? c.queuedCommands().size() : -1)
                 + " qbuf=" + c.parser().buffered() + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0"
                 + " omem=0 tot-mem=0 events=r cmd=" + c.lastCommand()
-                + " user=" + (c.isMaster() ? "(superuser)" : "default") + " redir=-1 resp=" + c.protocol();
+                + " user=" + (c.isMaster() ? "(superuser)" : "default") + " redir=" + c.tracking().redirection() + " resp=" + c.protocol();
     }
 
     /** Redis' flag letters, in catClientInfoString's order ("N" when none applies). */
     private static String flags(Client c) {
         StringBuilder f = new StringBuilder();
-        if (c.kind() == Client.Kind.REPLICA) {
+        if (c.monitor()) {
+            f.append('O');
+        } else if (c.kind() == Client.Kind.REPLICA) {
             f.append('S');
         }
         if (c.kind() == Client.Kind.MASTER) {
             f.append('M');
         }
-        if (c.subscriptionCount() > 0) {
+        if (c.inPubSub()) {
             f.append('P');
         }
         if (c.inMulti()) {
@@ -210,6 +225,15 @@ public final class ConnectionCommands implements CommandFamily {
         }
         if (c.blocked()) {
             f.append('b');
+        }
+        if (c.tracking().on()) {
+            f.append('t');
+        }
+        if (c.tracking().brokenRedirect()) {
+            f.append('R');
+        }
+        if (c.tracking().bcast()) {
+            f.append('B');
         }
         if (c.watchedKeyTouched()) {
             f.append('d');
@@ -287,7 +311,7 @@ public final class ConnectionCommands implements CommandFamily {
         return switch (type) {
             case "master" -> c.kind() == Client.Kind.MASTER;
             case "replica", "slave" -> c.kind() == Client.Kind.REPLICA;
-            case "pubsub" -> c.subscriptionCount() > 0;
+            case "pubsub" -> c.inPubSub();
             default -> c.kind() == Client.Kind.NORMAL && c.subscriptionCount() == 0;
         };
     }
@@ -377,6 +401,10 @@ public final class ConnectionCommands implements CommandFamily {
     static void clientHelp(CommandContext ctx) {
         String[] lines = {
             "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "CACHING (YES|NO)",
+            "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETREDIR",
+            "    Return the client ID we are redirecting to when tracking is enabled.",
             "GETNAME",
             "    Return the name of the current connection.",
             "ID",
@@ -405,8 +433,17 @@ public final class ConnectionCommands implements CommandFamily {
             "    Stop the current client pause, resuming traffic.",
             "PAUSE <timeout> [WRITE|ALL]",
             "    Suspend all, or just write, clients for <timeout> milliseconds.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Control the replies sent to the current connection.",
             "SETNAME <name>",
             "    Assign the name <name> to the current connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report tracking status for the current connection.",
             "NO-EVICT (ON|OFF)",
             "    Protect current client connection from eviction.",
             "HELP",

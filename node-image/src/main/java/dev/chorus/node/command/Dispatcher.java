@@ -31,11 +31,29 @@ public final class Dispatcher {
         this.server = server;
     }
 
-    /** Processes a command from a client connection (replies go into the client's writer). */
+    /**
+     * Processes a command from a client connection (replies go into the client's writer). Around it, what Redis does
+     * per command in processCommand and resetClient: the client is the current one (tracking's NOLOOP and deferred
+     * invalidations), a reply CLIENT REPLY OFF/SKIP suppresses is dropped, and CLIENT CACHING's flag is used up.
+     */
     public void process(Client client, byte[][] argv) {
         if (argv.length == 0) {
             return;
         }
+        dev.chorus.node.command.shared.Tracking tracking = server.shared().tracking();
+        tracking.setCurrentClient(client);
+        client.beginReply();
+        try {
+            processCommand(client, argv);
+        } finally {
+            client.endReply();
+            boolean clientCommand = isClientCommand(argv[0]);
+            client.tracking().commandDone(client.inMulti(), clientCommand);
+            tracking.setCurrentClient(null);
+        }
+    }
+
+    private void processCommand(Client client, byte[][] argv) {
         long startNanos = System.nanoTime();
         client.touch(server.keyspace().wallMillis(startNanos));
         CommandSpec spec = server.commands().lookup(argv[0]);
@@ -68,6 +86,11 @@ public final class Dispatcher {
             reject(client, Errors.NOAUTH);
             return;
         }
+        if (client.monitor() && (spec.isWrite() || spec.has(CommandFlag.READONLY)
+                || spec.has(CommandFlag.MAY_REPLICATE))) {
+            reject(client, "ERR Replica can't interact with the keyspace");
+            return;
+        }
         if (client.inPubSubContext() && !ALLOWED_IN_RESP2_PUBSUB.contains(spec.name())) {
             reject(client, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                     + "PING / QUIT / RESET are allowed in this context");
@@ -90,6 +113,9 @@ public final class Dispatcher {
             client.queue(argv);
             client.writer().simple("QUEUED");
             return;
+        }
+        if (server.shared().tracking().trackingClients() > 0) {
+            server.shared().tracking().limitUsedSlots();
         }
         call(client, spec, argv, startNanos);
         server.afterCommand();
@@ -127,6 +153,8 @@ public final class Dispatcher {
         } finally {
             keyspace.endCommand();
         }
+        server.shared().tracking().afterCommand(client, spec, argv);
+        server.shared().monitors().commandExecuted(client, spec, argv);
         stat.calls++;
         stat.micros += (System.nanoTime() - start) / 1000;
         server.stats().commandsProcessed++;
@@ -201,6 +229,11 @@ public final class Dispatcher {
             n++;
         }
         return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Whether the command is CLIENT (any subcommand): CLIENT CACHING's flag survives it, as resetClient does. */
+    private static boolean isClientCommand(byte[] name) {
+        return name.length == 6 && new String(name, StandardCharsets.ISO_8859_1).equalsIgnoreCase("client");
     }
 
     private static String lower(byte[] b) {

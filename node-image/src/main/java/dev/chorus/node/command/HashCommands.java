@@ -18,12 +18,16 @@ public final class HashCommands implements CommandFamily {
     @Override
     public List<CommandSpec.Builder> commands() {
         return List.of(
-                CommandSpec.of("hset", -4, "write denyoom fast", ctx -> ctx.reply().integer(setFields(ctx))),
+                CommandSpec.of("hset", -4, "write denyoom fast", ctx -> {
+                    ctx.reply().integer(setFields(ctx));
+                    ctx.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", ctx.arg(1));
+                }),
                 CommandSpec.of("hsetnx", 4, "write denyoom fast", HashCommands::hsetnx),
                 CommandSpec.of("hmset", -4, "write denyoom fast",
                         ctx -> {
                             setFields(ctx);
                             ctx.reply().ok();
+                            ctx.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", ctx.arg(1));
                         }),
                 CommandSpec.of("hget", 3, "readonly fast", HashCommands::hget),
                 CommandSpec.of("hmget", -3, "readonly fast", HashCommands::hmget),
@@ -92,6 +96,7 @@ public final class HashCommands implements CommandFamily {
         putField(ctx, e, key, ctx.arg(2), ctx.arg(3));
         ctx.dirty();
         ctx.reply().integer(1);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", key);
     }
 
     /** Sets one field on the hash held by {@code e} (or a new hash when {@code e} is null). */
@@ -146,6 +151,10 @@ public final class HashCommands implements CommandFamily {
         }
         ctx.db().changed(e); // deletes the key once its last field is gone
         ctx.dirty(deleted);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hdel", ctx.arg(1));
+        if (ctx.db().peek(ctx.arg(1)) == null) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+        }
         ctx.reply().integer(deleted);
     }
 
@@ -193,6 +202,7 @@ public final class HashCommands implements CommandFamily {
         putField(ctx, e, key, field, bytes(result));
         ctx.dirty();
         ctx.reply().integer(result);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrby", key);
     }
 
     /** Long double arithmetic like Redis; replicated as HSET with the result so replicas never redo the math. */
@@ -223,6 +233,7 @@ public final class HashCommands implements CommandFamily {
         putField(ctx, e, key, field, result);
         ctx.dirty();
         ctx.reply().bulk(result);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrbyfloat", key);
         ctx.propagate(HSET, key, field, result);
     }
 

@@ -59,7 +59,8 @@ public final class Info {
                     + "maxclients:" + server.config().getLong(Directives.MAXCLIENTS) + "\n"
                     + "client_recent_max_input_buffer:0\nclient_recent_max_output_buffer:0\n"
                     + "blocked_clients:" + server.clients().all().stream().filter(c -> c.blocked()).count() + "\n"
-                    + "tracking_clients:0\nclients_in_timeout_table:0\n";
+                    + "tracking_clients:" + server.shared().tracking().trackingClients() + "\n"
+                    + "clients_in_timeout_table:0\n";
             case "memory" -> memory(server);
             case "persistence" -> "loading:0\nasync_loading:0\ncurrent_cow_peak:0\ncurrent_cow_size:0\n"
                     + "current_cow_size_age:0\ncurrent_fork_perc:0.00\ncurrent_save_keys_processed:0\n"
@@ -173,6 +174,10 @@ public final class Info {
                 + "keyspace_misses:" + st.keyspaceMisses + "\n"
                 + "pubsub_channels:" + server.pubsub().channelCount() + "\n"
                 + "pubsub_patterns:" + server.pubsub().patternCount() + "\n"
+                + "pubsubshard_channels:" + server.pubsub().shardChannelCount() + "\n"
+                + "tracking_total_keys:" + server.shared().tracking().totalKeys() + "\n"
+                + "tracking_total_items:" + server.shared().tracking().totalItems() + "\n"
+                + "tracking_total_prefixes:" + server.shared().tracking().totalPrefixes() + "\n"
                 + "total_error_replies:" + st.totalErrorReplies + "\n";
     }
 

@@ -61,6 +61,7 @@ public final class KeyspaceCommands implements CommandFamily {
         long n = 0;
         for (int i = 1; i < ctx.argc(); i++) {
             if (ctx.db().delete(ctx.arg(i))) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(i));
                 n++;
             }
         }
@@ -73,6 +74,8 @@ public final class KeyspaceCommands implements CommandFamily {
         for (int i = 1; i < ctx.argc(); i++) {
             if (ctx.db().lookup(ctx.arg(i)) != null) {
                 n++;
+            } else {
+                ctx.keyMiss(ctx.arg(i));
             }
         }
         ctx.reply().integer(n);
@@ -80,6 +83,9 @@ public final class KeyspaceCommands implements CommandFamily {
 
     static void type(CommandContext ctx) {
         KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        if (e == null) {
+            ctx.keyMiss(ctx.arg(1));
+        }
         ctx.reply().simple(e == null ? "none" : e.type().typeName());
     }
 
@@ -186,9 +192,12 @@ public final class KeyspaceCommands implements CommandFamily {
         }
         Object value = e.value();
         long expireAt = e.expireAt();
+        db.delete(dst); // an overwritten destination goes first: the new one is added ("new"), as Redis' dbAdd
         db.delete(src);
         db.set(dst, value, expireAt);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_from", src);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_to", dst);
         if (nx) {
             ctx.reply().integer(1);
         } else {
@@ -220,6 +229,8 @@ public final class KeyspaceCommands implements CommandFamily {
         ctx.db().delete(key);
         dst.set(key, value, expireAt);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_from", key);
+        ctx.server().shared().keyChanges().notify(KeyspaceEvents.GENERIC, "move_to", key, dst.index());
         ctx.reply().integer(1);
     }
 
@@ -247,6 +258,7 @@ public final class KeyspaceCommands implements CommandFamily {
         }
         KeyEntry e = ctx.db().lookup(src);
         if (e == null) {
+            ctx.keyMiss(src);
             ctx.reply().integer(0);
             return;
         }
@@ -260,6 +272,7 @@ public final class KeyspaceCommands implements CommandFamily {
         Object value = e.value() instanceof RedisValue rv ? rv.copy() : e.value();
         target.set(dst, value, e.expireAt());
         ctx.dirty();
+        ctx.server().shared().keyChanges().notify(KeyspaceEvents.GENERIC, "copy_to", dst, target.index());
         ctx.reply().integer(1);
     }
 
@@ -315,6 +328,7 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.db().delete(key);
             ctx.dirty();
             ctx.propagate(DEL, key);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
             ctx.reply().integer(1);
             return;
         }
@@ -322,11 +336,13 @@ public final class KeyspaceCommands implements CommandFamily {
         ctx.dirty();
         ctx.propagate(PEXPIREAT, key, bytes(when));
         ctx.reply().integer(1);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
     }
 
     static void ttl(CommandContext ctx, boolean millis, boolean absolute) {
         KeyEntry e = ctx.db().lookup(ctx.arg(1));
         if (e == null) {
+            ctx.keyMiss(ctx.arg(1));
             ctx.reply().integer(-2);
             return;
         }
@@ -347,6 +363,7 @@ public final class KeyspaceCommands implements CommandFamily {
         KeyEntry e = ctx.db().lookup(ctx.arg(1));
         if (e != null && ctx.db().persist(e)) {
             ctx.dirty();
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "persist", ctx.arg(1));
             ctx.reply().integer(1);
         } else {
             ctx.reply().integer(0);
@@ -355,6 +372,9 @@ public final class KeyspaceCommands implements CommandFamily {
 
     static void dump(CommandContext ctx) {
         KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        if (e == null) {
+            ctx.keyMiss(ctx.arg(1));
+        }
         ctx.reply().bulk(e == null ? null : RdbPayload.dump(e.value(), StoreValueCodec.INSTANCE));
     }
 
@@ -410,6 +430,7 @@ public final class KeyspaceCommands implements CommandFamily {
             if (existed) {
                 ctx.dirty();
                 ctx.propagate(DEL, key);
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
             } else {
                 ctx.suppressPropagation();
             }
@@ -418,6 +439,7 @@ public final class KeyspaceCommands implements CommandFamily {
         }
         ctx.db().set(key, value, expireAt);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "restore", key);
         ctx.reply().ok();
         if (ttl != 0 && !absTtl) {
             byte[][] argv = java.util.Arrays.copyOf(ctx.argv(), ctx.argc() + 1);

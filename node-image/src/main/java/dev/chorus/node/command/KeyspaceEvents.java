@@ -27,7 +27,12 @@ public final class KeyspaceEvents {
     public static final int MODULE = 1 << 13;   // d
     public static final int NEW = 1 << 14;      // n (not part of 'A')
 
+    private final dev.chorus.node.command.shared.PubSub pubsub;
     private int flags;
+
+    public KeyspaceEvents(dev.chorus.node.command.shared.PubSub pubsub) {
+        this.pubsub = pubsub;
+    }
 
     /** The classes currently enabled (notify-keyspace-events parsed into NOTIFY_* bits). */
     public int flags() {
@@ -38,11 +43,23 @@ public final class KeyspaceEvents {
         this.flags = flags;
     }
 
-    /** One event of class {@code type} named {@code event} on {@code key} in database {@code db}. */
+    /**
+     * One event of class {@code type} named {@code event} on {@code key} in database {@code db}, published as
+     * notify.c does: first {@code __keyspace@<db>__:<key>} with the event as message, then
+     * {@code __keyevent@<db>__:<event>} with the key as message, each only when K or E is enabled.
+     */
     public void emit(int type, String event, byte[] key, int db) {
         if ((flags & type) == 0) {
             return;
         }
-        // Publishing lands with the keyspace-notification work (issue 11); until then nothing is enabled.
+        byte[] eventBytes = event.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        String prefix = "@" + db + "__:";
+        if ((flags & KEYSPACE) != 0) {
+            pubsub.publish("__keyspace" + prefix + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1),
+                    eventBytes);
+        }
+        if ((flags & KEYEVENT) != 0) {
+            pubsub.publish("__keyevent" + prefix + event, key);
+        }
     }
 }

@@ -105,6 +105,7 @@ public final class ListCommands implements CommandFamily {
         }
         ctx.dirty(ctx.argc() - 2);
         ctx.reply().integer(size);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.LIST, left ? "lpush" : "rpush", key);
     }
 
     static void pop(CommandContext ctx, boolean left) {
@@ -124,6 +125,7 @@ public final class ListCommands implements CommandFamily {
         }
         if (!hasCount) {
             ctx.reply().bulk(popOne(ctx, e, left));
+            elementsRemoved(ctx, ctx.arg(1), left);
             return;
         }
         if (count == 0) {
@@ -131,6 +133,15 @@ public final class ListCommands implements CommandFamily {
             return;
         }
         popRange(ctx, e, left, count);
+        elementsRemoved(ctx, ctx.arg(1), left);
+    }
+
+    /** listElementsRemoved's events, after the reply: lpop/rpop, then del when the list is gone. */
+    private static void elementsRemoved(CommandContext ctx, byte[] key, boolean left) {
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.LIST, left ? "lpop" : "rpop", key);
+        if (ctx.db().peek(key) == null) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
+        }
     }
 
     /**
@@ -179,6 +190,7 @@ public final class ListCommands implements CommandFamily {
     private static void popRangeWithKey(CommandContext ctx, KeyEntry e, byte[] key, boolean left, long count) {
         ctx.reply().array(2).bulk(key);
         int n = popRange(ctx, e, left, count);
+        elementsRemoved(ctx, key, left);
         ctx.propagate(left ? LPOP : RPOP, key, bytes(n));
     }
 
@@ -324,6 +336,7 @@ public final class ListCommands implements CommandFamily {
         db.changed(e);
         ctx.dirty();
         ctx.reply().ok();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.LIST, "lset", ctx.arg(1));
     }
 
     static void ltrim(CommandContext ctx) {
@@ -345,6 +358,10 @@ public final class ListCommands implements CommandFamily {
         l.removeLast(fromTail);
         db.changed(e);
         ctx.dirty(fromHead + fromTail);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.LIST, "ltrim", ctx.arg(1));
+        if (db.peek(ctx.arg(1)) == null) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+        }
         ctx.reply().ok();
     }
 
@@ -366,6 +383,12 @@ public final class ListCommands implements CommandFamily {
             removed = l.removeOccurrences(element, limit, fromTail);
             db.changed(e);
             ctx.dirty(removed);
+            if (removed > 0) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.LIST, "lrem", ctx.arg(1));
+            }
+            if (db.peek(ctx.arg(1)) == null) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+            }
         }
         ctx.reply().integer(removed);
     }
@@ -392,6 +415,7 @@ public final class ListCommands implements CommandFamily {
         int size = l.size();
         db.changed(e);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.LIST, "linsert", ctx.arg(1));
         ctx.reply().integer(size);
     }
 
@@ -415,6 +439,7 @@ public final class ListCommands implements CommandFamily {
                                     boolean toLeft) {
         KeyEntry dst = listEntry(ctx, dstKey);
         Database db = ctx.db();
+        byte[] srcKey = src.key();
         ListValue from = db.mutable(src);
         byte[] value = from.pop(fromLeft);
         if (dst == src) {
@@ -433,7 +458,10 @@ public final class ListCommands implements CommandFamily {
             db.changed(src);
         }
         ctx.dirty();
+        // lmoveHandlePush's event and reply, then the pop's events.
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.LIST, toLeft ? "lpush" : "rpush", dstKey);
         ctx.reply().bulk(value);
+        elementsRemoved(ctx, srcKey, fromLeft);
     }
 
     // ---- LMPOP / BLMPOP ----
@@ -511,6 +539,7 @@ public final class ListCommands implements CommandFamily {
         BlockedOperation popWithKey = (c, key) -> {
             byte[] v = popOne(c, listEntry(c, key), left);
             c.reply().array(2).bulk(key).bulk(v);
+            elementsRemoved(c, key, left);
             c.propagate(left ? LPOP : RPOP, key);
             return true;
         };

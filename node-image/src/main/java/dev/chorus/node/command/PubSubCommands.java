@@ -1,5 +1,6 @@
 package dev.chorus.node.command;
 
+import dev.chorus.node.command.shared.PubSub;
 import dev.chorus.node.net.Client;
 import dev.chorus.node.store.GlobMatcher;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,17 @@ public final class PubSubCommands implements CommandFamily {
                         .sub(CommandSpec.of("channels", -2, "pubsub loading stale").handler(PubSubCommands::channels))
                         .sub(CommandSpec.of("numsub", -2, "pubsub loading stale").handler(PubSubCommands::numsub))
                         .sub(CommandSpec.of("numpat", 2, "pubsub loading stale")
-                                .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount()))));
+                                .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount())))
+                        .sub(CommandSpec.of("shardchannels", -2, "pubsub loading stale")
+                                .handler(PubSubCommands::shardchannels))
+                        .sub(CommandSpec.of("shardnumsub", -2, "pubsub loading stale")
+                                .handler(PubSubCommands::shardnumsub))
+                        .sub(CommandSpec.of("help", 2, "loading stale").handler(PubSubCommands::help)),
+                CommandSpec.of("ssubscribe", -2, "pubsub noscript loading stale")
+                        .handler(PubSubCommands::ssubscribe),
+                CommandSpec.of("sunsubscribe", -1, "pubsub noscript loading stale")
+                        .handler(PubSubCommands::sunsubscribe),
+                CommandSpec.of("spublish", 3, "pubsub loading stale fast may_replicate", PubSubCommands::spublish));
     }
 
     static void subscribe(CommandContext ctx) {
@@ -32,7 +43,9 @@ public final class PubSubCommands implements CommandFamily {
         for (int i = 1; i < ctx.argc(); i++) {
             String ch = new String(ctx.arg(i), StandardCharsets.ISO_8859_1);
             ctx.server().pubsub().subscribe(c, ch);
+            boolean muted = c.beginPush();
             ctx.reply().push(3).bulk("subscribe").bulk(ctx.arg(i)).integer(c.subscriptionCount());
+            c.endPush(muted);
         }
     }
 
@@ -42,7 +55,9 @@ public final class PubSubCommands implements CommandFamily {
         for (int i = 1; i < ctx.argc(); i++) {
             String p = new String(ctx.arg(i), StandardCharsets.ISO_8859_1);
             ctx.server().pubsub().psubscribe(c, p);
+            boolean muted = c.beginPush();
             ctx.reply().push(3).bulk("psubscribe").bulk(ctx.arg(i)).integer(c.subscriptionCount());
+            c.endPush(muted);
         }
     }
 
@@ -56,8 +71,10 @@ public final class PubSubCommands implements CommandFamily {
                 names.add(new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
             }
         }
+        boolean muted = c.beginPush();
         if (names.isEmpty()) {
             ctx.reply().push(3).bulk("unsubscribe").nullBulk().integer(c.subscriptionCount());
+            c.endPush(muted);
             return;
         }
         for (String ch : names) {
@@ -65,6 +82,7 @@ public final class PubSubCommands implements CommandFamily {
             ctx.reply().push(3).bulk("unsubscribe").bulk(ch.getBytes(StandardCharsets.ISO_8859_1))
                     .integer(c.subscriptionCount());
         }
+        c.endPush(muted);
     }
 
     static void punsubscribe(CommandContext ctx) {
@@ -77,8 +95,10 @@ public final class PubSubCommands implements CommandFamily {
                 names.add(new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
             }
         }
+        boolean muted = c.beginPush();
         if (names.isEmpty()) {
             ctx.reply().push(3).bulk("punsubscribe").nullBulk().integer(c.subscriptionCount());
+            c.endPush(muted);
             return;
         }
         for (String p : names) {
@@ -86,6 +106,7 @@ public final class PubSubCommands implements CommandFamily {
             ctx.reply().push(3).bulk("punsubscribe").bulk(p.getBytes(StandardCharsets.ISO_8859_1))
                     .integer(c.subscriptionCount());
         }
+        c.endPush(muted);
     }
 
     /** Removes every subscription of a client that disconnects or RESETs. */
@@ -95,6 +116,9 @@ public final class PubSubCommands implements CommandFamily {
         }
         for (String p : List.copyOf(c.patterns())) {
             pubsub.punsubscribe(c, p);
+        }
+        for (String ch : List.copyOf(c.shardChannels())) {
+            pubsub.sunsubscribe(c, ch);
         }
     }
 
@@ -117,8 +141,95 @@ public final class PubSubCommands implements CommandFamily {
         out.forEach(ctx.reply()::bulk);
     }
 
+    /** SSUBSCRIBE: sharded channels, their own namespace; the count is of shard channels only. */
+    static void ssubscribe(CommandContext ctx) {
+        Client c = ctx.client();
+        if (c.executingTransaction()) {
+            throw new CommandError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+        }
+        for (int i = 1; i < ctx.argc(); i++) {
+            ctx.server().pubsub().ssubscribe(c, new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
+            boolean muted = c.beginPush();
+            ctx.reply().push(3).bulk("ssubscribe").bulk(ctx.arg(i)).integer(c.shardChannels().size());
+            c.endPush(muted);
+        }
+    }
+
+    static void sunsubscribe(CommandContext ctx) {
+        Client c = ctx.client();
+        List<String> names = new ArrayList<>();
+        if (ctx.argc() == 1) {
+            names.addAll(c.shardChannels());
+        } else {
+            for (int i = 1; i < ctx.argc(); i++) {
+                names.add(new String(ctx.arg(i), StandardCharsets.ISO_8859_1));
+            }
+        }
+        boolean muted = c.beginPush();
+        if (names.isEmpty()) {
+            ctx.reply().push(3).bulk("sunsubscribe").nullBulk().integer(c.shardChannels().size());
+        }
+        for (String ch : names) {
+            ctx.server().pubsub().sunsubscribe(c, ch);
+            ctx.reply().push(3).bulk("sunsubscribe").bulk(ch.getBytes(StandardCharsets.ISO_8859_1))
+                    .integer(c.shardChannels().size());
+        }
+        c.endPush(muted);
+    }
+
+    static void spublish(CommandContext ctx) {
+        long n = ctx.server().pubsub().spublish(new String(ctx.arg(1), StandardCharsets.ISO_8859_1), ctx.arg(2));
+        ctx.reply().integer(n);
+        ctx.propagate(ctx.argv()); // a non-cluster server passes SPUBLISH on to its replicas, as PUBLISH
+    }
+
+    static void shardchannels(CommandContext ctx) {
+        byte[] pattern = ctx.argc() > 2 ? ctx.arg(2) : null;
+        List<byte[]> out = new ArrayList<>();
+        for (String ch : ctx.server().pubsub().activeShardChannels()) {
+            byte[] b = ch.getBytes(StandardCharsets.ISO_8859_1);
+            if (pattern == null || GlobMatcher.matches(pattern, b)) {
+                out.add(b);
+            }
+        }
+        ctx.reply().array(out.size());
+        out.forEach(ctx.reply()::bulk);
+    }
+
+    static void help(CommandContext ctx) {
+        String[] lines = {
+            "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "CHANNELS [<pattern>]",
+            "    Return the currently active channels matching a <pattern> (default: '*').",
+            "NUMPAT",
+            "    Return number of subscriptions to patterns.",
+            "NUMSUB [<channel> ...]",
+            "    Return the number of subscribers for the specified channels, excluding",
+            "    pattern subscriptions(default: no channels).",
+            "SHARDCHANNELS [<pattern>]",
+            "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+            "SHARDNUMSUB [<shardchannel> ...]",
+            "    Return the number of subscribers for the specified shard level channel(s)",
+            "HELP",
+            "    Prints this help."};
+        ctx.reply().array(lines.length);
+        for (String l : lines) {
+            ctx.reply().simple(l);
+        }
+    }
+
+    /** PUBSUB SHARDNUMSUB: a flat array of channel, count pairs in RESP2 and RESP3 alike, as Redis 7.0. */
+    static void shardnumsub(CommandContext ctx) {
+        ctx.reply().array((ctx.argc() - 2) * 2);
+        for (int i = 2; i < ctx.argc(); i++) {
+            ctx.reply().bulk(ctx.arg(i)).integer(
+                    ctx.server().pubsub().shardSubscriberCount(new String(ctx.arg(i), StandardCharsets.ISO_8859_1)));
+        }
+    }
+
+    /** PUBSUB NUMSUB: a flat array of channel, count pairs in RESP2 and RESP3 alike (Redis 7.0's addReplyArrayLen). */
     static void numsub(CommandContext ctx) {
-        ctx.reply().map(ctx.argc() - 2);
+        ctx.reply().array((ctx.argc() - 2) * 2);
         for (int i = 2; i < ctx.argc(); i++) {
             ctx.reply().bulk(ctx.arg(i))
                     .integer(ctx.server().pubsub().subscriberCount(new String(ctx.arg(i), StandardCharsets.ISO_8859_1)));

@@ -62,12 +62,14 @@ public final class ServerCommands implements CommandFamily {
                 removed += ctx.server().keyspace().db(i).flush();
             }
             ctx.server().watchedKeys().touchedDb(-1);
+            ctx.server().shared().keyChanges().flushed(-1);
             if (!ctx.server().config().savePoints().isEmpty()) {
                 ctx.server().persistence().save(); // Redis saves the now empty dataset right away
             }
         } else {
             removed = ctx.db().flush();
             ctx.server().watchedKeys().touchedDb(ctx.client().dbIndex());
+            ctx.server().shared().keyChanges().flushed(ctx.client().dbIndex());
         }
         ctx.dirty(Math.max(1, removed));
         ctx.reply().ok();

@@ -88,6 +88,9 @@ public final class SetCommands implements CommandFamily {
             }
         }
         ctx.dirty(added);
+        if (added > 0) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, "sadd", key);
+        }
         ctx.reply().integer(added);
     }
 
@@ -111,6 +114,10 @@ public final class SetCommands implements CommandFamily {
                 }
             }
             ctx.db().changed(e); // deletes the key once its last member is gone
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, "srem", ctx.arg(1));
+            if (ctx.db().peek(ctx.arg(1)) == null) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+            }
         }
         ctx.dirty(removed);
         ctx.reply().integer(removed);
@@ -181,7 +188,11 @@ public final class SetCommands implements CommandFamily {
         ctx.db().changed(e);
         ctx.dirty();
         ctx.propagate(SREM, key, member);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, "spop", key);
         ctx.reply().bulk(member);
+        if (ctx.db().peek(key) == null) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
+        }
     }
 
     /**
@@ -204,6 +215,7 @@ public final class SetCommands implements CommandFamily {
         Database db = ctx.db();
         SetValue current = (SetValue) e.value();
         int size = current.size();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, "spop", key);
         if (count >= size) {
             // Redis replies through SUNION of the one set, i.e. in the order of a freshly built copy.
             SetValue fresh = new SetValue();
@@ -211,6 +223,7 @@ public final class SetCommands implements CommandFamily {
             r.set(size);
             fresh.forEach(r::bulk);
             db.delete(key);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
             ctx.dirty();
             ctx.propagate(DEL, key);
             return;
@@ -272,17 +285,23 @@ public final class SetCommands implements CommandFamily {
         SetValue from = db.mutable(srcEntry);
         from.remove(member);
         db.changed(srcEntry);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, "srem", src);
+        if (db.peek(src) == null) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", src);
+        }
         ctx.dirty();
         if (dstEntry == null) {
             SetValue to = new SetValue();
             to.add(member);
             db.set(dst, to, 0);
             ctx.dirty();
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, "sadd", dst);
         } else if (!((SetValue) dstEntry.value()).contains(member)) {
             SetValue to = db.mutable(dstEntry);
             to.add(member);
             db.changed(dstEntry);
             ctx.dirty();
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, "sadd", dst);
         }
         ctx.reply().integer(1);
     }
@@ -347,6 +366,15 @@ public final class SetCommands implements CommandFamily {
         }
         SetValue out = new SetValue();
         result.forEach(out::add);
+        if (sets.contains(null)) {
+            // A missing source: Redis deletes the destination (and says so) before it replies 0.
+            if (ctx.db().delete(dst)) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst);
+                ctx.dirty();
+            }
+            ctx.reply().integer(0);
+            return;
+        }
         store(ctx, dst, out);
     }
 
@@ -390,10 +418,15 @@ public final class SetCommands implements CommandFamily {
         if (result.size() > 0) {
             db.set(dst, result, 0);
             ctx.dirty();
-        } else if (db.delete(dst)) {
-            ctx.dirty();
+            ctx.reply().integer(result.size());
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.SET, ctx.spec().name(), dst);
+            return;
         }
-        ctx.reply().integer(result.size());
+        ctx.reply().integer(0);
+        if (db.delete(dst)) {
+            ctx.dirty();
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst);
+        }
     }
 
     /** The sets at {@code n} keys from {@code first}; null for a missing key. WRONGTYPE if any key is not a set. */

@@ -210,6 +210,9 @@ public final class SortedSetCommands implements CommandFamily {
         }
         ctx.dirty(done.added + done.updated);
         replyAdd(ctx, f, ch, done);
+        if (done.added + done.updated > 0) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.ZSET, f.incr ? "zincr" : "zadd", key);
+        }
     }
 
     /** What ZADD did: counts for the reply and the last score set (the INCR reply). */
@@ -300,6 +303,12 @@ public final class SortedSetCommands implements CommandFamily {
         }
         db.changed(e);
         ctx.dirty(deleted);
+        if (deleted > 0) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.ZSET, "zrem", ctx.arg(1));
+            if (db.peek(ctx.arg(1)) == null) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+            }
+        }
         ctx.reply().integer(deleted);
     }
 
@@ -425,6 +434,12 @@ public final class SortedSetCommands implements CommandFamily {
             db.changed(e);
         }
         ctx.dirty(deleted);
+        if (deleted > 0) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.ZSET, ctx.spec().name(), ctx.arg(1));
+            if (db.peek(ctx.arg(1)) == null) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+            }
+        }
         ctx.reply().integer(deleted);
     }
 
@@ -582,12 +597,21 @@ public final class SortedSetCommands implements CommandFamily {
                 ctx.propagate(CommandContext.bytes(max ? "ZPOPMAX" : "ZPOPMIN"), key, CommandContext.bytes(n));
             }
         }
+        if (n > 0) {
+            // genericZpopCommand publishes between the reply's header and its elements.
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.ZSET, max ? "zpopmax" : "zpopmin", key);
+        }
         for (Node node : popped) {
             if (nested) {
                 w.array(2);
             }
             w.bulk(node.member());
             w.doubleValue(node.score());
+        }
+        if (n > 0) {
+            if (db.peek(key) == null) {
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
+            }
         }
     }
 

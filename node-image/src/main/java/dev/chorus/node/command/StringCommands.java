@@ -110,14 +110,18 @@ public final class StringCommands implements CommandFamily {
         }
         Database db = ctx.db();
         KeyEntry existing = db.lookup(key);
+        if (get && existing == null) {
+            ctx.keyMiss(key); // SET ... GET reads the old value first
+        }
         if (get && existing != null && existing.type() != ValueType.STRING) {
             throw Errors.wrongType();
         }
         byte[] old = existing == null || !get ? null : (byte[]) existing.value(); // SET overwrites any type
+        if (get) {
+            ctx.reply().bulk(old); // SET ... GET replies before it sets (and before the events)
+        }
         if ((nx && existing != null) || (xx && existing == null)) {
-            if (get) {
-                ctx.reply().bulk(old);
-            } else {
+            if (!get) {
                 ctx.reply().nullBulk();
             }
             return;
@@ -128,9 +132,11 @@ public final class StringCommands implements CommandFamily {
             db.set(key, value, expireAt);
         }
         ctx.dirty();
-        if (get) {
-            ctx.reply().bulk(old);
-        } else {
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", key);
+        if (unit != null) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
+        }
+        if (!get) {
             ctx.reply().ok();
         }
         if (unit != null && !unit.equals("pxat")) {
@@ -170,6 +176,7 @@ public final class StringCommands implements CommandFamily {
         }
         db.set(ctx.arg(1), ctx.arg(2), 0);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", ctx.arg(1));
         ctx.reply().integer(1);
     }
 
@@ -178,15 +185,18 @@ public final class StringCommands implements CommandFamily {
         long at = absoluteExpire(ctx, t, unitMillis == 1000 ? "ex" : "px", name);
         ctx.db().set(ctx.arg(1), ctx.arg(3), at);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", ctx.arg(1));
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", ctx.arg(1));
         ctx.reply().ok();
         ctx.propagate(SET, ctx.arg(1), ctx.arg(3), PXAT, bytes(at));
     }
 
     static void getset(CommandContext ctx) {
         byte[] old = string(ctx, ctx.arg(1));
-        ctx.db().set(ctx.arg(1), ctx.arg(2), 0);
-        ctx.dirty();
         ctx.reply().bulk(old);
+        ctx.db().set(ctx.arg(1), ctx.arg(2), 0);
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", ctx.arg(1));
+        ctx.dirty();
     }
 
     static void getex(CommandContext ctx) {
@@ -220,11 +230,20 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         ctx.reply().bulk((byte[]) e.value());
-        if (unit != null) {
+        if (unit != null && (unit.equals("exat") || unit.equals("pxat")) && at <= ctx.now()
+                && !ctx.server().isReplica()) {
+            // An absolute time already past deletes the key (checkAlreadyExpired).
+            ctx.db().delete(key);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
+            ctx.dirty();
+            ctx.propagate(DEL, key);
+        } else if (unit != null) {
             ctx.db().setExpire(e, at);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key);
             ctx.dirty();
             ctx.propagate(PEXPIREAT, key, bytes(at));
         } else if (persist && ctx.db().persist(e)) {
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "persist", key);
             ctx.dirty();
             ctx.propagate(PERSIST, key);
         } else {
@@ -237,6 +256,7 @@ public final class StringCommands implements CommandFamily {
         ctx.reply().bulk(v);
         if (v != null) {
             ctx.db().delete(ctx.arg(1));
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
             ctx.dirty();
             ctx.propagate(DEL, ctx.arg(1));
         }
@@ -246,8 +266,11 @@ public final class StringCommands implements CommandFamily {
         ctx.reply().array(ctx.argc() - 1);
         Database db = ctx.db();
         for (int i = 1; i < ctx.argc(); i++) {
-            Object v = db.get(ctx.arg(i));
-            ctx.reply().bulk(v instanceof byte[] b ? b : null);
+            KeyEntry e = db.lookup(ctx.arg(i));
+            if (e == null) {
+                ctx.keyMiss(ctx.arg(i));
+            }
+            ctx.reply().bulk(e != null && e.value() instanceof byte[] b ? b : null);
         }
     }
 
@@ -257,6 +280,7 @@ public final class StringCommands implements CommandFamily {
         }
         for (int i = 1; i < ctx.argc(); i += 2) {
             ctx.db().set(ctx.arg(i), ctx.arg(i + 1), 0);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", ctx.arg(i));
         }
         ctx.dirty(ctx.argc() / 2);
         ctx.reply().ok();
@@ -274,6 +298,7 @@ public final class StringCommands implements CommandFamily {
         }
         for (int i = 1; i < ctx.argc(); i += 2) {
             ctx.db().set(ctx.arg(i), ctx.arg(i + 1), 0);
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", ctx.arg(i));
         }
         ctx.dirty(ctx.argc() / 2);
         ctx.reply().integer(1);
@@ -305,6 +330,7 @@ public final class StringCommands implements CommandFamily {
             db.replaceValue(e, bytes(value)); // the entry from the lookup above: no second dict lookup
         }
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key);
         ctx.reply().integer(value);
     }
 
@@ -327,6 +353,7 @@ public final class StringCommands implements CommandFamily {
         byte[] result = bytes(sum.toHumanString());
         ctx.db().setKeepTtl(key, result);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrbyfloat", key);
         ctx.reply().bulk(result);
         ctx.propagate(SET, key, result, KEEPTTL);
     }
@@ -346,6 +373,7 @@ public final class StringCommands implements CommandFamily {
         }
         ctx.db().setKeepTtl(key, next);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "append", key);
         ctx.reply().integer(next.length);
     }
 
@@ -373,6 +401,7 @@ public final class StringCommands implements CommandFamily {
             System.arraycopy(patch, 0, next, (int) offset, patch.length);
             ctx.db().set(key, next, 0);
             ctx.dirty();
+            ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", key);
             ctx.reply().integer(next.length);
             return;
         }
@@ -385,6 +414,7 @@ public final class StringCommands implements CommandFamily {
         System.arraycopy(patch, 0, next, (int) offset, patch.length);
         ctx.db().setKeepTtl(key, next);
         ctx.dirty();
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", key);
         ctx.reply().integer(next.length);
     }
 
@@ -434,7 +464,13 @@ public final class StringCommands implements CommandFamily {
 
         static void lcs(CommandContext ctx) {
             KeyEntry ea = ctx.db().lookup(ctx.arg(1));
+            if (ea == null) {
+                ctx.keyMiss(ctx.arg(1));
+            }
             KeyEntry eb = ctx.db().lookup(ctx.arg(2));
+            if (eb == null) {
+                ctx.keyMiss(ctx.arg(2));
+            }
             if ((ea != null && ea.type() != ValueType.STRING) || (eb != null && eb.type() != ValueType.STRING)) {
                 throw new CommandError("ERR The specified keys must contain string values");
             }

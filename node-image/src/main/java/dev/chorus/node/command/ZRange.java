@@ -86,6 +86,7 @@ final class ZRange {
 
         KeyEntry e = ctx.db().lookup(key);
         if (e == null) {
+            ctx.keyMiss(key);
             finish(ctx, store, List.of(), withScores);
             return;
         }
@@ -108,10 +109,11 @@ final class ZRange {
         }
         byte[] dst = ctx.arg(1);
         if (result.isEmpty()) {
+            ctx.reply().integer(0);
             if (ctx.db().delete(dst)) {
                 ctx.dirty();
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst);
             }
-            ctx.reply().integer(0);
             return;
         }
         // Built like zrangeResultEmitCBufferForStore: a listpack-first set filled in emission order.
@@ -122,6 +124,7 @@ final class ZRange {
         ctx.db().set(dst, out, 0);
         ctx.dirty();
         ctx.reply().integer(result.size());
+        ctx.notifyKeyspaceEvent(KeyspaceEvents.ZSET, "zrangestore", dst);
     }
 
     static List<Node> byRank(ZSetValue z, long start, long end, boolean reverse) {

@@ -173,7 +173,11 @@ final class ZSetAlgebra {
         Weighted[] src = new Weighted[n];
         int j = numkeysIdx + 1;
         for (int i = 0; i < n; i++, j++) {
-            src[i] = new Weighted(source(ctx.db().lookup(ctx.arg(j))));
+            dev.chorus.node.store.KeyEntry e = ctx.db().lookup(ctx.arg(j));
+            if (e == null) {
+                ctx.keyMiss(ctx.arg(j));
+            }
+            src[i] = new Weighted(source(e));
         }
 
         Aggregate aggregate = Aggregate.SUM;
@@ -231,11 +235,14 @@ final class ZSetAlgebra {
                 ctx.db().set(dst, result, 0);
                 ctx.dirty();
                 w.integer(result.size());
+                ctx.notifyKeyspaceEvent(KeyspaceEvents.ZSET, op == Op.UNION ? "zunionstore"
+                        : op == Op.INTER ? "zinterstore" : "zdiffstore", dst);
             } else {
+                w.integer(0);
                 if (ctx.db().delete(dst)) {
                     ctx.dirty();
+                    ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst);
                 }
-                w.integer(0);
             }
         } else if (cardinalityOnly) {
             w.integer(cardinality);

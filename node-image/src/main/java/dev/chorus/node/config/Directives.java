@@ -120,6 +120,15 @@ public final class Directives {
     public static final Directive MIN_REPLICAS_MAX_LAG = integer("min-replicas-max-lag", 10, 0, Integer.MAX_VALUE,
             true, "min-slaves-max-lag");
 
+    // Keyspace notifications and client-side caching (notify.c, tracking.c)
+    /** NOTIFY_* class bits (KeyspaceEvents); CONFIG GET shows Redis' canonical class string. */
+    public static final Directive NOTIFY_KEYSPACE_EVENTS = define("notify-keyspace-events", List.of(),
+            args -> (long) keyspaceEventsFlags(single(args)), v -> keyspaceEventsString(((Long) v).intValue()), "",
+            true);
+    /** A size_t in Redis 7.0: 0 (no limit) to LONG_MAX. */
+    public static final Directive TRACKING_TABLE_MAX_KEYS = integer("tracking-table-max-keys", 1000000, 0,
+            Long.MAX_VALUE, true);
+
     private Directives() {
     }
 
@@ -200,6 +209,64 @@ public final class Directives {
     }
 
     // ---- parsers ----
+
+    /** notify.c's keyspaceEventsStringToFlags: Redis' NOTIFY_* bits for a class string. */
+    static int keyspaceEventsFlags(String classes) throws ConfigException {
+        int flags = 0;
+        for (int i = 0; i < classes.length(); i++) {
+            flags |= switch (classes.charAt(i)) {
+                case 'A' -> 0x7FC | 0x2000; // NOTIFY_ALL: g$lshzxet and d (module)
+                case 'g' -> 1 << 2;
+                case '$' -> 1 << 3;
+                case 'l' -> 1 << 4;
+                case 's' -> 1 << 5;
+                case 'h' -> 1 << 6;
+                case 'z' -> 1 << 7;
+                case 'x' -> 1 << 8;
+                case 'e' -> 1 << 9;
+                case 'K' -> 1;
+                case 'E' -> 1 << 1;
+                case 't' -> 1 << 10;
+                case 'm' -> 1 << 11;
+                case 'd' -> 1 << 13;
+                case 'n' -> 1 << 14;
+                default -> throw new ConfigException("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+            };
+        }
+        return flags;
+    }
+
+    /** notify.c's keyspaceEventsFlagsToString: the canonical class string CONFIG GET shows. */
+    static String keyspaceEventsString(int flags) {
+        StringBuilder s = new StringBuilder();
+        int all = 0x7FC | 0x2000;
+        if ((flags & all) == all) {
+            s.append('A');
+        } else {
+            String letters = "g$lshzxet";
+            for (int i = 0; i < letters.length(); i++) {
+                if ((flags & (1 << (i + 2))) != 0) {
+                    s.append(letters.charAt(i));
+                }
+            }
+            if ((flags & (1 << 13)) != 0) {
+                s.append('d');
+            }
+            if ((flags & (1 << 14)) != 0) {
+                s.append('n');
+            }
+        }
+        if ((flags & 1) != 0) {
+            s.append('K');
+        }
+        if ((flags & 2) != 0) {
+            s.append('E');
+        }
+        if ((flags & (1 << 11)) != 0) {
+            s.append('m');
+        }
+        return s.toString();
+    }
 
     static String single(List<String> args) throws ConfigException {
         if (args.size() != 1) {

@@ -45,6 +45,17 @@ public final class Client {
     // Pub/Sub
     private final Set<String> channels = new HashSet<>();
     private final Set<String> patterns = new HashSet<>();
+    private final Set<String> shardChannels = new HashSet<>();
+
+    // Client-side caching (CLIENT TRACKING), MONITOR, CLIENT REPLY
+    private final dev.chorus.node.command.shared.ClientTracking tracking =
+            new dev.chorus.node.command.shared.ClientTracking();
+    private boolean monitor;
+    private boolean replyOff;
+    private boolean replySkip;
+    private boolean replySkipNext;
+    /** Where this command's suppressed reply began (CLIENT REPLY OFF/SKIP), or -1 when replies are sent. */
+    private int muteFrom = -1;
 
     // Blocking commands: the command to re-run when a key becomes ready.
     private Object blockedState;
@@ -272,9 +283,120 @@ public final class Client {
         return channels.size() + patterns.size();
     }
 
+    /** SSUBSCRIBE's channels (sharded pub/sub: their own namespace). */
+    public Set<String> shardChannels() {
+        return shardChannels;
+    }
+
+    /** Redis' CLIENT_PUBSUB flag: subscribed to any channel, pattern or shard channel. */
+    public boolean inPubSub() {
+        return subscriptionCount() + shardChannels.size() > 0;
+    }
+
     /** RESP2 clients with subscriptions may only run the pub/sub commands. */
     public boolean inPubSubContext() {
-        return writer.protocol() == 2 && subscriptionCount() > 0;
+        return writer.protocol() == 2 && inPubSub();
+    }
+
+    // ---- client-side caching, MONITOR, CLIENT REPLY ----
+
+    public dev.chorus.node.command.shared.ClientTracking tracking() {
+        return tracking;
+    }
+
+    public boolean monitor() {
+        return monitor;
+    }
+
+    public void setMonitor(boolean monitor) {
+        this.monitor = monitor;
+    }
+
+    /** CLIENT REPLY OFF is on. */
+    public boolean replyOff() {
+        return replyOff;
+    }
+
+    /** CLIENT REPLY ON / OFF: ON ends the suppression at once (its own +OK is sent), OFF starts it. */
+    public void setReplyOff(boolean off) {
+        replyOff = off;
+        if (off) {
+            replySkipNext = false;
+            if (muteFrom < 0) {
+                muteFrom = writer.length();
+            }
+        } else {
+            replySkip = false;
+            replySkipNext = false;
+            if (muteFrom >= 0) {
+                writer.truncate(muteFrom);
+                muteFrom = -1;
+            }
+        }
+    }
+
+    /** CLIENT REPLY SKIP: the next command's reply is not sent. */
+    public void skipNextReply() {
+        if (!replyOff) {
+            replySkipNext = true;
+        }
+    }
+
+    /** A command begins: its reply is suppressed under CLIENT REPLY OFF or SKIP. */
+    public void beginReply() {
+        if ((replyOff || replySkip) && muteFrom < 0) {
+            muteFrom = writer.length();
+        }
+    }
+
+    /** The command is done (Redis' resetClient): a suppressed reply is dropped, SKIP moves on to the next command. */
+    public void endReply() {
+        if (muteFrom >= 0) {
+            writer.truncate(muteFrom);
+            muteFrom = -1;
+        }
+        replySkip = false;
+        if (replySkipNext) {
+            replySkip = true;
+            replySkipNext = false;
+        }
+    }
+
+    /**
+     * A reply written outside the client's own command (a blocked command served, timed out or unblocked) is dropped
+     * under CLIENT REPLY OFF too. Returns the state to give back to {@link #endDeferredReply}.
+     */
+    public boolean beginDeferredReply() {
+        if (!replyOff || muteFrom >= 0) {
+            return false;
+        }
+        muteFrom = writer.length();
+        return true;
+    }
+
+    public void endDeferredReply(boolean muted) {
+        if (muted && muteFrom >= 0) {
+            writer.truncate(muteFrom);
+            muteFrom = -1;
+        }
+    }
+
+    /**
+     * A push (pub/sub message, subscription reply, invalidation) is about to be written: it is sent even when the
+     * command's reply is suppressed (Redis' CLIENT_PUSHING). Returns the state to give back to {@link #endPush}.
+     */
+    public boolean beginPush() {
+        if (muteFrom < 0) {
+            return false;
+        }
+        writer.truncate(muteFrom);
+        return true;
+    }
+
+    public void endPush(boolean wasMuted) {
+        if (wasMuted) {
+            muteFrom = writer.length();
+        }
     }
 
     // ---- blocking ----

@@ -17,6 +17,7 @@ public final class Clients {
     private final Set<Client> pendingWrites = new LinkedHashSet<>();
     private final Runnable flushTask = this::flushScheduledWrites;
     private boolean flushScheduled;
+    private Runnable beforeFlush = () -> { };
     private long totalConnections;
     private long rejectedConnections;
 
@@ -90,8 +91,14 @@ public final class Clients {
         pendingWrites.add(c);
     }
 
+    /** Runs before output leaves at the end of a turn (Redis' beforeSleep work: BCAST invalidations). */
+    public void setBeforeFlush(Runnable beforeFlush) {
+        this.beforeFlush = beforeFlush;
+    }
+
     /** Flushes every client that received output from another client's command (PUBLISH, unblocking). */
     public void flushPending() {
+        beforeFlush.run();
         if (pendingWrites.isEmpty()) {
             return;
         }

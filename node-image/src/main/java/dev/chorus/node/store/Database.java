@@ -56,7 +56,7 @@ public final class Database {
         }
         if (e.expireAt != 0 && keyspace.isExpired(e.expireAt)) {
             if (keyspace.mayDeleteExpired()) {
-                removeByServer(e);
+                removeByServer(e, false);
                 keyspace.countExpired();
                 return null;
             }
@@ -97,6 +97,7 @@ public final class Database {
             if (expireAt != 0) {
                 volatileKeys.add(new VolatileRef(e));
             }
+            keyspace.listener().keyAdded(this, key);
         } else {
             beforeChange(e);
             memory -= Memory.entry(e);
@@ -219,7 +220,7 @@ public final class Database {
             if (snap != null) {
                 beforeChange(e);
             }
-            keyspace.listener().keyModified(this, e.key);
+            keyspace.listener().keyFlushed(this, e.key);
         });
         dict.clear();
         volatileKeys.clear();
@@ -278,19 +279,29 @@ public final class Database {
     }
 
     /** Removes a key this node decided to drop (expiry or eviction): replicas learn of it through the listener. */
-    void removeByServer(KeyEntry e) {
-        remove(e);
-        keyspace.listener().keyRemovedByServer(this, e.key);
+    void removeByServer(KeyEntry e, boolean evicted) {
+        // Redis' order: expiry publishes "expired" before signalModifiedKey, eviction signals before "evicted".
+        remove(e, evicted);
+        keyspace.listener().keyRemovedByServer(this, e.key, evicted);
+        if (!evicted) {
+            keyspace.listener().keyModified(this, e.key);
+        }
     }
 
     private void remove(KeyEntry e) {
+        remove(e, true);
+    }
+
+    private void remove(KeyEntry e, boolean signal) {
         beforeChange(e);
         dict.remove(e.key);
         if (e.expireAt != 0) {
             volatileKeys.remove(e.key);
         }
         memory -= Memory.entry(e);
-        keyspace.listener().keyModified(this, e.key);
+        if (signal) {
+            keyspace.listener().keyModified(this, e.key);
+        }
     }
 
     private void updateExpire(KeyEntry e, long expireAt) {

@@ -114,7 +114,7 @@ public final class Eviction {
         if (best == null) {
             return false;
         }
-        bestDb.removeByServer(best);
+        bestDb.removeByServer(best, true);
         return true;
     }
 

@@ -162,7 +162,7 @@ public final class Keyspace {
                     }
                     sampled++;
                     if (e.expireAt != 0 && e.expireAt <= now) {
-                        db.removeByServer(e);
+                        db.removeByServer(e, false);
                         expiredKeys++;
                         expired++;
                     }

@@ -1,5 +1,6 @@
 package dev.chorus.node.command;
 
+import dev.chorus.node.command.shared.ClientPause;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -55,7 +55,8 @@ class ConfigTest {
             Map.entry("repl-diskless-sync", "yes"), Map.entry("repl-diskless-sync-delay", "5"),
             Map.entry("repl-diskless-sync-max-replicas", "0"), Map.entry("repl-ping-replica-period", "10"),
             Map.entry("repl-timeout", "60"), Map.entry("min-replicas-to-write", "0"),
-            Map.entry("min-replicas-max-lag", "10"), Map.entry("hll-sparse-max-bytes", "3000"));
+            Map.entry("min-replicas-max-lag", "10"), Map.entry("hll-sparse-max-bytes", "3000"),
+            Map.entry("notify-keyspace-events", ""), Map.entry("tracking-table-max-keys", "1000000"));
 
     @TempDir
     Path dir;

@@ -168,11 +168,13 @@ public final class BlockedClients {
             return false;
         }
         release(w);
+        boolean muted = client.beginDeferredReply();
         if (error == null) {
             client.writer().nullArray();
         } else {
             client.writer().error(error);
         }
+        client.endDeferredReply(muted);
         resumeLater(client);
         return true;
     }
@@ -225,6 +227,7 @@ public final class BlockedClients {
         CommandContext ctx = w.client.context();
         ctx.reset(w.spec, w.argv);
         int mark = w.client.writer().length();
+        boolean muted = w.client.beginDeferredReply();
         boolean answered;
         try {
             answered = w.operation.serve(ctx, key);
@@ -233,6 +236,8 @@ public final class BlockedClients {
             w.client.writer().error(e.getMessage());
             server.stats().error(e.getMessage());
             answered = true;
+        } finally {
+            w.client.endDeferredReply(muted);
         }
         if (!answered) {
             return false;
@@ -253,7 +258,9 @@ public final class BlockedClients {
             return;
         }
         release(w);
+        boolean muted = w.client.beginDeferredReply();
         w.client.writer().nullArray();
+        w.client.endDeferredReply(muted);
         resume(w.client);
     }
 

@@ -332,6 +332,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
             throw new IOException("Failed trying to load the MASTER synchronization DB from disk: " + e.getMessage(), e);
         }
         Files.move(receiver.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        server.shared().keyChanges().flushed(-1); // emptyData's signalFlushedDb: cached keys are all invalid
         Log.notice("Done loading RDB, keys loaded: " + loaded.keys());
         replication.fullSyncLoaded(fullSyncId, fullSyncOffset);
         Log.notice("MASTER <-> REPLICA sync: Finished with success");

@@ -1,4 +1,4 @@
-package dev.chorus.node.command;
+package dev.chorus.node.command.shared;
 
 import dev.chorus.node.net.Client;
 import dev.chorus.node.store.GlobMatcher;
@@ -13,6 +13,7 @@ import java.util.Set;
 public final class PubSub {
     private final Map<String, Set<Client>> channels = new LinkedHashMap<>();
     private final Map<String, Set<Client>> patterns = new LinkedHashMap<>();
+    private final Map<String, Set<Client>> shardChannels = new LinkedHashMap<>();
 
     public boolean subscribe(Client c, String channel) {
         if (!c.channels().add(channel)) {
@@ -46,6 +47,22 @@ public final class PubSub {
         return true;
     }
 
+    public boolean ssubscribe(Client c, String channel) {
+        if (!c.shardChannels().add(channel)) {
+            return false;
+        }
+        shardChannels.computeIfAbsent(channel, k -> new LinkedHashSet<>()).add(c);
+        return true;
+    }
+
+    public boolean sunsubscribe(Client c, String channel) {
+        if (!c.shardChannels().remove(channel)) {
+            return false;
+        }
+        removeFrom(shardChannels, channel, c);
+        return true;
+    }
+
     /** Delivers a message to channel and pattern subscribers; returns how many received it. */
     public long publish(String channel, byte[] message) {
         long receivers = 0;
@@ -53,7 +70,9 @@ public final class PubSub {
         Set<Client> subs = channels.get(channel);
         if (subs != null) {
             for (Client c : subs) {
+                boolean muted = c.beginPush();
                 c.writer().push(3).bulk("message").bulk(channelBytes).bulk(message);
+                c.endPush(muted);
                 c.pendingWrite();
                 receivers++;
             }
@@ -61,14 +80,45 @@ public final class PubSub {
         for (Map.Entry<String, Set<Client>> e : patterns.entrySet()) {
             if (GlobMatcher.matches(e.getKey().getBytes(StandardCharsets.ISO_8859_1), channelBytes)) {
                 for (Client c : e.getValue()) {
+                    boolean muted = c.beginPush();
                     c.writer().push(4).bulk("pmessage").bulk(e.getKey().getBytes(StandardCharsets.ISO_8859_1))
                             .bulk(channelBytes).bulk(message);
+                    c.endPush(muted);
                     c.pendingWrite();
                     receivers++;
                 }
             }
         }
         return receivers;
+    }
+
+    /** SPUBLISH: delivers to the shard channel's subscribers only, as "smessage". */
+    public long spublish(String channel, byte[] message) {
+        Set<Client> subs = shardChannels.get(channel);
+        if (subs == null) {
+            return 0;
+        }
+        byte[] channelBytes = channel.getBytes(StandardCharsets.ISO_8859_1);
+        for (Client c : subs) {
+            boolean muted = c.beginPush();
+            c.writer().push(3).bulk("smessage").bulk(channelBytes).bulk(message);
+            c.endPush(muted);
+            c.pendingWrite();
+        }
+        return subs.size();
+    }
+
+    public Collection<String> activeShardChannels() {
+        return shardChannels.keySet();
+    }
+
+    public int shardSubscriberCount(String channel) {
+        Set<Client> s = shardChannels.get(channel);
+        return s == null ? 0 : s.size();
+    }
+
+    public int shardChannelCount() {
+        return shardChannels.size();
     }
 
     public Collection<String> activeChannels() {

@@ -1,7 +1,9 @@
-package dev.chorus.node.command;
+package dev.chorus.node.command.shared;
 
 import dev.chorus.node.Log;
 import dev.chorus.node.Server;
+import dev.chorus.node.command.CommandFlag;
+import dev.chorus.node.command.CommandSpec;
 import dev.chorus.node.net.Client;
 import dev.chorus.node.net.ClientHandler;
 import java.util.ArrayList;
@@ -88,7 +90,7 @@ public final class ClientPause {
     }
 
     /** Whether the pause holds this command back (processCommand's "If the server is paused" check). */
-    boolean postpones(Client client, CommandSpec spec) {
+    public boolean postpones(Client client, CommandSpec spec) {
         if (mode == Mode.OFF || client.kind() == Client.Kind.REPLICA) {
             return false;
         }
@@ -97,7 +99,7 @@ public final class ClientPause {
     }
 
     /** Blocks the client with its command until the pause ends. */
-    void postpone(Client client, byte[][] argv) {
+    public void postpone(Client client, byte[][] argv) {
         Postponed p = new Postponed(argv);
         client.setBlockedState(p);
         postponed.put(client, p);

@@ -1,4 +1,4 @@
-package dev.chorus.node.command;
+package dev.chorus.node.command.shared;
 
 import dev.chorus.node.net.Client;
 import java.nio.charset.StandardCharsets;
