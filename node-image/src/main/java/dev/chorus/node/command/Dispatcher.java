@@ -37,7 +37,7 @@ public final class Dispatcher {
             return;
         }
         long startNanos = System.nanoTime();
-        client.touch(server.keyspace().wallMillis(startNanos));
+        client.touch(System.currentTimeMillis());
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
             client.setLastCommand("NULL");

@@ -113,7 +113,8 @@ public final class StringCommands implements CommandFamily {
         if (get && existing != null && existing.type() != ValueType.STRING) {
             throw Errors.wrongType();
         }
-        byte[] old = existing == null ? null : (byte[]) existing.value();
+        // Only SET ... GET reads the old value (type-checked above); a plain SET overwrites a key of any type.
+        byte[] old = get && existing != null ? (byte[]) existing.value() : null;
         if ((nx && existing != null) || (xx && existing == null)) {
             if (get) {
                 ctx.reply().bulk(old);
