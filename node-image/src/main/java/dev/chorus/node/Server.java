@@ -34,6 +34,7 @@ public final class Server {
     private final Dispatcher dispatcher;
     private final Clients clients = new Clients();
     private final ServerStats stats = new ServerStats();
+    private dev.chorus.node.command.CommandMonitors monitors;
     private final PubSub pubsub = new PubSub();
     private final WatchedKeys watchedKeys = new WatchedKeys();
     private final dev.chorus.node.command.KeyspaceEvents keyspaceEvents = new dev.chorus.node.command.KeyspaceEvents();
@@ -104,6 +105,9 @@ public final class Server {
         addAfterCommandHook(blockedClients::serveReadyKeys);
         addCloseListener(blockedClients::clientClosed);
         addCloseListener(clientPause::clientClosed);
+        monitors = new dev.chorus.node.command.CommandMonitors(config, stats);
+        addCloseListener(monitors::clientClosed);
+        setInfoSection("latencystats", () -> dev.chorus.node.command.LatencyCommands.infoSection(this));
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
@@ -165,6 +169,15 @@ public final class Server {
 
     public Clients clients() {
         return clients;
+    }
+
+    /** The slow log, the latency monitor and the per-command latency histograms. */
+    public dev.chorus.node.command.CommandMonitors monitors() {
+        return monitors;
+    }
+
+    public dev.chorus.node.command.SlowLog slowLog() {
+        return monitors.slowLog();
     }
 
     public ServerStats stats() {
@@ -259,7 +272,9 @@ public final class Server {
     private void cron() {
         try {
             long hz = config.getLong(Directives.HZ);
+            long cycleStart = System.nanoTime();
             keyspace.activeExpireCycle(Math.max(1, 250 / hz)); // 25% of each cron period, as Redis' slow cycle
+            monitors.latency().addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
             closeIdleClients();
             for (Runnable hook : cronHooks) {
                 hook.run();
@@ -375,11 +390,19 @@ public final class Server {
             return true; // Redis' isSafeToPerformEvictions: a paused server's data set stays still
         }
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);
-        while (usedMemory() > max) {
-            if (!keyspace.evictOne(samples)) {
-                return false;
-            }
+        if (usedMemory() <= max) {
+            return true;
         }
-        return true;
+        long cycleStart = System.nanoTime();
+        try {
+            while (usedMemory() > max) {
+                if (!keyspace.evictOne(samples)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            monitors.latency().addSampleIfNeeded("eviction-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
+        }
     }
 }

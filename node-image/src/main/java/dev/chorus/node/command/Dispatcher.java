@@ -123,8 +123,10 @@ public final class Dispatcher {
         } finally {
             keyspace.endCommand();
         }
+        long micros = (System.nanoTime() - start) / 1000;
         stat.calls++;
-        stat.micros += (System.nanoTime() - start) / 1000;
+        stat.micros += micros;
+        server.monitors().afterCall(client, spec, argv, stat, micros);
         server.stats().commandsProcessed++;
         List<byte[][]> propagation = ctx.propagation();
         if (propagation.size() > 1 && !client.executingTransaction()) {

@@ -157,6 +157,7 @@ public final class BlockedClients {
         } else {
             client.writer().error(error);
         }
+        server.monitors().unblocked(client, 0);
         resumeLater(client);
         return true;
     }
@@ -209,6 +210,7 @@ public final class BlockedClients {
         CommandContext ctx = w.client.context();
         ctx.reset(w.spec, w.argv);
         int mark = w.client.writer().length();
+        long start = System.nanoTime();
         boolean answered;
         try {
             answered = w.operation.serve(ctx, key);
@@ -222,6 +224,7 @@ public final class BlockedClients {
             return false;
         }
         release(w);
+        server.monitors().unblocked(w.client, (System.nanoTime() - start) / 1000);
         List<byte[][]> propagation = ctx.propagation();
         if (!propagation.isEmpty()) {
             server.propagate(w.client.dbIndex(), propagation);
@@ -238,6 +241,7 @@ public final class BlockedClients {
         }
         release(w);
         w.client.writer().nullArray();
+        server.monitors().unblocked(w.client, 0);
         resume(w.client);
     }
 
