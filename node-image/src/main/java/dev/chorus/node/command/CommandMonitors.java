@@ -48,7 +48,10 @@ public final class CommandMonitors {
         slowLog.push(client, spec, argv, durationMicros);
     }
 
-    /** The client's blocked command was answered (served or timed out); {@code replyMicros} is what that took. */
+    /**
+     * The client's blocked command was served (updateStatsOnUnblock); {@code replyMicros} is what that took. A
+     * timeout or CLIENT UNBLOCK records nothing in Redis 7.0: {@link #clientClosed} then just forgets the command.
+     */
     public void unblocked(Client client, long replyMicros) {
         Pending p = blocked.remove(client);
         if (p == null) {
@@ -60,7 +63,7 @@ public final class CommandMonitors {
         latency.addSampleIfNeeded("command-unblocking", replyMicros / 1000);
     }
 
-    /** A client that disconnects while blocked leaves no entry. */
+    /** A client that disconnects while blocked (or whose block ends without being served) leaves no entry. */
     public void clientClosed(Client client) {
         blocked.remove(client);
     }

@@ -21,7 +21,8 @@ public final class SlowLogCommands implements CommandFamily {
 
     static void get(CommandContext ctx) {
         if (ctx.argc() > 3) {
-            throw new CommandError("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '"
+                    + Errors.truncate(ctx.argString(1)) + "'. Try SLOWLOG HELP.");
         }
         SlowLog log = ctx.server().slowLog();
         long count = 10;

@@ -157,7 +157,7 @@ public final class BlockedClients {
         } else {
             client.writer().error(error);
         }
-        server.monitors().unblocked(client, 0);
+        server.monitors().clientClosed(client);
         resumeLater(client);
         return true;
     }
@@ -241,7 +241,7 @@ public final class BlockedClients {
         }
         release(w);
         w.client.writer().nullArray();
-        server.monitors().unblocked(w.client, 0);
+        server.monitors().clientClosed(w.client); // a timeout leaves no slowlog entry (Redis 7.0)
         resume(w.client);
     }
 
