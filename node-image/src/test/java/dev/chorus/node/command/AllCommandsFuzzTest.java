@@ -35,8 +35,7 @@ class AllCommandsFuzzTest {
             "requirepass", "masterauth", "masteruser", "port", "bind", "unixsocket", "unixsocketperm", "tls-port",
             "replicaof", "slaveof", "timeout", "client-output-buffer-limit", "maxclients", "proto-max-bulk-len",
             "daemonize", "supervised", "appendonly", "appendfilename", "appenddirname", "aclfile",
-            "client-query-buffer-limit", "enable-debug-command", "protected-mode", "save", "latency-monitor-threshold",
-            "slowlog-log-slower-than");
+            "client-query-buffer-limit", "enable-debug-command", "protected-mode", "save");
     /** Commands that may close their own connection. */
     private static final Set<String> MAY_CLOSE = Set.of("quit", "client|kill");
 
