@@ -118,7 +118,6 @@ class SlowLogLatencyTest {
             InProcessNode.TestClient c = node.connect();
             c.call("CONFIG", "SET", "latency-monitor-threshold", "1");
             // A command that takes well over a millisecond: sorting a big intersection.
-            StringBuilder members = new StringBuilder();
             List<String> args = new java.util.ArrayList<>(List.of("SADD", "s"));
             for (int i = 0; i < 200_000; i++) {
                 args.add("m" + i);
@@ -127,12 +126,12 @@ class SlowLogLatencyTest {
             c.call("SINTERSTORE", "d", "s", "s");
             String latest = c.call("LATENCY", "LATEST");
             assertThat(latest).contains("$7\r\ncommand\r\n");
-            assertThat(c.call("LATENCY", "DOCTOR")).contains(". command: 1 latency spikes");
+            assertThat(c.call("LATENCY", "DOCTOR")).containsPattern("\\d\\. command: \\d+ latency spikes");
             assertThat(c.call("LATENCY", "GRAPH", "command")).contains("command - high ");
-            assertThat(c.call("LATENCY", "HISTORY", "command")).startsWith("*1\r\n*2\r\n:");
+            // One sample per second that had one (a slow machine may spread them over two seconds).
+            assertThat(c.call("LATENCY", "HISTORY", "command")).matches("(?s)\\*[12]\r\n\\*2\r\n:.*");
             assertThat(c.call("LATENCY", "RESET", "command")).isEqualTo(":1\r\n");
             assertThat(c.call("LATENCY", "HISTORY", "command")).isEqualTo("*0\r\n");
-            assertThat(members).isEmpty();
         }
     }
 }
