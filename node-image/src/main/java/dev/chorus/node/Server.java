@@ -35,6 +35,8 @@ public final class Server {
     private final ServerStats stats = new ServerStats();
     /** Pub/sub, WATCH, pauses, blocked clients, tracking, MONITOR, keyspace events: fed by one key-change stream. */
     private final SharedState shared = new SharedState(this);
+    /** SLOWLOG, LATENCY and the per-command latency histograms: what each call cost. */
+    private dev.chorus.node.command.CommandMonitors monitors;
     private final String runId;
     private final long startMillis = System.currentTimeMillis();
     private final List<Runnable> afterCommandHooks = new ArrayList<>();
@@ -86,6 +88,9 @@ public final class Server {
         shared.install(this);
         configureEviction();
         configureEncodings();
+        monitors = new dev.chorus.node.command.CommandMonitors(config, stats);
+        addCloseListener(monitors::clientClosed);
+        setInfoSection("latencystats", () -> dev.chorus.node.command.LatencyCommands.infoSection(this));
         config.onChange((d, v) -> {
             if (d == Directives.LOGLEVEL) {
                 Log.setLevel((String) v);
@@ -152,6 +157,15 @@ public final class Server {
 
     public Clients clients() {
         return clients;
+    }
+
+    /** The slow log, the latency monitor and the per-command latency histograms. */
+    public dev.chorus.node.command.CommandMonitors monitors() {
+        return monitors;
+    }
+
+    public dev.chorus.node.command.SlowLog slowLog() {
+        return monitors.slowLog();
     }
 
     public ServerStats stats() {
@@ -256,7 +270,9 @@ public final class Server {
         }
         try {
             long hz = config.getLong(Directives.HZ);
+            long cycleStart = System.nanoTime();
             keyspace.activeExpireCycle(Math.max(1, 250 / hz)); // 25% of each cron period, as Redis' slow cycle
+            monitors.latency().addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
             closeIdleClients();
             for (Runnable hook : cronHooks) {
                 hook.run();
@@ -372,11 +388,19 @@ public final class Server {
             return true; // Redis' isSafeToPerformEvictions: a paused server's data set stays still
         }
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);
-        while (usedMemory() > max) {
-            if (!keyspace.evictOne(samples)) {
-                return false;
-            }
+        if (usedMemory() <= max) {
+            return true;
         }
-        return true;
+        long cycleStart = System.nanoTime();
+        try {
+            while (usedMemory() > max) {
+                if (!keyspace.evictOne(samples)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            monitors.latency().addSampleIfNeeded("eviction-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
+        }
     }
 }

@@ -29,6 +29,8 @@ public final class CommandFamilies {
                 new DebugCommands(),
                 new LolwutCommand(),
                 new GeoCommands(),
-                new ClientStateCommands());
+                new ClientStateCommands(),
+                new SlowLogCommands(),
+                new LatencyCommands());
     }
 }

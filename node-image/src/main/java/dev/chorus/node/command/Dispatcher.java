@@ -55,7 +55,7 @@ public final class Dispatcher {
 
     private void processCommand(Client client, byte[][] argv) {
         long startNanos = System.nanoTime();
-        client.touch(server.keyspace().wallMillis(startNanos));
+        client.touch(System.currentTimeMillis());
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
             client.setLastCommand("NULL");
@@ -153,10 +153,12 @@ public final class Dispatcher {
         } finally {
             keyspace.endCommand();
         }
+        long micros = (System.nanoTime() - start) / 1000;
         server.shared().tracking().afterCommand(client, spec, argv);
         server.shared().monitors().commandExecuted(client, spec, argv);
         stat.calls++;
-        stat.micros += (System.nanoTime() - start) / 1000;
+        stat.micros += micros;
+        server.monitors().afterCall(client, spec, argv, stat, micros);
         server.stats().commandsProcessed++;
         List<byte[][]> propagation = ctx.propagation();
         if (propagation.size() > 1 && !client.executingTransaction()) {

@@ -159,10 +159,13 @@ public final class KeyspaceCommands implements CommandFamily {
     }
 
     static void randomkey(CommandContext ctx) {
+        // dbRandomKey: an expired pick is deleted (on a master) and another drawn, until a live key or none is left;
+        // where expired keys stay (a replica, a pause), the 100th expired pick is returned anyway.
         Database db = ctx.db();
-        for (int tries = 0; tries < 100 && db.size() > 0; tries++) {
+        int tries = 0;
+        while (db.size() > 0) {
             KeyEntry e = db.randomEntry();
-            if (e != null && db.lookup(e.key()) != null) {
+            if (db.lookup(e.key()) != null || ++tries >= 100 && db.peek(e.key()) != null) {
                 ctx.reply().bulk(e.key());
                 return;
             }

@@ -12,6 +12,8 @@ public final class ServerStats {
         public long micros;
         public long rejectedCalls;
         public long failedCalls;
+        /** LATENCY HISTOGRAM / INFO latencystats data, created at the first sample (latency-tracking). */
+        public LatencyHistogram histogram;
     }
 
     /** Looked up once per command: a hash map (String caches its hash); INFO sorts a copy. */
@@ -34,6 +36,11 @@ public final class ServerStats {
             commands.put(fullName, stat);
         }
         return stat;
+    }
+
+    /** The command's figures, or null when it was not called since the last reset. */
+    public CommandStat peek(String fullName) {
+        return commands.get(fullName);
     }
 
     /** Every command called since the last reset, sorted by name (INFO commandstats' order). */

@@ -363,7 +363,7 @@ public final class StringCommands implements CommandFamily {
         byte[] cur = string(ctx, key);
         byte[] add = ctx.arg(2);
         long total = (cur == null ? 0L : cur.length) + add.length;
-        checkStringLength(ctx, total);
+        checkStringLength(ctx, cur == null ? 0L : cur.length, add.length);
         byte[] next;
         if (cur == null) {
             next = add;
@@ -377,8 +377,15 @@ public final class StringCommands implements CommandFamily {
         ctx.reply().integer(next.length);
     }
 
-    static void checkStringLength(CommandContext ctx, long size) {
-        if (size > ctx.server().config().getLong(Directives.PROTO_MAX_BULK_LEN) || size > Integer.MAX_VALUE - 16) {
+    /**
+     * Redis' checkStringLength(c, size, append): the sum may not overflow nor pass proto-max-bulk-len (the master's
+     * stream is obeyed whatever this replica's limit); nor, here, the largest Java array.
+     */
+    static void checkStringLength(CommandContext ctx, long size, long append) {
+        long total = size + append;
+        boolean obey = ctx.client() != null && ctx.client().isMaster();
+        if (total < size || total < append || total > Integer.MAX_VALUE - 16
+                || !obey && total > ctx.server().config().getLong(Directives.PROTO_MAX_BULK_LEN)) {
             throw new CommandError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         }
     }
@@ -396,7 +403,7 @@ public final class StringCommands implements CommandFamily {
                 ctx.reply().integer(0);
                 return;
             }
-            checkStringLength(ctx, offset + patch.length);
+            checkStringLength(ctx, offset, patch.length);
             byte[] next = new byte[(int) (offset + patch.length)];
             System.arraycopy(patch, 0, next, (int) offset, patch.length);
             ctx.db().set(key, next, 0);
@@ -409,7 +416,7 @@ public final class StringCommands implements CommandFamily {
             ctx.reply().integer(cur.length);
             return;
         }
-        checkStringLength(ctx, offset + patch.length);
+        checkStringLength(ctx, offset, patch.length);
         byte[] next = Arrays.copyOf(cur, (int) Math.max(cur.length, offset + patch.length));
         System.arraycopy(patch, 0, next, (int) offset, patch.length);
         ctx.db().setKeepTtl(key, next);

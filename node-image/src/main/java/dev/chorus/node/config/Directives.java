@@ -129,6 +129,16 @@ public final class Directives {
     public static final Directive TRACKING_TABLE_MAX_KEYS = integer("tracking-table-max-keys", 1000000, 0,
             Long.MAX_VALUE, true);
 
+    // Slow log and latency monitor (config.c: long long / unsigned long / bool / special)
+    public static final Directive SLOWLOG_LOG_SLOWER_THAN = integer("slowlog-log-slower-than", 10000, -1,
+            Long.MAX_VALUE, true);
+    public static final Directive SLOWLOG_MAX_LEN = integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true);
+    public static final Directive LATENCY_MONITOR_THRESHOLD = integer("latency-monitor-threshold", 0, 0,
+            Long.MAX_VALUE, true);
+    public static final Directive LATENCY_TRACKING = bool("latency-tracking", true, true);
+    public static final Directive LATENCY_TRACKING_INFO_PERCENTILES = define("latency-tracking-info-percentiles",
+            List.of(), Directives::parsePercentiles, Directives::formatPercentiles, "50 99 99.9", true);
+
     private Directives() {
     }
 
@@ -373,6 +383,69 @@ public final class Directives {
         } catch (NumberFormatException e) {
             throw new ConfigException("Invalid master port");
         }
+    }
+
+    /**
+     * setConfigLatencyTrackingInfoPercentilesOutputOption: each argument a double in [0, 100] (string2d), a single
+     * empty argument for none. CONFIG SET passes the value as one argument, split here at single spaces.
+     */
+    private static Object parsePercentiles(List<String> args) throws ConfigException {
+        if (args.size() == 1) {
+            args = args.get(0).isEmpty() ? List.of() : List.of(args.get(0).split(" ", -1));
+        }
+        double[] out = new double[args.size()];
+        for (int i = 0; i < out.length; i++) {
+            String a = args.get(i);
+            double v;
+            try {
+                if (a.toLowerCase(Locale.ROOT).matches("[-+]?inf(inity)?")) {
+                    v = a.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                } else if (a.matches("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?")) {
+                    v = Double.parseDouble(a);
+                } else {
+                    throw new NumberFormatException(a);
+                }
+            } catch (NumberFormatException e) {
+                throw new ConfigException("Invalid latency-tracking-info-percentiles parameters");
+            }
+            if (Double.isNaN(v)) {
+                throw new ConfigException("Invalid latency-tracking-info-percentiles parameters");
+            }
+            if (v > 100.0 || v < 0.0) {
+                throw new ConfigException("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+            }
+            out[i] = v;
+        }
+        return out;
+    }
+
+    /** "%f" trimmed of trailing zeros (trimDoubleString), joined by spaces. */
+    private static String formatPercentiles(Object v) {
+        double[] values = (double[]) v;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(trimmedDouble(values[i]));
+        }
+        return sb.toString();
+    }
+
+    /** C's "%f" with trailing zeros (and a trailing dot) removed, as Redis' trimDoubleString does. */
+    public static String trimmedDouble(double d) {
+        String s = String.format(Locale.ROOT, "%f", d);
+        if (s.indexOf('.') >= 0) {
+            int end = s.length();
+            while (s.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (s.charAt(end - 1) == '.') {
+                end--;
+            }
+            s = s.substring(0, end);
+        }
+        return s;
     }
 
     @SuppressWarnings("unchecked")

@@ -60,6 +60,13 @@ public class Dict<N extends Dict.Node> {
         node.next = table[idx];
         table[idx] = node;
         size++;
+        int len = 1;
+        for (Node n = node.next; n != null; n = n.next) {
+            len++;
+        }
+        if (len > chainBound) {
+            chainBound = len;
+        }
     }
 
     /**
@@ -113,6 +120,7 @@ public class Dict<N extends Dict.Node> {
     }
 
     public void clear() {
+        chainBound = 0;
         table = new Node[MIN_SIZE];
         size = 0;
     }
@@ -194,28 +202,42 @@ public class Dict<N extends Dict.Node> {
         return c;
     }
 
-    /** A uniformly chosen bucket's random node (Redis' dictGetFairRandomKey is close enough), or null when empty. */
+    /**
+     * A uniformly random node, or null when empty. Picking a random bucket and then a random node of its chain (Redis'
+     * dictGetRandomKey) favours nodes in short chains: SRANDMEMBER with a negative count showed it. Instead a random
+     * bucket and a random position below a bound on the chain length are drawn until the position exists: every node
+     * then has the same chance, 1 / (buckets * bound). The bound is kept as nodes are added (and recomputed on
+     * resize); at load factor up to 1 it is a handful, so a pick takes a few draws.
+     */
     @SuppressWarnings("unchecked")
     public N random() {
         if (size == 0) {
             return null;
         }
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        Node head;
-        do {
-            head = table[rnd.nextInt(table.length)];
-        } while (head == null);
-        int len = 0;
-        for (Node n = head; n != null; n = n.next) {
-            len++;
+        while (true) {
+            Node head = table[rnd.nextInt(table.length)];
+            if (head == null) {
+                continue;
+            }
+            int len = 0;
+            for (Node n = head; n != null; n = n.next) {
+                len++;
+            }
+            int pick = rnd.nextInt(chainBound);
+            if (pick >= len) {
+                continue;
+            }
+            Node n = head;
+            while (pick-- > 0) {
+                n = n.next;
+            }
+            return (N) n;
         }
-        int pick = rnd.nextInt(len);
-        Node n = head;
-        while (pick-- > 0) {
-            n = n.next;
-        }
-        return (N) n;
     }
+
+    /** At least the length of the longest chain (removals do not lower it; a resize recomputes it). */
+    private int chainBound;
 
     private void resize(int newLength) {
         Node[] old = table;
@@ -231,5 +253,14 @@ public class Dict<N extends Dict.Node> {
             }
         }
         table = fresh;
+        int longest = 0;
+        for (Node head : fresh) {
+            int len = 0;
+            for (Node n = head; n != null; n = n.next) {
+                len++;
+            }
+            longest = Math.max(longest, len);
+        }
+        chainBound = longest;
     }
 }

@@ -52,10 +52,15 @@ public final class Keyspace {
         return commandDepth > 0 ? commandMillis : System.currentTimeMillis();
     }
 
-    /** Redis' call(): the outermost command freezes the clock at its start ({@code startNanos} from System.nanoTime). */
+    /**
+     * Redis' call(): the outermost command freezes the clock at its start. The time is the wall clock read then (as
+     * Redis' mstime() at commandTimeSnapshot), not one derived from {@code startNanos}: absolute expiry times
+     * (PXAT, EXPIREAT) are wall-clock times, and a derived clock lagging by a millisecond made PTTL report more than
+     * was asked for.
+     */
     public void beginCommand(long startNanos) {
         if (commandDepth++ == 0) {
-            commandMillis = wallMillis(startNanos);
+            commandMillis = System.currentTimeMillis();
         }
     }
 
@@ -63,27 +68,13 @@ public final class Keyspace {
         commandDepth--;
     }
 
-    /**
-     * The wall-clock millisecond at {@code nanos}, derived from the monotonic clock the command timer reads anyway:
-     * a hot loop reads one clock per command instead of two. Re-synchronised with the wall clock every 100 ms (and
-     * whenever the monotonic clock appears to go back), so a clock step shows within that time; between syncs it
-     * never runs ahead of the wall clock's whole milliseconds, so it does not go backwards at a sync.
-     */
+    /** The current wall-clock millisecond (the argument, a System.nanoTime reading, is not needed any more). */
     public long wallMillis(long nanos) {
-        long elapsed = nanos - syncNanos;
-        if (elapsed >= CLOCK_SYNC_NANOS || elapsed < -CLOCK_SYNC_NANOS) {
-            syncMillis = System.currentTimeMillis();
-            syncNanos = System.nanoTime(); // read after the wall clock: derived times stay at or behind it
-            return syncMillis;
-        }
-        return syncMillis + Math.max(0, elapsed) / 1_000_000;
+        return System.currentTimeMillis();
     }
 
-    private static final long CLOCK_SYNC_NANOS = 100_000_000L;
     private int commandDepth;
     private long commandMillis;
-    private long syncMillis;
-    private long syncNanos = System.nanoTime() - 2 * CLOCK_SYNC_NANOS;
 
     boolean isExpired(long expireAt) {
         return expireAt <= now();

@@ -2,22 +2,21 @@ package dev.chorus.node.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chorus.node.testing.InProcessNode;
 import org.junit.jupiter.api.Test;
 
 class CommandClockTest {
 
     @Test
-    void derivedWallClockStaysWithinAMillisecondBehindAndNeverGoesBack() {
+    void aCommandSeesTheWallClockAtItsStart() {
         Keyspace ks = new Keyspace(1);
-        long last = Long.MIN_VALUE;
-        long until = System.nanoTime() + 350_000_000L; // spans a few re-synchronisations
-        while (System.nanoTime() < until) {
+        for (int i = 0; i < 10_000; i++) {
             long before = System.currentTimeMillis();
-            long derived = ks.wallMillis(System.nanoTime());
+            ks.beginCommand(System.nanoTime());
+            long now = ks.now();
+            ks.endCommand();
             long after = System.currentTimeMillis();
-            assertThat(derived).isLessThanOrEqualTo(after).isGreaterThanOrEqualTo(before - 2);
-            assertThat(derived).isGreaterThanOrEqualTo(last);
-            last = derived;
+            assertThat(now).isBetween(before, after);
         }
     }
 
@@ -33,5 +32,26 @@ class CommandClockTest {
         assertThat(ks.now()).isEqualTo(frozen);
         ks.endCommand();
         assertThat(ks.now()).isGreaterThanOrEqualTo(frozen + 5);
+    }
+
+    /** An absolute expiry is exact: PTTL right after GETEX PXAT t never exceeds t minus the wall clock before. */
+    @Test
+    void absoluteExpiryTimesAreExactAndRelativeOnesConsistent() {
+        try (InProcessNode node = new InProcessNode()) {
+            InProcessNode.TestClient c = node.connect();
+            c.call("SET", "k", "v");
+            for (int i = 0; i < 300; i++) {
+                long at = System.currentTimeMillis() + 100_000;
+                assertThat(c.call("GETEX", "k", "PXAT", Long.toString(at))).isEqualTo("$1\r\nv\r\n");
+                long pttl = Long.parseLong(c.call("PTTL", "k").substring(1).strip());
+                assertThat(pttl).as("PTTL after PXAT now+100000").isLessThanOrEqualTo(100_000).isGreaterThan(99_000);
+                c.call("SET", "k", "v", "PX", "100000");
+                pttl = Long.parseLong(c.call("PTTL", "k").substring(1).strip());
+                assertThat(pttl).as("PTTL after PX 100000").isLessThanOrEqualTo(100_000).isGreaterThan(99_000);
+                String ttl = c.call("PEXPIRETIME", "k");
+                long expireTime = Long.parseLong(ttl.substring(1).strip());
+                assertThat(expireTime).isLessThanOrEqualTo(System.currentTimeMillis() + 100_000);
+            }
+        }
     }
 }

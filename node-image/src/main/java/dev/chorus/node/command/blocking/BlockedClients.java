@@ -175,6 +175,7 @@ public final class BlockedClients {
             client.writer().error(error);
         }
         client.endDeferredReply(muted);
+        server.monitors().clientClosed(client);
         resumeLater(client);
         return true;
     }
@@ -228,6 +229,7 @@ public final class BlockedClients {
         ctx.reset(w.spec, w.argv);
         int mark = w.client.writer().length();
         boolean muted = w.client.beginDeferredReply();
+        long start = System.nanoTime();
         boolean answered;
         try {
             answered = w.operation.serve(ctx, key);
@@ -243,6 +245,7 @@ public final class BlockedClients {
             return false;
         }
         release(w);
+        server.monitors().unblocked(w.client, (System.nanoTime() - start) / 1000);
         List<byte[][]> propagation = ctx.propagation();
         if (!propagation.isEmpty()) {
             server.propagate(w.client.dbIndex(), propagation);
@@ -261,6 +264,7 @@ public final class BlockedClients {
         boolean muted = w.client.beginDeferredReply();
         w.client.writer().nullArray();
         w.client.endDeferredReply(muted);
+        server.monitors().clientClosed(w.client); // a timeout leaves no slowlog entry (Redis 7.0)
         resume(w.client);
     }
 
