@@ -149,12 +149,20 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         }
         send("REPLCONF", "capa", "eof", "capa", "psync2");
         expectedReplies.add("capa");
+        String id = "?";
+        String offset = "-1";
         if (psyncId != null && psyncOffset >= 0) {
-            Log.notice("Trying a partial resynchronization (request " + psyncId + ":" + (psyncOffset + 1) + ").");
-            send("PSYNC", psyncId, Long.toString(psyncOffset + 1));
+            id = psyncId;
+            offset = Long.toString(psyncOffset + 1);
+            Log.notice("Trying a partial resynchronization (request " + psyncId + ":" + offset + ").");
         } else {
             Log.notice("Partial resynchronization not possible (no cached master)");
-            send("PSYNC", "?", "-1");
+        }
+        // A master failing over to this target asks it to promote itself (Redis: PSYNC <id> <offset> FAILOVER).
+        if (replication.failover().inProgress()) {
+            send("PSYNC", id, offset, "FAILOVER");
+        } else {
+            send("PSYNC", id, offset);
         }
         expectedReplies.add("psync");
     }
@@ -295,6 +303,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
             fullSyncId = parts[1];
             fullSyncOffset = Long.parseLong(parts[2]);
             Log.notice("Full resync from master: " + fullSyncId + ":" + fullSyncOffset);
+            replication.failover().psyncAccepted();
             phase = Phase.RDB_HEADER;
             return;
         }
@@ -306,8 +315,12 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 replication.masterIdChanged(newId);
             }
             Log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+            replication.failover().psyncAccepted();
             startStream();
             return;
+        }
+        if (replication.failover().psyncRejected()) {
+            return; // the failover was aborted: this node is a master again and the link is closed
         }
         if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {
             throw new IOException("Master is currently unable to PSYNC but should be in the future: " + reply);
