@@ -149,6 +149,14 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         }
         send("REPLCONF", "capa", "eof", "capa", "psync2");
         expectedReplies.add("capa");
+    }
+
+    /**
+     * PSYNC goes out only once every handshake reply has arrived, as Redis' syncWithMaster does: a master refuses
+     * PSYNC while replies to earlier commands are still in its output buffer ("SYNC and PSYNC are invalid with pending
+     * output").
+     */
+    private void sendPsync() {
         String id = "?";
         String offset = "-1";
         if (psyncId != null && psyncOffset >= 0) {
@@ -273,6 +281,9 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                         }
                     }
                 }
+                if (!expected.equals("psync") && expectedReplies.isEmpty() && phase == Phase.HANDSHAKE) {
+                    sendPsync();
+                }
             }
             case RDB_HEADER -> {
                 if (reply.isEmpty()) {
@@ -318,6 +329,9 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
             replication.failover().psyncAccepted();
             startStream();
             return;
+        }
+        if (replication.failover().inProgress()) {
+            Log.warning("Unexpected reply to PSYNC FAILOVER from master: " + reply);
         }
         if (replication.failover().psyncRejected()) {
             return; // the failover was aborted: this node is a master again and the link is closed
