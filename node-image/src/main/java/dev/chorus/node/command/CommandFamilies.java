@@ -22,6 +22,8 @@ public final class CommandFamilies {
                 new PersistenceCommands(),
                 new ReplicationCommands(),
                 new SortedSetCommands(),
-                new BitCommands());
+                new BitCommands(),
+                new ClusterCommands(),
+                new MigrateCommand());
     }
 }

@@ -23,7 +23,8 @@ public final class PubSubCommands implements CommandFamily {
                         .sub(CommandSpec.of("channels", -2, "pubsub loading stale").handler(PubSubCommands::channels))
                         .sub(CommandSpec.of("numsub", -2, "pubsub loading stale").handler(PubSubCommands::numsub))
                         .sub(CommandSpec.of("numpat", 2, "pubsub loading stale")
-                                .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount()))));
+                                .handler(ctx -> ctx.reply().integer(ctx.server().pubsub().patternCount())))
+                        .sub(CommandSpec.of("help", 2, "loading stale", PubSubHelp::help)));
     }
 
     static void subscribe(CommandContext ctx) {
