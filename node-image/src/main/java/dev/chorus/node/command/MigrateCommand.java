@@ -1,6 +1,7 @@
 package dev.chorus.node.command;
 
 import dev.chorus.node.Server;
+import dev.chorus.node.command.meta.KeyRef;
 import dev.chorus.node.persistence.RdbPayload;
 import dev.chorus.node.persistence.StoreValueCodec;
 import dev.chorus.node.store.KeyEntry;
@@ -32,6 +33,8 @@ public final class MigrateCommand implements CommandFamily {
     private static final int CACHE_ITEMS = 64;
     private static final long CACHE_TTL_MILLIS = 10_000;
     private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    /** The flags of MIGRATE's first key spec, which migrateGetKeys gives every key. */
+    private static final List<String> KEY_FLAGS = List.of("RW", "access", "delete");
     private static final Map<Server, Map<String, CachedSocket>> CACHES = new WeakHashMap<>();
 
     /** Redis' migrateCachedSocket. */
@@ -65,7 +68,37 @@ public final class MigrateCommand implements CommandFamily {
 
     @Override
     public List<CommandSpec.Builder> commands() {
-        return List.of(CommandSpec.of("migrate", -6, "write", MigrateCommand::migrate));
+        return List.of(CommandSpec.of("migrate", -6, "write", MigrateCommand::migrate).getKeys(MigrateCommand::keys));
+    }
+
+    /**
+     * Redis' migrateGetKeys (COMMAND GETKEYS falls back to it: the KEYS spec is incomplete): the key argument, or
+     * everything after KEYS, skipping the arguments of AUTH (1) and AUTH2 (2) on the way.
+     */
+    static List<KeyRef> keys(byte[][] argv) {
+        int first = 3;
+        int num = 1;
+        for (int i = 6; i < argv.length; i++) {
+            String opt = new String(argv[i], StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+            if (opt.equals("keys")) {
+                if (argv[3].length > 0) {
+                    return List.of();
+                }
+                first = i + 1;
+                num = argv.length - first;
+                break;
+            }
+            if (opt.equals("auth")) {
+                i += 1;
+            } else if (opt.equals("auth2")) {
+                i += 2;
+            }
+        }
+        List<KeyRef> keys = new ArrayList<>(num);
+        for (int i = 0; i < num; i++) {
+            keys.add(new KeyRef(first + i, KEY_FLAGS));
+        }
+        return keys;
     }
 
     private static synchronized Map<String, CachedSocket> cache(Server server) {
