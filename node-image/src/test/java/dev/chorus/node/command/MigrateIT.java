@@ -1,12 +1,15 @@
 package dev.chorus.node.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.chorus.node.testing.FreePorts;
+import dev.chorus.node.testing.Info;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.RespFrames;
 import dev.chorus.node.testing.ServerProcess;
 import dev.chorus.node.testing.ServerProcess.Kind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +69,8 @@ class MigrateIT {
         try (RawConnection r = replica.connect()) {
             r.call("REPLICAOF", "127.0.0.1", Integer.toString(source.port()));
         }
+        await("replica of the source in sync").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> "up".equals(Info.field(replica, "replication", "master_link_status")));
         try (RawConnection s = source.connect(); RawConnection t = target.connect()) {
             s.call("SET", "str", "hello");
             s.call("RPUSH", "list", "a", "b", "c");
