@@ -66,6 +66,7 @@ public final class Replication implements Server.Propagation {
         server.setInfoSection("replication", this::info);
         server.addCronHook(this::cron);
         server.addCronHook(failover::update);
+        server.addCronHook(this::sendPendingGetAck);
         server.addAfterCommandHook(this::afterCommand);
         server.addCloseListener(this::clientClosed);
         server.config().onChange((d, v) -> {
@@ -372,7 +373,14 @@ public final class Replication implements Server.Propagation {
 
     private void afterCommand() {
         failover.update();
-        // Redis sends no GETACK while clients are paused: it would move the offset a failover waits for.
+        sendPendingGetAck();
+    }
+
+    /**
+     * REPLCONF GETACK * for clients blocked in WAIT. Redis sends none while clients are paused (it would move the
+     * offset a failover waits for): a request held back goes out from the cron once the pause is over.
+     */
+    private void sendPendingGetAck() {
         if (getAckRequested && master == null && !replicas.isEmpty() && !server.clientPause().active()) {
             getAckRequested = false;
             encoder.reset();
