@@ -38,7 +38,12 @@ class FailoverIT {
     }
 
     private ServerProcess start(Kind kind) {
-        ServerProcess s = ServerProcess.start(kind, FreePorts.next(), null, "--repl-diskless-sync-delay", "0");
+        return start(kind, "0");
+    }
+
+    private ServerProcess start(Kind kind, String disklessSyncDelay) {
+        ServerProcess s = ServerProcess.start(kind, FreePorts.next(), null, "--repl-diskless-sync-delay",
+                disklessSyncDelay);
         started.add(s);
         return s;
     }
@@ -185,6 +190,36 @@ class FailoverIT {
     @Test
     void errorRepliesAreRedis() throws Exception {
         assertThat(errorReplies(Kind.NODE)).isEqualTo(errorReplies(Kind.REDIS));
+    }
+
+    /** A replica still waiting for its full sync (the master delays it) is not a FAILOVER target yet. */
+    @Test
+    void aReplicaNotOnlineYetIsRefusedAsByRedis() {
+        List<String> redis = notOnlineReplies(Kind.REDIS);
+        assertThat(redis).as("the scenario reached the check").startsWith("-ERR FAILOVER target replica is not online.\r\n");
+        assertThat(notOnlineReplies(Kind.NODE)).isEqualTo(redis);
+    }
+
+    private List<String> notOnlineReplies(Kind kind) {
+        ServerProcess master = start(kind, "60");
+        ServerProcess replica = start(kind);
+        try (RawConnection r = replica.connect()) {
+            r.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+        }
+        await("the master listing the replica as waiting for its sync").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    try (RawConnection c = master.connect()) {
+                        return Info.of(c, "replication").values().stream()
+                                .anyMatch(v -> v.contains("port=" + replica.port() + ",state=wait_bgsave"));
+                    }
+                });
+        List<String> out = new ArrayList<>();
+        try (RawConnection m = master.connect()) {
+            out.add(m.callText("FAILOVER", "TO", "127.0.0.1", Integer.toString(replica.port())));
+            out.add(Info.field(master, "replication", "master_failover_state"));
+        }
+        return out;
     }
 
     private List<String> errorReplies(Kind kind) throws Exception {
