@@ -31,6 +31,8 @@ public final class CommandFamilies {
                 new GeoCommands(),
                 new ClientStateCommands(),
                 new SlowLogCommands(),
-                new LatencyCommands());
+                new LatencyCommands(),
+                new ClusterCommands(),
+                new MigrateCommand());
     }
 }

@@ -44,6 +44,7 @@ public final class KeyspaceCommands implements CommandFamily {
                 CommandSpec.of("persist", 2, "write fast", KeyspaceCommands::persist),
                 CommandSpec.of("dump", 2, "readonly", KeyspaceCommands::dump),
                 CommandSpec.of("restore", -4, "write denyoom", KeyspaceCommands::restore),
+                CommandSpec.of("restore-asking", -4, "write denyoom asking", KeyspaceCommands::restore),
                 CommandSpec.of("object", -2, "")
                         .sub(CommandSpec.of("encoding", 3, "readonly")
                                 .handler(KeyspaceCommands::objectEncoding))

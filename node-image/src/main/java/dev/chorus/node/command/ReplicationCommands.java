@@ -18,11 +18,19 @@ public final class ReplicationCommands implements CommandFamily {
                 CommandSpec.of("wait", 3, "noscript", this::await),
                 CommandSpec.of("sync", 1, "admin noscript no_async_loading no_multi", this::sync),
                 CommandSpec.of("psync", -3, "admin noscript no_async_loading no_multi", this::psync),
-                CommandSpec.of("replconf", -1, "admin noscript loading stale allow_busy", this::replconf));
+                CommandSpec.of("replconf", -1, "admin noscript loading stale allow_busy", this::replconf),
+                CommandSpec.of("failover", -1, "admin noscript stale",
+                        ctx -> {
+                            ctx.server().replication().failover().command(ctx.argv());
+                            ctx.reply().ok();
+                        }));
     }
 
     void replicaof(CommandContext ctx) {
         Replication replication = ctx.server().replication();
+        if (replication.failover().state() != dev.chorus.node.replication.master.CoordinatedFailover.State.NO_FAILOVER) {
+            throw new CommandError("ERR REPLICAOF not allowed while failing over.");
+        }
         if (ctx.client().kind() == Client.Kind.REPLICA) {
             throw new CommandError("ERR Command is not valid when client is a replica.");
         }
@@ -60,6 +68,9 @@ public final class ReplicationCommands implements CommandFamily {
         Replication replication = ctx.server().replication();
         if (ctx.client().kind() == Client.Kind.REPLICA) {
             return;
+        }
+        if (ctx.argc() > 3 && ctx.optionIs(3, "failover")) {
+            replication.psyncFailover(ctx.client(), ctx.argString(1));
         }
         long offset = ctx.longArg(2);
         replication.psync(ctx.client(), ctx.argString(1), offset, replication.handshake(ctx.client()));

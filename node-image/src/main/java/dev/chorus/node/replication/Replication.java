@@ -7,6 +7,7 @@ import dev.chorus.node.config.Directives;
 import dev.chorus.node.config.ReplicaOf;
 import dev.chorus.node.net.Client;
 import dev.chorus.node.net.ClientHandler;
+import dev.chorus.node.replication.master.CoordinatedFailover;
 import dev.chorus.node.replication.master.FullSync;
 import dev.chorus.node.replication.master.ReplicaHandle;
 import dev.chorus.node.replication.replica.MasterLink;
@@ -34,6 +35,7 @@ public final class Replication implements Server.Propagation {
     private final RespWriter encoder = new RespWriter(256);
     private final FullSync fullSync;
     private final RdbTransfer rdb;
+    private final CoordinatedFailover failover;
     private Backlog backlog;
     private long noReplicasSince = System.currentTimeMillis();
     private int streamDb = -1;
@@ -59,9 +61,12 @@ public final class Replication implements Server.Propagation {
         this.server = server;
         this.rdb = rdb;
         this.fullSync = new FullSync(server, this, rdb);
+        this.failover = new CoordinatedFailover(server, this);
         server.setPropagation(this);
         server.setInfoSection("replication", this::info);
         server.addCronHook(this::cron);
+        server.addCronHook(failover::update);
+        server.addCronHook(this::sendPendingGetAck);
         server.addAfterCommandHook(this::afterCommand);
         server.addCloseListener(this::clientClosed);
         server.config().onChange((d, v) -> {
@@ -73,6 +78,11 @@ public final class Replication implements Server.Propagation {
 
     public ReplicationIds ids() {
         return ids;
+    }
+
+    /** FAILOVER's state (the coordinated failover of this master to one of its replicas). */
+    public CoordinatedFailover failover() {
+        return failover;
     }
 
     public List<ReplicaHandle> replicas() {
@@ -170,6 +180,7 @@ public final class Replication implements Server.Propagation {
 
     /** PSYNC replid offset: continue from the backlog when our history allows it, else a full resync. */
     public void psync(Client client, String replid, long psyncOffset, ReplicaHandle handle) {
+        refuseWhileFailingOver();
         if (master != null && (link == null || !link.connected())) {
             throw new CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
         }
@@ -204,11 +215,34 @@ public final class Replication implements Server.Propagation {
 
     /** SYNC (pre-PSYNC replicas): always a full, disk-framed transfer with no +FULLRESYNC line. */
     public void sync(Client client, ReplicaHandle handle) {
+        refuseWhileFailingOver();
         if (master != null && (link == null || !link.connected())) {
             throw new CommandError("NOMASTERLINK Can't SYNC while not connected with my master");
         }
         handle.setPsync(false);
         startFullSync(client, handle);
+    }
+
+    /** Redis' syncCommand: "Don't let replicas sync with us while we're failing over". */
+    private void refuseWhileFailingOver() {
+        if (failover.state() != CoordinatedFailover.State.NO_FAILOVER) {
+            throw new CommandError("NOMASTERLINK Can't SYNC while failing over");
+        }
+    }
+
+    /**
+     * PSYNC replid offset FAILOVER, sent by a master failing over to us: promote ourselves first (our replid must be
+     * the one it names), then serve its PSYNC, which continues from our previous history.
+     */
+    public void psyncFailover(Client client, String replid) {
+        if (master == null) {
+            throw new CommandError("ERR PSYNC FAILOVER can't be sent to a master.");
+        }
+        if (!replid.equalsIgnoreCase(ids.replid())) {
+            throw new CommandError("ERR PSYNC FAILOVER replid must match my replid.");
+        }
+        promote();
+        Log.notice("MASTER MODE enabled (failover request from '" + client.outbound().remoteAddress() + "')");
     }
 
     private void startFullSync(Client client, ReplicaHandle handle) {
@@ -343,7 +377,16 @@ public final class Replication implements Server.Propagation {
     }
 
     private void afterCommand() {
-        if (getAckRequested && master == null && !replicas.isEmpty()) {
+        failover.update();
+        sendPendingGetAck();
+    }
+
+    /**
+     * REPLCONF GETACK * for clients blocked in WAIT. Redis sends none while clients are paused (it would move the
+     * offset a failover waits for): a request held back goes out from the cron once the pause is over.
+     */
+    private void sendPendingGetAck() {
+        if (getAckRequested && master == null && !replicas.isEmpty() && !server.clientPause().active()) {
             getAckRequested = false;
             encoder.reset();
             encoder.bulks("REPLCONF".getBytes(), "GETACK".getBytes(), "*".getBytes());
@@ -528,7 +571,7 @@ public final class Replication implements Server.Propagation {
         }
         if (master == null && !replicas.isEmpty()) {
             long period = server.config().getLong(Directives.REPL_PING_REPLICA_PERIOD) * 1000;
-            if (now - lastPingMillis >= period) {
+            if (now - lastPingMillis >= period && !failover.suppressesPing()) {
                 lastPingMillis = now;
                 encoder.reset();
                 encoder.bulks("PING".getBytes());
@@ -598,7 +641,7 @@ public final class Replication implements Server.Propagation {
         if (master == null && server.config().getLong(Directives.MIN_REPLICAS_TO_WRITE) > 0) {
             sb.append("min_slaves_good_slaves:").append(goodReplicas()).append('\n');
         }
-        sb.append("master_failover_state:no-failover\n");
+        sb.append("master_failover_state:").append(failover.state().infoName()).append('\n');
         sb.append("master_replid:").append(ids.replid()).append('\n');
         sb.append("master_replid2:").append(ids.replid2()).append('\n');
         sb.append("master_repl_offset:").append(ids.offset()).append('\n');

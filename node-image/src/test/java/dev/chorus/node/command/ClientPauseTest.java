@@ -74,6 +74,50 @@ class ClientPauseTest {
     }
 
     @Test
+    void clientUnpauseLeavesAFailoverPauseAndTheStricterPurposeWins() {
+        InProcessNode.TestClient admin = node.connect();
+        node.onServerThread(() -> {
+            node.server().clientPause().pause(ClientPause.Purpose.FAILOVER, Long.MAX_VALUE, ClientPause.Mode.WRITE);
+            return null;
+        });
+        admin.call("CLIENT", "PAUSE", "60000", "ALL");
+        assertThat(mode()).isEqualTo(ClientPause.Mode.ALL);
+        InProcessNode.TestClient reader = node.connect();
+        InProcessNode.TestClient writer = node.connect();
+        assertThat(reader.call("GET", "k")).isEmpty();
+        assertThat(writer.call("SET", "k", "v")).isEmpty();
+
+        node.onServerThread(() -> {
+            node.server().clientPause().unpause(); // CLIENT UNPAUSE: only the command's own pause ends
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(2)).until(() -> reader.received().equals("$-1\r\n"));
+        assertThat(mode()).as("the failover's WRITE pause is still on").isEqualTo(ClientPause.Mode.WRITE);
+        assertThat(writer.received()).isEmpty();
+
+        node.onServerThread(() -> {
+            node.server().clientPause().unpause(ClientPause.Purpose.FAILOVER);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(2)).until(() -> writer.received().equals("+OK\r\n"));
+        assertThat(mode()).isEqualTo(ClientPause.Mode.OFF);
+    }
+
+    @Test
+    void aClientPauseThatEndsLeavesTheFailoverPause() {
+        InProcessNode.TestClient admin = node.connect();
+        node.onServerThread(() -> {
+            node.server().clientPause().pause(ClientPause.Purpose.FAILOVER, Long.MAX_VALUE, ClientPause.Mode.WRITE);
+            return null;
+        });
+        admin.call("CLIENT", "PAUSE", "50", "ALL");
+        await().atMost(Duration.ofSeconds(2)).until(() -> mode() == ClientPause.Mode.WRITE);
+        InProcessNode.TestClient writer = node.connect();
+        assertThat(writer.call("SET", "k", "v")).isEmpty();
+        assertThat(admin.call("GET", "k")).isEqualTo("$-1\r\n");
+    }
+
+    @Test
     void expiredKeysStayAndNothingIsPropagatedUntilThePauseEnds() {
         InProcessNode.TestClient admin = node.connect();
         admin.call("SET", "e", "x", "PX", "50");

@@ -40,8 +40,22 @@ public final class ClientPause {
     private final Map<Client, Postponed> postponed = new LinkedHashMap<>();
     /** Clients whose postponed command is run by their owner rather than as client input (the master link). */
     private final Map<Client, Consumer<byte[][]>> runners = new HashMap<>();
+    /** Redis' pause_purpose: CLIENT PAUSE and a coordinated FAILOVER pause independently; the strictest wins. */
+    public enum Purpose { CLIENT_COMMAND, FAILOVER }
+
+    /** One purpose's pause (Redis' pause_event). */
+    private static final class Pause {
+        Mode mode;
+        long end;
+
+        Pause(Mode mode, long end) {
+            this.mode = mode;
+            this.end = end;
+        }
+    }
+
+    private final Map<Purpose, Pause> purposes = new java.util.EnumMap<>(Purpose.class);
     private Mode mode = Mode.OFF;
-    private long endMillis;
     private ScheduledFuture<?> timer;
 
     public ClientPause(Server server) {
@@ -62,25 +76,57 @@ public final class ClientPause {
      * the past (timeout 0, or one that overflowed as it does in Redis) ends the pause on the next turn of the loop.
      */
     public void pause(long endMillis, Mode requested) {
-        if (mode == Mode.OFF) {
-            mode = requested;
-            this.endMillis = endMillis;
-        } else {
-            this.endMillis = Math.max(this.endMillis, endMillis);
-            mode = requested.compareTo(mode) > 0 ? requested : mode;
-        }
-        server.keyspace().setDeletionsPaused(true);
-        scheduleEnd();
+        pause(Purpose.CLIENT_COMMAND, endMillis, requested);
     }
 
-    /** Ends the pause now; postponed clients run their command, in the order they were postponed. */
-    public void unpause() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+    /** Redis' pauseClients(purpose, end, type): each purpose keeps its own later end and stricter mode. */
+    public void pause(Purpose purpose, long endMillis, Mode requested) {
+        Pause p = purposes.get(purpose);
+        if (p == null) {
+            purposes.put(purpose, new Pause(requested, endMillis));
+        } else {
+            p.end = Math.max(p.end, endMillis);
+            p.mode = requested.compareTo(p.mode) > 0 ? requested : p.mode;
         }
-        mode = Mode.OFF;
-        server.keyspace().setDeletionsPaused(false);
+        update();
+    }
+
+    /** CLIENT UNPAUSE: ends the pause CLIENT PAUSE started (a failover's pause stays). */
+    public void unpause() {
+        unpause(Purpose.CLIENT_COMMAND);
+    }
+
+    /** Redis' unpauseClients(purpose); postponed clients run again if what is left is less strict. */
+    public void unpause(Purpose purpose) {
+        if (purposes.remove(purpose) != null) {
+            update();
+        }
+    }
+
+    /** Redis' updateClientPauseTypeAndEndTime: the strictest mode over every purpose. */
+    private void update() {
+        Mode before = mode;
+        Mode strictest = Mode.OFF;
+        for (Pause p : purposes.values()) {
+            strictest = p.mode.compareTo(strictest) > 0 ? p.mode : strictest;
+        }
+        mode = strictest;
+        server.keyspace().setDeletionsPaused(mode != Mode.OFF);
+        if (mode == Mode.OFF) {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        } else {
+            scheduleEnd();
+        }
+        if (mode.compareTo(before) < 0) {
+            resumeAll();
+        }
+    }
+
+    /** Postponed clients run their command again, in the order they were postponed (it may be postponed again). */
+    private void resumeAll() {
         List<Map.Entry<Client, Postponed>> waiting = new ArrayList<>(postponed.entrySet());
         postponed.clear();
         // As Redis' unblocked-clients queue: they run after the current command, not inside it.
@@ -138,19 +184,26 @@ public final class ClientPause {
         if (timer != null) {
             timer.cancel(false);
         }
-        // Redis ends the pause once its end is in the past (end < now). A far end is checked again daily instead.
+        // Redis ends a purpose's pause once its end is in the past (end < now). A far end is checked again daily.
         long now = System.currentTimeMillis();
-        long delay = endMillis < now ? 0 : Math.min(endMillis - now + 1, MAX_TIMER_MILLIS);
+        long earliest = Long.MAX_VALUE;
+        for (Pause p : purposes.values()) {
+            earliest = Math.min(earliest, p.end);
+        }
+        long delay = earliest < now ? 0 : Math.min(earliest - now + 1, MAX_TIMER_MILLIS);
         timer = server.loop().schedule(this::checkEnd, delay, TimeUnit.MILLISECONDS);
     }
 
+    /** Redis' checkClientPauseTimeoutAndReturnIfPaused: every purpose whose end has passed is unpaused. */
     private void checkEnd() {
         timer = null;
         if (mode == Mode.OFF) {
             return;
         }
-        if (endMillis < System.currentTimeMillis()) {
-            unpause();
+        long now = System.currentTimeMillis();
+        boolean changed = purposes.values().removeIf(p -> p.end < now);
+        if (changed) {
+            update();
         } else {
             scheduleEnd();
         }

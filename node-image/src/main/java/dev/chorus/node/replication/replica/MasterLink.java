@@ -149,12 +149,28 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         }
         send("REPLCONF", "capa", "eof", "capa", "psync2");
         expectedReplies.add("capa");
+    }
+
+    /**
+     * PSYNC goes out only once every handshake reply has arrived, as Redis' syncWithMaster does: a master refuses
+     * PSYNC while replies to earlier commands are still in its output buffer ("SYNC and PSYNC are invalid with pending
+     * output").
+     */
+    private void sendPsync() {
+        String id = "?";
+        String offset = "-1";
         if (psyncId != null && psyncOffset >= 0) {
-            Log.notice("Trying a partial resynchronization (request " + psyncId + ":" + (psyncOffset + 1) + ").");
-            send("PSYNC", psyncId, Long.toString(psyncOffset + 1));
+            id = psyncId;
+            offset = Long.toString(psyncOffset + 1);
+            Log.notice("Trying a partial resynchronization (request " + psyncId + ":" + offset + ").");
         } else {
             Log.notice("Partial resynchronization not possible (no cached master)");
-            send("PSYNC", "?", "-1");
+        }
+        // A master failing over to this target asks it to promote itself (Redis: PSYNC <id> <offset> FAILOVER).
+        if (replication.failover().inProgress()) {
+            send("PSYNC", id, offset, "FAILOVER");
+        } else {
+            send("PSYNC", id, offset);
         }
         expectedReplies.add("psync");
     }
@@ -265,6 +281,9 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                         }
                     }
                 }
+                if (!expected.equals("psync") && expectedReplies.isEmpty() && phase == Phase.HANDSHAKE) {
+                    sendPsync();
+                }
             }
             case RDB_HEADER -> {
                 if (reply.isEmpty()) {
@@ -295,6 +314,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
             fullSyncId = parts[1];
             fullSyncOffset = Long.parseLong(parts[2]);
             Log.notice("Full resync from master: " + fullSyncId + ":" + fullSyncOffset);
+            replication.failover().psyncAccepted();
             phase = Phase.RDB_HEADER;
             return;
         }
@@ -306,8 +326,15 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 replication.masterIdChanged(newId);
             }
             Log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
+            replication.failover().psyncAccepted();
             startStream();
             return;
+        }
+        if (replication.failover().inProgress()) {
+            Log.warning("Unexpected reply to PSYNC FAILOVER from master: " + reply);
+        }
+        if (replication.failover().psyncRejected()) {
+            return; // the failover was aborted: this node is a master again and the link is closed
         }
         if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {
             throw new IOException("Master is currently unable to PSYNC but should be in the future: " + reply);
