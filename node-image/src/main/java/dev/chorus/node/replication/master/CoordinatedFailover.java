@@ -2,7 +2,7 @@ package dev.chorus.node.replication.master;
 
 import dev.chorus.node.Log;
 import dev.chorus.node.Server;
-import dev.chorus.node.command.ClientPause;
+import dev.chorus.node.command.shared.ClientPause;
 import dev.chorus.node.command.CommandError;
 import dev.chorus.node.replication.Replication;
 
