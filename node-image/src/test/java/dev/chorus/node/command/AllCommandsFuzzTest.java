@@ -86,10 +86,13 @@ class AllCommandsFuzzTest {
             Random rnd = new Random(Long.getLong("fuzz.seed", 20261206));
             Generator gen = new Generator(rnd, configNames);
             int rounds = Integer.getInteger("fuzz.rounds", 500);
+            // A budget, not an assertion: on a loaded machine fewer rounds run, each still covering every command.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(
+                    Long.getLong("fuzz.seconds", 90));
             populate(admin);
             InProcessNode.TestClient c = node.connect();
             int sinceReset = 0;
-            for (int round = 0; round < rounds; round++) {
+            for (int round = 0; round < rounds && (round < 3 || System.nanoTime() < deadline); round++) {
                 List<CommandSpec> order = new ArrayList<>(specs);
                 Collections.shuffle(order, rnd);
                 for (CommandSpec spec : order) {
@@ -121,7 +124,8 @@ class AllCommandsFuzzTest {
                         });
                         String late = c.received();
                         boolean mayBlock = spec.has(CommandFlag.BLOCKING) || spec.name().equals("wait")
-                                || spec.name().equals("exec");
+                                || spec.name().equals("exec")
+                                || spec.fullName().equals("client|reply"); // OFF and SKIP answer nothing, like Redis
                         if (late.isEmpty() && !mayBlock) {
                             failures.putIfAbsent(spec.fullName() + ": no reply", where);
                         }
