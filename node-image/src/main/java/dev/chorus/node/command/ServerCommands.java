@@ -87,53 +87,87 @@ public final class ServerCommands implements CommandFamily {
     // ---- CONFIG ----
 
     static void configGet(CommandContext ctx) {
-        Map<String, String> out = new LinkedHashMap<>();
+        List<String> patterns = new ArrayList<>();
         for (int i = 2; i < ctx.argc(); i++) {
-            out.putAll(ctx.server().config().matching(ctx.argString(i)));
+            patterns.add(ctx.argString(i));
         }
+        Map<String, String> out = ctx.server().config().matching(patterns);
         ctx.reply().map(out.size());
         out.forEach((k, v) -> ctx.reply().bulk(k).bulk(v));
     }
 
+    /**
+     * Redis 7.0's configSetCommand: several name/value pairs set atomically. First every name is checked (unknown,
+     * immutable, protected, duplicate; the first problem wins), then every value is parsed; only when all parse are
+     * they applied, so a failed CONFIG SET changes nothing. A name and its alias are different entries in Redis' table,
+     * so giving both is not a duplicate (the later value wins).
+     */
     static void configSet(CommandContext ctx) {
         if ((ctx.argc() - 2) % 2 != 0) {
-            throw Errors.arity("config|set");
+            throw Errors.syntax();
         }
+        dev.chorus.node.config.Config config = ctx.server().config();
         List<Directive> directives = new ArrayList<>();
-        List<Object> parsed = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        String error = null;
         for (int i = 2; i < ctx.argc(); i += 2) {
-            String name = ctx.argString(i);
-            Directive d = Directives.byName(name);
+            String given = ctx.argString(i);
+            Directive d = Directives.byName(given);
             if (d == null) {
-                throw new CommandError("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+                if (error == null) {
+                    error = "ERR Unknown option or number of arguments for CONFIG SET - '" + given + "'";
+                }
+                continue;
             }
-            if (directives.contains(d)) {
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
-                        + "') - duplicate parameter");
+            if (error != null) {
+                continue;
             }
-            if (!d.mutable()) {
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
-                        + "') - can't set immutable config");
+            String name = given.toLowerCase(java.util.Locale.ROOT);
+            if (!d.mutable() || (d.has(Directive.PROTECTED) && !protectedActionAllowed(ctx,
+                    config.getString(Directives.ENABLE_PROTECTED_CONFIGS)))) {
+                error = "ERR CONFIG SET failed (possibly related to argument '" + given + "') - "
+                        + (d.mutable() ? "can't set protected config" : "can't set immutable config");
+                continue;
             }
-            if (d == Directives.DIR || d == Directives.DBFILENAME) {
-                // Redis 7.0 protects them (enable-protected-configs no): a client must not redirect file writes.
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
-                        + "') - can't set protected config");
-            }
-            try {
-                dev.chorus.node.config.Config probe = new dev.chorus.node.config.Config();
-                probe.set(d, ctx.argString(i + 1));
-                parsed.add(probe.get(d));
-            } catch (ConfigException e) {
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name + "') - "
-                        + e.getMessage());
+            if (names.contains(name)) {
+                error = "ERR CONFIG SET failed (possibly related to argument '" + given + "') - duplicate parameter";
+                continue;
             }
             directives.add(d);
+            names.add(name);
+        }
+        if (error != null) {
+            throw new CommandError(error);
+        }
+        List<Object> parsed = new ArrayList<>();
+        for (int i = 0; i < directives.size(); i++) {
+            try {
+                parsed.add(dev.chorus.node.config.Config.parseForSet(directives.get(i), ctx.argString(3 + 2 * i)));
+            } catch (ConfigException e) {
+                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - "
+                        + e.getMessage());
+            }
         }
         for (int i = 0; i < directives.size(); i++) {
-            ctx.server().config().setParsed(directives.get(i), parsed.get(i));
+            config.setParsed(directives.get(i), parsed.get(i));
         }
         ctx.reply().ok();
+    }
+
+    /** Redis' allowProtectedAction: "yes" allows everyone, "local" clients on loopback or a unix socket. */
+    static boolean protectedActionAllowed(CommandContext ctx, String setting) {
+        if (setting.equals("yes")) {
+            return true;
+        }
+        if (!setting.equals("local") || ctx.client() == null) {
+            return false;
+        }
+        String addr = ctx.client().outbound().remoteAddress();
+        if (addr == null || addr.startsWith("/") || !addr.contains(":")) {
+            return true; // a unix socket peer
+        }
+        String host = addr.substring(0, addr.lastIndexOf(':'));
+        return host.equals("127.0.0.1") || host.equals("0:0:0:0:0:0:0:1") || host.equals("::1");
     }
 
     static void configHelp(CommandContext ctx) {

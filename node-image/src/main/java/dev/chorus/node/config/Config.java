@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -21,6 +22,9 @@ public final class Config {
     private final Object[] values = new Object[Directives.all().size()];
     private final boolean[] explicitlySet = new boolean[values.length];
     private final List<BiConsumer<Directive, Object>> listeners = new CopyOnWriteArrayList<>();
+    /** Directives Redis 7.0 still accepts with one value and ignores ("deprecated_configs" in config.c). */
+    private static final java.util.Set<String> DEPRECATED_IGNORED = java.util.Set.of("list-max-ziplist-entries",
+            "list-max-ziplist-value", "lua-replicate-commands");
     private Path file;
 
     public Config() {
@@ -34,6 +38,9 @@ public final class Config {
             return null;
         }
         try {
+            if (!d.has(Directive.MULTI_ARG)) {
+                return d.parse(List.of(d.defaultText()));
+            }
             List<String> words = RespRequestParser.splitArgs(d.defaultText().getBytes(StandardCharsets.UTF_8)).stream()
                     .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
             return d.parse(words.isEmpty() ? List.of("") : words);
@@ -194,11 +201,14 @@ public final class Config {
                     continue;
                 }
                 Directive d = Directives.byName(name);
+                if (d == null && args.size() == 1 && DEPRECATED_IGNORED.contains(name.toLowerCase(Locale.ROOT))) {
+                    continue; // Redis 7.0 still reads these and ignores them (loadServerConfigFromString)
+                }
                 if (d == null) {
                     throw new ConfigFileException(source, i + 1, line, "Bad directive or wrong number of arguments"
                             + " (the node does not support '" + name + "')");
                 }
-                if ((d == Directives.SAVE || d == Directives.BIND) && args.size() == 1 && !args.get(0).isEmpty()) {
+                if (d.has(Directive.MULTI_ARG) && args.size() == 1 && !args.get(0).isEmpty()) {
                     args = resplit(args.get(0)); // save "900 1" / --save "900 1": one argument holding several
                 }
                 try {
@@ -279,13 +289,21 @@ public final class Config {
     public void set(Directive d, String rawValue) throws ConfigException {
         // Like Redis' CONFIG SET: the value is taken as is, except that multi-argument directives are split at
         // every single space (sdssplitlen, no quoting).
+        setParsed(d, parseForSet(d, rawValue));
+    }
+
+    /**
+     * Parses a CONFIG SET value without setting it: the value is taken as is, except that multi-argument
+     * directives are split at every single space (Redis' performInterfaceSet: sdssplitlen, no quoting).
+     */
+    public static Object parseForSet(Directive d, String rawValue) throws ConfigException {
         List<String> args;
-        if (d == Directives.SAVE || d == Directives.BIND) {
+        if (d.has(Directive.MULTI_ARG)) {
             args = rawValue.isEmpty() ? List.of() : List.of(rawValue.split(" ", -1));
         } else {
             args = List.of(rawValue);
         }
-        setParsed(d, d.parse(args));
+        return d.parse(args);
     }
 
     /** Sets an already-parsed value. */
@@ -303,14 +321,35 @@ public final class Config {
 
     /** CONFIG GET: name/value pairs of directives whose name (or alias) matches the glob pattern. */
     public Map<String, String> matching(String pattern) {
+        return matching(List.of(pattern));
+    }
+
+    /**
+     * CONFIG GET with several patterns, as Redis 7.0's configGetCommand: a pattern without glob characters is looked up
+     * by name (case-insensitively, answered under the name as given); a glob matches every name and alias that is
+     * not hidden (case-insensitively, answered under the registered name). A name is answered once.
+     */
+    public Map<String, String> matching(List<String> patterns) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Directive d : Directives.all()) {
-            if (GlobMatcher.matchesIgnoreCase(pattern, d.name())) {
-                out.put(d.name(), format(d));
+        for (String pattern : patterns) {
+            if (pattern.chars().noneMatch(c -> c == '[' || c == '*' || c == '?')) {
+                Directive d = Directives.byName(pattern);
+                if (d != null && !out.containsKey(pattern)) {
+                    out.put(pattern, format(d));
+                }
+                continue;
             }
-            for (String alias : d.aliases()) {
-                if (GlobMatcher.matchesIgnoreCase(pattern, alias) && !pattern.equalsIgnoreCase(d.name())) {
-                    out.put(alias, format(d));
+            for (Directive d : Directives.all()) {
+                if (d.has(Directive.HIDDEN)) {
+                    continue;
+                }
+                List<String> names = new ArrayList<>();
+                names.add(d.name());
+                names.addAll(d.aliases());
+                for (String n : names) {
+                    if (!out.containsKey(n) && GlobMatcher.matchesIgnoreCase(pattern, n)) {
+                        out.put(n, format(d));
+                    }
                 }
             }
         }
