@@ -24,6 +24,9 @@ public final class ChorusNode {
     private final Server server;
     private final NetServer net;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** CONFIG_DEFAULT_PID_FILE: where a daemonized Redis writes its pid when no pidfile is configured. */
+    static final String DEFAULT_PID_FILE = "/var/run/redis.pid";
+    private volatile String pidFile;
 
     private ChorusNode(Config config) {
         this.server = new Server(config);
@@ -59,6 +62,10 @@ public final class ChorusNode {
             System.exit(1);
             return;
         }
+        if (config.getBool(Directives.DAEMONIZE) && !Daemon.isDaemon()) {
+            System.exit(Daemon.launch(args, config.getString(Directives.LOGFILE)));
+            return;
+        }
         try {
             new ChorusNode(config).run();
         } catch (Exception e) {
@@ -69,15 +76,31 @@ public final class ChorusNode {
 
     private void run() throws Exception {
         Config config = server.config();
+        if (Daemon.isDaemon()) {
+            Signal.handle(new Signal("HUP"), sun.misc.SignalHandler.SIG_IGN); // detached: a hang-up is not for us
+        }
         Log.configure(config.getString(Directives.LOGFILE), config.getString(Directives.LOGLEVEL));
-        Log.notice("oO0OoO0OoO0Oo Chorus node (Redis " + Server.REDIS_VERSION + " compatible) is starting oO0OoO0OoO0Oo");
-        Log.notice("Redis version=" + Server.REDIS_VERSION + ", bits=64, pid=" + ProcessHandle.current().pid()
+        long pid = ProcessHandle.current().pid();
+        // Redis' first lines, word for word (role 'C' until the server is initialised).
+        Log.setRole('C');
+        Log.warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+        Log.warning("Redis version=" + Server.REDIS_VERSION + ", bits=64, commit=00000000, modified=0, pid=" + pid
                 + ", just started");
         if (config.file() == null) {
             Log.warning("Warning: no config file specified, using the default config. In order to specify a config "
                     + "file use java -jar chorus-node.jar /path/to/redis.conf");
         } else {
-            Log.notice("Configuration loaded");
+            Log.warning("Configuration loaded");
+        }
+        Log.setRole('M');
+        Log.notice("Chorus node: the Redis " + Server.REDIS_VERSION + " protocol and behaviour on the JVM ("
+                + System.getProperty("java.vm.name") + " " + Runtime.version() + ")");
+        int port = config.getInt(Directives.PORT);
+        if (Logo.shown(config.getBool(Directives.ALWAYS_SHOW_LOGO), config.getString(Directives.LOGFILE),
+                config.getBool(Directives.SYSLOG_ENABLED))) {
+            Log.raw(Log.Level.NOTICE, Logo.render(Server.REDIS_VERSION, port, pid));
+        } else {
+            Log.notice("Running mode=standalone, port=" + port + ".");
         }
         resolveDir(config);
         server.setShutdownAction(this::shutdown);
@@ -85,10 +108,11 @@ public final class ChorusNode {
         if (replicaOf != null) {
             server.keyspace().setReplica(true); // a replica keeps expired keys until its master deletes them
         }
+        writePidFile(config); // as Redis: before loading the data, once the configuration is known good
         RdbLoadResult loaded = loadData();
         net.bind();
         server.start(net.loop().next());
-        Log.notice("Server initialized");
+        Log.warning("Server initialized");
         String savedId = loaded == null ? null : loaded.replId();
         long savedOffset = loaded == null ? -1 : loaded.replOffset();
         server.loop().execute(() -> {
@@ -98,9 +122,9 @@ public final class ChorusNode {
                 server.replication().restoreHistory(savedId, savedOffset);
             }
         });
-        writePidFile(config);
         installSignalHandlers();
-        Log.notice("Ready to accept connections tcp");
+        Log.notice("Ready to accept connections");
+        Daemon.reportReady();
     }
 
     /** Loads dir/dbfilename if present; a corrupt file stops start-up, as Redis refuses to serve half a dataset. */
@@ -128,16 +152,31 @@ public final class ChorusNode {
         config.setParsed(Directives.DIR, path.toString());
     }
 
-    private static void writePidFile(Config config) {
+    /** Redis' createPidFile: written when pidfile is set, or when daemonized (then /var/run/redis.pid by default). */
+    private void writePidFile(Config config) {
         String pidfile = config.getString(Directives.PIDFILE);
+        if (pidfile.isEmpty() && config.getBool(Directives.DAEMONIZE)) {
+            pidfile = DEFAULT_PID_FILE;
+        }
         if (pidfile.isEmpty()) {
             return;
         }
+        this.pidFile = pidfile;
         try {
             Files.writeString(Path.of(pidfile), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            Log.warning("Failed to write PID file: " + e.getMessage());
+            Log.warning("Failed to write PID file: " + strerror(e));
         }
+    }
+
+    private static String strerror(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        return e.getMessage();
     }
 
     private void installSignalHandlers() {
@@ -159,8 +198,8 @@ public final class ChorusNode {
         if (doSave) {
             server.saveForShutdown();
         }
-        String pidfile = server.config().getString(Directives.PIDFILE);
-        if (!pidfile.isEmpty()) {
+        String pidfile = pidFile;
+        if (pidfile != null) {
             Log.notice("Removing the pid file.");
             try {
                 Files.deleteIfExists(Path.of(pidfile));

@@ -61,6 +61,18 @@ public final class Config {
         if (!argText.isEmpty()) {
             loader.loadText(argText, "(command line)", file == null ? null : file.toAbsolutePath().getParent(), 0);
         }
+        String logfile = config.getString(Directives.LOGFILE);
+        if (!logfile.isEmpty()) {
+            // As Redis: test that the log file can be opened now, since the server cannot abort for it later.
+            try (java.io.FileOutputStream probe = new java.io.FileOutputStream(logfile, true)) {
+                probe.getFD();
+            } catch (IOException e) {
+                String why = e.getMessage() != null && e.getMessage().contains("(") ? e.getMessage()
+                        .substring(e.getMessage().lastIndexOf('(') + 1, e.getMessage().length() - 1) : e.getMessage();
+                throw new ConfigFileException(file == null ? "(command line)" : file.toAbsolutePath().toString(),
+                        ConfigFileException.AFTER_LAST_LINE, "", "Can't open the log file: " + why);
+            }
+        }
         return config;
     }
 
