@@ -183,7 +183,14 @@ public final class ChorusNode {
         for (String sig : List.of("TERM", "INT")) {
             Signal.handle(new Signal(sig), s -> {
                 Log.warning("Received SIG" + sig + " scheduling shutdown...");
-                server.loop().execute(() -> shutdown(null));
+                // shutdown-on-sigterm / shutdown-on-sigint: "save" forces a save, "nosave" skips it, "default" saves
+                // when save points are configured. ("now" and "force" change nothing here: the node does not wait
+                // for replicas before exiting, and exits even when the final save fails.)
+                String flags = server.config().getString(sig.equals("TERM") ? Directives.SHUTDOWN_ON_SIGTERM
+                        : Directives.SHUTDOWN_ON_SIGINT);
+                List<String> words = List.of(flags.split(" "));
+                Boolean save = words.contains("save") ? Boolean.TRUE : words.contains("nosave") ? Boolean.FALSE : null;
+                server.loop().execute(() -> shutdown(save));
             });
         }
     }

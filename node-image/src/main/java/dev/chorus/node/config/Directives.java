@@ -66,7 +66,9 @@ public final class Directives {
             ConfigParsers::parseShutdownFlags, v -> (String) v, "default", true).flag(Directive.MULTI_ARG);
     public static final Directive SHUTDOWN_ON_SIGTERM = define("shutdown-on-sigterm", List.of(),
             ConfigParsers::parseShutdownFlags, v -> (String) v, "default", true).flag(Directive.MULTI_ARG);
-    public static final Directive SHUTDOWN_TIMEOUT = integer("shutdown-timeout", 10, 0, Integer.MAX_VALUE, true);
+    public static final Directive SHUTDOWN_TIMEOUT = integer("shutdown-timeout", 10, 0, Integer.MAX_VALUE, true)
+            .noEffect("the node does not wait for lagging replicas before it exits (SHUTDOWN, SIGTERM); an open "
+                    + "difference from Redis, see docs/config.md");
     public static final Directive DYNAMIC_HZ = bool("dynamic-hz", true, true);
 
     // -- config: networking --
@@ -253,7 +255,9 @@ public final class Directives {
     // -- config: replication --
     public static final Directive REPL_DISKLESS_LOAD = enumeration("repl-diskless-load", "disabled", true,
             "disabled", "on-empty-db", "swapdb").flag(Directive.DENY_LOADING);
-    public static final Directive REPL_DISABLE_TCP_NODELAY = bool("repl-disable-tcp-nodelay", false, true);
+    public static final Directive REPL_DISABLE_TCP_NODELAY = bool("repl-disable-tcp-nodelay", false, true)
+            .noEffect("the node keeps TCP_NODELAY on replication links (lower lag; the bandwidth it would save is "
+                    + "small)");
     public static final Directive REPLICA_ANNOUNCED = bool("replica-announced", true, true)
             .noEffect("only Sentinel reads it (from INFO); the operator, not Sentinel, picks masters");
     public static final Directive REPLICA_IGNORE_MAXMEMORY = bool("replica-ignore-maxmemory", true, true,
