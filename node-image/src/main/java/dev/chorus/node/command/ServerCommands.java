@@ -142,7 +142,11 @@ public final class ServerCommands implements CommandFamily {
         List<Object> parsed = new ArrayList<>();
         for (int i = 0; i < directives.size(); i++) {
             try {
-                parsed.add(dev.chorus.node.config.Config.parseForSet(directives.get(i), ctx.argString(3 + 2 * i)));
+                String raw = ctx.argString(3 + 2 * i);
+                if (directives.get(i) == Directives.DIR) {
+                    raw = changedDir(config.getString(Directives.DIR), raw);
+                }
+                parsed.add(dev.chorus.node.config.Config.parseForSet(directives.get(i), raw));
             } catch (ConfigException e) {
                 throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - "
                         + e.getMessage());
@@ -152,6 +156,29 @@ public final class ServerCommands implements CommandFamily {
             config.setParsed(directives.get(i), parsed.get(i));
         }
         ctx.reply().ok();
+    }
+
+    /**
+     * CONFIG SET dir is Redis' chdir(): relative to the current dir, refused with strerror() when it is not a
+     * directory one can enter; CONFIG GET then shows the absolute path (getcwd).
+     */
+    private static String changedDir(String current, String value) throws ConfigException {
+        java.nio.file.Path path;
+        try {
+            path = java.nio.file.Path.of(current).resolve(value).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("No such file or directory");
+        }
+        if (value.isEmpty() || !java.nio.file.Files.exists(path)) {
+            throw new ConfigException("No such file or directory");
+        }
+        if (!java.nio.file.Files.isDirectory(path)) {
+            throw new ConfigException("Not a directory");
+        }
+        if (!java.nio.file.Files.isExecutable(path)) {
+            throw new ConfigException("Permission denied");
+        }
+        return path.toString();
     }
 
     /** Redis' allowProtectedAction: "yes" allows everyone, "local" clients on loopback or a unix socket. */

@@ -1,0 +1,134 @@
+package dev.chorus.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chorus.node.testing.Info;
+import dev.chorus.node.testing.RawConnection;
+import dev.chorus.node.testing.ServerProcess;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Directives whose effect shows outside CONFIG GET: each is checked on the node, and where Redis can be asked, on a
+ * real redis-server started the same way.
+ */
+class ConfigEffectsIT {
+    @Test
+    void protectedConfigsFollowEnableProtectedConfigs() {
+        for (String setting : List.of("no", "yes", "local")) {
+            try (ServerProcess redis = ServerProcess.redis("--enable-protected-configs", setting);
+                 ServerProcess node = ServerProcess.node("--enable-protected-configs", setting);
+                 RawConnection r = redis.connect(); RawConnection n = node.connect()) {
+                for (List<String> cmd : List.of(List.of("CONFIG", "SET", "dbfilename", "other.rdb"),
+                        List.of("CONFIG", "GET", "dbfilename"), List.of("CONFIG", "SET", "dir", "/nonexistent"),
+                        List.of("CONFIG", "SET", "enable-protected-configs", "no"))) {
+                    String[] args = cmd.toArray(String[]::new);
+                    assertThat(n.callText(args)).as(setting + " " + cmd).isEqualTo(r.callText(args));
+                }
+            }
+        }
+    }
+
+    @Test
+    void hzIsTheCronFrequencyAtRunTime() {
+        try (ServerProcess redis = ServerProcess.redis(); ServerProcess node = ServerProcess.node();
+             RawConnection r = redis.connect(); RawConnection n = node.connect()) {
+            for (String hz : List.of("100", "1000", "0", "10")) {
+                assertThat(n.callText("CONFIG", "SET", "hz", hz)).isEqualTo(r.callText("CONFIG", "SET", "hz", hz));
+                for (String field : List.of("hz", "configured_hz")) {
+                    assertThat(Info.of(n, "server").get(field)).as(field + " after hz " + hz)
+                            .isEqualTo(Info.of(r, "server").get(field));
+                }
+            }
+            // Keys with a TTL go away by the cron's active expiry at any hz.
+            n.callText("CONFIG", "SET", "hz", "500");
+            n.callText("SET", "k", "v", "PX", "50");
+            n.callText("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+            await().atMost(Duration.ofSeconds(5)).until(() -> Info.of(n, "keyspace").isEmpty());
+        }
+    }
+
+    @Test
+    void logoOrRunningModeLineLikeRedis() throws Exception {
+        try (ServerProcess node = ServerProcess.node("--always-show-logo", "yes")) {
+            String log = Files.readString(node.dir().resolve("server.log"));
+            assertThat(log).contains("Redis 7.0.15 (00000000/0) 64 bit", "Running in standalone mode",
+                    "Port: " + node.port() + "\n", "PID: " + node.pid() + "\n", "https://redis.io");
+            assertThat(log).contains(node.pid() + ":C ").contains("# oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo")
+                    .contains("# Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid=" + node.pid()
+                            + ", just started")
+                    .contains("* Ready to accept connections\n");
+        }
+        try (ServerProcess node = ServerProcess.node(); ServerProcess redis = ServerProcess.redis()) {
+            String log = Files.readString(node.dir().resolve("server.log"));
+            assertThat(log).doesNotContain("https://redis.io")
+                    .contains("* Running mode=standalone, port=" + node.port() + ".\n");
+            assertThat(Files.readString(redis.dir().resolve("server.log")))
+                    .contains("* Running mode=standalone, port=" + redis.port() + ".\n");
+        }
+    }
+
+    @Test
+    void shutdownOnSigtermDecidesTheFinalSave() throws Exception {
+        try (ServerProcess node = ServerProcess.node("--save", "3600 1", "--shutdown-on-sigterm", "nosave")) {
+            try (RawConnection c = node.connect()) {
+                c.callText("SET", "k", "v");
+            }
+            node.stop(); // SIGTERM
+            assertThat(node.dir().resolve("dump.rdb")).doesNotExist();
+        }
+        try (ServerProcess node = ServerProcess.node("--shutdown-on-sigterm", "save")) { // started with save ""
+            try (RawConnection c = node.connect()) {
+                c.callText("SET", "k", "v");
+            }
+            node.stop();
+            assertThat(node.dir().resolve("dump.rdb")).exists();
+        }
+    }
+
+    @Test
+    void replDisklessLoadDecidesWhetherTheReceivedRdbBecomesDbfilename() {
+        try (ServerProcess master = ServerProcess.node("--repl-diskless-sync-delay", "0")) {
+            try (RawConnection c = master.connect()) {
+                c.callText("SET", "k", "v");
+            }
+            for (String mode : List.of("disabled", "swapdb")) {
+                try (ServerProcess replica = ServerProcess.node("--repl-diskless-load", mode, "--replicaof",
+                        "127.0.0.1", Integer.toString(master.port()))) {
+                    await(mode + " replica in sync").atMost(Duration.ofSeconds(30))
+                            .until(() -> Info.field(replica, "replication", "master_link_status"), "up"::equals);
+                    try (RawConnection c = replica.connect()) {
+                        assertThat(c.callText("GET", "k")).isEqualTo("$1\r\nv\r\n");
+                    }
+                    if (mode.equals("disabled")) {
+                        assertThat(replica.dir().resolve("dump.rdb")).as(mode).exists();
+                    } else {
+                        assertThat(replica.dir().resolve("dump.rdb")).as(mode).doesNotExist();
+                        try (var files = Files.list(replica.dir())) {
+                            assertThat(files.map(p -> p.getFileName().toString()))
+                                    .noneMatch(f -> f.endsWith(".rdb"));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rdbDelSyncFilesRemovesTheSyncRdbWithoutPersistence() {
+        try (ServerProcess master = ServerProcess.node("--repl-diskless-sync", "no", "--rdb-del-sync-files", "yes");
+             ServerProcess replica = ServerProcess.node("--rdb-del-sync-files", "yes", "--replicaof", "127.0.0.1",
+                     Integer.toString(master.port()) + "")) {
+            await("replica in sync").atMost(Duration.ofSeconds(30))
+                    .until(() -> Info.field(replica, "replication", "master_link_status"), "up"::equals);
+            await("master removed the RDB it synced from").atMost(Duration.ofSeconds(10))
+                    .until(() -> !Files.exists(master.dir().resolve("dump.rdb")));
+            assertThat(replica.dir().resolve("dump.rdb")).doesNotExist();
+        }
+    }
+}
