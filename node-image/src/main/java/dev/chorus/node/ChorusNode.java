@@ -111,6 +111,11 @@ public final class ChorusNode {
         writePidFile(config); // as Redis: before loading the data, once the configuration is known good
         RdbLoadResult loaded = loadData();
         net.bind();
+        // CONFIG SET port / bind listen anew, keeping the old listeners if the new ones cannot be opened.
+        config.onApply(Directives.PORT, v -> net.relisten(((Long) v).intValue(),
+                config.getList(Directives.BIND)) == null ? null : "Unable to listen on this port. Check server logs.");
+        config.onApply(Directives.BIND, v -> net.relisten(config.getInt(Directives.PORT),
+                config.getList(Directives.BIND)) == null ? null : "Failed to bind to specified addresses.");
         server.start(net.loop().next());
         Log.warning("Server initialized");
         String savedId = loaded == null ? null : loaded.replId();

@@ -152,8 +152,24 @@ public final class ServerCommands implements CommandFamily {
                         + e.getMessage());
             }
         }
+        // Apply (Redis' apply functions, e.g. listening on a new port): the first failure restores every value.
+        List<Object> old = new ArrayList<>();
         for (int i = 0; i < directives.size(); i++) {
+            old.add(config.get(directives.get(i)));
             config.setParsed(directives.get(i), parsed.get(i));
+        }
+        for (int i = 0; i < directives.size(); i++) {
+            String failure = config.apply(directives.get(i), parsed.get(i));
+            if (failure != null) {
+                for (int j = directives.size() - 1; j >= 0; j--) {
+                    config.setParsed(directives.get(j), old.get(j));
+                }
+                for (int j = 0; j < i; j++) {
+                    config.apply(directives.get(j), old.get(j));
+                }
+                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - "
+                        + failure);
+            }
         }
         ctx.reply().ok();
     }

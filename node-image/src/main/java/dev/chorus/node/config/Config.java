@@ -327,6 +327,25 @@ public final class Config {
         }
     }
 
+    /** Applies a new value to running machinery (CONFIG SET); may refuse it, and the old value is then kept. */
+    public interface Applier {
+        /** Returns null when applied, or the reason it could not be. */
+        String apply(Object value);
+    }
+
+    private final Map<Directive, Applier> appliers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Registers how CONFIG SET applies a directive (Redis' apply functions: port, bind...). */
+    public void onApply(Directive d, Applier applier) {
+        appliers.put(d, applier);
+    }
+
+    /** Runs the directive's applier, if any: null when applied (or nothing to do), else why not. */
+    public String apply(Directive d, Object value) {
+        Applier a = appliers.get(d);
+        return a == null ? null : a.apply(value);
+    }
+
     public void onChange(BiConsumer<Directive, Object> listener) {
         listeners.add(listener);
     }

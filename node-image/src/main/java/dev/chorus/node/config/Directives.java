@@ -271,9 +271,9 @@ public final class Directives {
 
 
     // Network
-    public static final Directive PORT = integer("port", 6379, 0, 65535, false);
+    public static final Directive PORT = integer("port", 6379, 0, 65535, true);
     public static final Directive BIND = define("bind", List.of(), Directives::parseBind,
-            v -> String.join(" ", asStrings(v)), "* -::*", false).flag(Directive.MULTI_ARG);
+            v -> String.join(" ", asStrings(v)), "* -::*", true).flag(Directive.MULTI_ARG);
     public static final Directive PROTECTED_MODE = bool("protected-mode", true, true);
     public static final Directive TCP_BACKLOG = integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false);
     public static final Directive TIMEOUT = integer("timeout", 0, 0, Integer.MAX_VALUE, true);

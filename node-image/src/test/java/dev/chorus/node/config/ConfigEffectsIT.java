@@ -32,6 +32,38 @@ class ConfigEffectsIT {
         }
     }
 
+    /** CONFIG SET port / bind listen anew at once; a port or address that cannot be used changes nothing. */
+    @Test
+    void portAndBindChangeAtRunTime() {
+        try (ServerProcess redis = ServerProcess.redis(); ServerProcess node = ServerProcess.node()) {
+            for (ServerProcess s : List.of(redis, node)) {
+                int newPort = dev.chorus.node.testing.FreePorts.next();
+                String busy = Integer.toString(s == redis ? node.port() : redis.port());
+                try (RawConnection c = s.connect()) {
+                    assertThat(c.callText("CONFIG", "SET", "port", busy)).as(s.kind().name()).isEqualTo(
+                            "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this "
+                                    + "port. Check server logs.\r\n");
+                    assertThat(c.callText("CONFIG", "SET", "bind", "192.0.2.1")).as(s.kind().name()).isEqualTo(
+                            "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to "
+                                    + "specified addresses.\r\n");
+                    assertThat(c.callText("CONFIG", "GET", "bind")).isEqualTo("*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.1\r\n");
+                    assertThat(c.callText("CONFIG", "SET", "port", Integer.toString(newPort))).isEqualTo("+OK\r\n");
+                    assertThat(c.callText("PING")).as("the connection stays").isEqualTo("+PONG\r\n");
+                }
+                try (RawConnection c = new RawConnection(newPort)) {
+                    assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
+                    assertThat(Info.of(c, "server")).containsEntry("tcp_port", Integer.toString(newPort));
+                    assertThat(c.callText("CONFIG", "SET", "bind", "127.0.0.1 -::1")).isEqualTo("+OK\r\n");
+                }
+                try (RawConnection c = new RawConnection(newPort)) {
+                    assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
+                    // back to the port the test harness knows, so the process is stopped as usual
+                    assertThat(c.callText("CONFIG", "SET", "port", Integer.toString(s.port()))).isEqualTo("+OK\r\n");
+                }
+            }
+        }
+    }
+
     @Test
     void hzIsTheCronFrequencyAtRunTime() {
         try (ServerProcess redis = ServerProcess.redis(); ServerProcess node = ServerProcess.node();
