@@ -454,7 +454,7 @@ public final class Config {
             return v == null ? null : "replicaof " + v;
         }
         String text = d.format(v);
-        if (d == Directives.SAVE || d == Directives.BIND) {
+        if (d.has(Directive.MULTI_ARG)) { // save, bind, oom-score-adj-values, shutdown-on-*: words as they are
             return text.isEmpty() ? d.name() + " \"\"" : d.name() + " " + text;
         }
         boolean needsQuotes = text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\'');
