@@ -103,7 +103,8 @@ public final class ChorusNode {
             Log.notice("Running mode=standalone, port=" + port + ".");
         }
         resolveDir(config);
-        server.setShutdownAction(this::shutdown);
+        server.setShutdownAction(save -> shutdown(save, false));
+        server.setShutdownNowAction(save -> shutdown(save, true));
         ReplicaOf replicaOf = config.replicaOf();
         if (replicaOf != null) {
             server.keyspace().setReplica(true); // a replica keeps expired keys until its master deletes them
@@ -189,23 +190,71 @@ public final class ChorusNode {
             Signal.handle(new Signal(sig), s -> {
                 Log.warning("Received SIG" + sig + " scheduling shutdown...");
                 // shutdown-on-sigterm / shutdown-on-sigint: "save" forces a save, "nosave" skips it, "default" saves
-                // when save points are configured. ("now" and "force" change nothing here: the node does not wait
-                // for replicas before exiting, and exits even when the final save fails.)
+                // when save points are configured; "now" skips waiting for lagging replicas. ("force" changes
+                // nothing: the node exits even when the final save fails.)
                 String flags = server.config().getString(sig.equals("TERM") ? Directives.SHUTDOWN_ON_SIGTERM
                         : Directives.SHUTDOWN_ON_SIGINT);
                 List<String> words = List.of(flags.split(" "));
                 Boolean save = words.contains("save") ? Boolean.TRUE : words.contains("nosave") ? Boolean.FALSE : null;
-                server.loop().execute(() -> shutdown(save));
+                boolean now = words.contains("now");
+                server.loop().execute(() -> shutdown(save, now));
             });
         }
     }
 
-    /** Redis' prepareForShutdown: save if asked (or if save points exist), remove the pidfile, exit. */
-    private void shutdown(Boolean save) {
+    /**
+     * Redis' prepareForShutdown: unless {@code now}, a master first gives lagging replicas up to shutdown-timeout
+     * seconds to catch up (writes paused, REPLCONF GETACK sent), then finishShutdown.
+     */
+    private void shutdown(Boolean save, boolean now) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
         Log.warning("User requested shutdown...");
+        long timeout = server.config().getLong(Directives.SHUTDOWN_TIMEOUT);
+        if (!now && timeout > 0 && !server.isReplica() && !laggingReplicas().isEmpty()) {
+            Log.notice("Waiting for replicas before shutting down.");
+            long deadline = System.currentTimeMillis() + timeout * 1000;
+            server.clientPause().pause(deadline + 1000, dev.chorus.node.command.ClientPause.Mode.WRITE);
+            server.replication().requestAcks();
+            awaitReplicas(save, deadline, 1);
+            return;
+        }
+        finishShutdown(save);
+    }
+
+    private List<dev.chorus.node.replication.master.ReplicaHandle> laggingReplicas() {
+        long offset = server.replication().offset();
+        return server.replication().replicas().stream()
+                .filter(h -> h.state() == dev.chorus.node.replication.master.ReplicaHandle.State.ONLINE
+                        && h.ackOffset() < offset)
+                .toList();
+    }
+
+    /**
+     * Checks every 10 ms whether the replicas caught up. A GETACK is itself part of the stream (it moves the offset), so
+     * a new one goes out only every 250 ms, leaving time for the answer to the last one.
+     */
+    private void awaitReplicas(Boolean save, long deadline, int round) {
+        server.loop().schedule(() -> {
+            if (laggingReplicas().isEmpty() || System.currentTimeMillis() >= deadline) {
+                finishShutdown(save);
+                return;
+            }
+            if (round % 25 == 0) {
+                server.replication().requestAcks();
+            }
+            awaitReplicas(save, deadline, round + 1);
+        }, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void finishShutdown(Boolean save) {
+        long offset = server.replication().offset();
+        for (var h : laggingReplicas()) {
+            Log.warning("Lagging replica " + h.ip() + ":" + h.listeningPort() + " reported offset "
+                    + (offset - h.ackOffset()) + " behind master, lag="
+                    + (System.currentTimeMillis() - h.lastAckMillis()) / 1000 + ", state=online.");
+        }
         boolean doSave = save != null ? save : !server.config().savePoints().isEmpty();
         if (doSave) {
             server.saveForShutdown();

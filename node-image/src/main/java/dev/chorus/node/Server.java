@@ -282,6 +282,17 @@ public final class Server {
         shutdownAction.accept(save);
     }
 
+    private java.util.function.Consumer<Boolean> shutdownNowAction;
+
+    /** SHUTDOWN NOW (and shutdown-on-sig* "now"): as {@link #shutdown}, without waiting for lagging replicas. */
+    public void setShutdownNowAction(java.util.function.Consumer<Boolean> action) {
+        this.shutdownNowAction = action;
+    }
+
+    public void shutdownNow(Boolean save) {
+        (shutdownNowAction != null ? shutdownNowAction : shutdownAction).accept(save);
+    }
+
     private void cron() {
         try {
             long hz = hz();

@@ -72,16 +72,22 @@ public final class ServerCommands implements CommandFamily {
 
     static void shutdown(CommandContext ctx) {
         Boolean save = null;
+        boolean now = false;
         for (int i = 1; i < ctx.argc(); i++) {
             switch (ctx.option(i)) {
                 case "nosave" -> save = Boolean.FALSE;
                 case "save" -> save = Boolean.TRUE;
-                case "now", "force" -> { }
+                case "now" -> now = true;
+                case "force" -> { }
                 case "abort" -> throw new CommandError("ERR No shutdown in progress.");
                 default -> throw Errors.syntax();
             }
         }
-        ctx.server().shutdown(save);
+        if (now) {
+            ctx.server().shutdownNow(save);
+        } else {
+            ctx.server().shutdown(save);
+        }
     }
 
     // ---- CONFIG ----

@@ -66,9 +66,7 @@ public final class Directives {
             ConfigParsers::parseShutdownFlags, v -> (String) v, "default", true).flag(Directive.MULTI_ARG);
     public static final Directive SHUTDOWN_ON_SIGTERM = define("shutdown-on-sigterm", List.of(),
             ConfigParsers::parseShutdownFlags, v -> (String) v, "default", true).flag(Directive.MULTI_ARG);
-    public static final Directive SHUTDOWN_TIMEOUT = integer("shutdown-timeout", 10, 0, Integer.MAX_VALUE, true)
-            .noEffect("the node does not wait for lagging replicas before it exits (SHUTDOWN, SIGTERM); an open "
-                    + "difference from Redis, see docs/config.md");
+    public static final Directive SHUTDOWN_TIMEOUT = integer("shutdown-timeout", 10, 0, Integer.MAX_VALUE, true);
     public static final Directive DYNAMIC_HZ = bool("dynamic-hz", true, true);
 
     // -- config: networking --

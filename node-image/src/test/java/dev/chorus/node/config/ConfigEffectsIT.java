@@ -121,6 +121,49 @@ class ConfigEffectsIT {
         }
     }
 
+    /**
+     * shutdown-timeout: a master gives a lagging replica that long to catch up before it exits, logging the same lines
+     * as Redis; SHUTDOWN NOW does not wait. The replica is made to lag by stopping its process (SIGSTOP).
+     */
+    @Test
+    void shutdownWaitsForLaggingReplicasLikeRedis() throws Exception {
+        for (ServerProcess.Kind kind : List.of(ServerProcess.Kind.REDIS, ServerProcess.Kind.NODE)) {
+            for (boolean now : List.of(false, true)) {
+                ServerProcess master = ServerProcess.start(kind, dev.chorus.node.testing.FreePorts.next(), null,
+                        "--shutdown-timeout", "2", "--repl-diskless-sync-delay", "0");
+                try (ServerProcess replica = ServerProcess.start(kind, dev.chorus.node.testing.FreePorts.next(), null,
+                        "--replicaof", "127.0.0.1", Integer.toString(master.port()))) {
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> Info.field(replica, "replication", "master_link_status"), "up"::equals);
+                    signal("STOP", replica.pid());
+                    try (RawConnection c = master.connect()) {
+                        c.callText("SET", "k", "v");
+                        c.send(RawConnection.encode(now ? new String[] {"SHUTDOWN", "NOSAVE", "NOW"}
+                                : new String[] {"SHUTDOWN", "NOSAVE"}));
+                        await(kind + " master exits").atMost(Duration.ofSeconds(15))
+                                .until(() -> !master.process().isAlive());
+                    } finally {
+                        signal("CONT", replica.pid());
+                    }
+                    String log = Files.readString(master.dir().resolve("server.log"));
+                    if (now) {
+                        assertThat(log).as(kind + " NOW").doesNotContain("Waiting for replicas before shutting down.");
+                    } else {
+                        assertThat(log).as(kind.name()).contains("Waiting for replicas before shutting down.")
+                                .containsPattern("Lagging replica [0-9.]+:" + replica.port() + " reported offset \\d+ "
+                                        + "behind master, lag=\\d+, state=online\\.");
+                    }
+                } finally {
+                    master.close();
+                }
+            }
+        }
+    }
+
+    private static void signal(String sig, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
+    }
+
     @Test
     void replDisklessLoadDecidesWhetherTheReceivedRdbBecomesDbfilename() {
         try (ServerProcess master = ServerProcess.node("--repl-diskless-sync-delay", "0")) {
