@@ -160,6 +160,52 @@ class ConfigEffectsIT {
         }
     }
 
+    /**
+     * propagation-error-behavior: a command from the master that fails on a read-only replica is logged as critical;
+     * with panic-on-replicas the replica stops, with ignore it goes on. The replica is made to differ from its master
+     * by a write while it was writable.
+     */
+    @Test
+    void propagationErrorBehaviorLikeRedis() throws Exception {
+        for (ServerProcess.Kind kind : List.of(ServerProcess.Kind.REDIS, ServerProcess.Kind.NODE)) {
+            for (String behavior : List.of("ignore", "panic-on-replicas")) {
+                try (ServerProcess master = ServerProcess.start(kind, dev.chorus.node.testing.FreePorts.next(), null,
+                        "--repl-diskless-sync-delay", "0");
+                     ServerProcess replica = ServerProcess.start(kind, dev.chorus.node.testing.FreePorts.next(), null,
+                             "--replicaof", "127.0.0.1", Integer.toString(master.port()),
+                             "--propagation-error-behavior", behavior, "--crash-log-enabled", "no")) {
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> Info.field(replica, "replication", "master_link_status"), "up"::equals);
+                    try (RawConnection r = replica.connect()) {
+                        r.callText("CONFIG", "SET", "replica-read-only", "no");
+                        r.callText("RPUSH", "x", "a");
+                        r.callText("CONFIG", "SET", "replica-read-only", "yes");
+                    }
+                    try (RawConnection m = master.connect()) {
+                        m.callText("INCR", "x");
+                        m.callText("SET", "after", "1");
+                    }
+                    String critical = "== CRITICAL == This replica is sending an error to its master: "
+                            + "'-WRONGTYPE Operation against a key holding the wrong kind of value' after processing the "
+                            + "command 'incr'";
+                    if (behavior.equals("ignore")) {
+                        await(kind + " replica applies what follows").atMost(Duration.ofSeconds(10))
+                                .until(() -> {
+                                    try (RawConnection r = replica.connect()) {
+                                        return r.callText("GET", "after");
+                                    }
+                                }, "$1\r\n1\r\n"::equals);
+                        assertThat(replica.process().isAlive()).isTrue();
+                    } else {
+                        await(kind + " replica stops").atMost(Duration.ofSeconds(10))
+                                .until(() -> !replica.process().isAlive());
+                    }
+                    assertThat(replica.log()).as(kind + " " + behavior).contains(critical);
+                }
+            }
+        }
+    }
+
     private static void signal(String sig, long pid) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
     }

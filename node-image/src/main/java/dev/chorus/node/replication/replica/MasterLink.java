@@ -401,7 +401,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         while (end < w.length() && w.array()[end] != '\r') {
             end++;
         }
-        String error = new String(w.array(), 1, end - 1, StandardCharsets.UTF_8);
+        String error = new String(w.array(), 0, end, StandardCharsets.UTF_8); // with its "-", as Redis logs it
         String command = new String(argv[0], StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
         Log.warning("== CRITICAL == This replica is sending an error to its master: '" + error
                 + "' after processing the command '" + command + "'");
