@@ -117,6 +117,19 @@ public final class ChorusNode {
                 config.getList(Directives.BIND)) == null ? null : "Unable to listen on this port. Check server logs.");
         config.onApply(Directives.BIND, v -> net.relisten(config.getInt(Directives.PORT),
                 config.getList(Directives.BIND)) == null ? null : "Failed to bind to specified addresses.");
+        // oom-score-adj: set for the role now, again when the role or the directives change.
+        OomScoreAdj.apply(config, replicaOf != null);
+        config.onApply(Directives.OOM_SCORE_ADJ, v -> OomScoreAdj.apply(config, server.isReplica()) ? null
+                : "Failed to set current oom_score_adj. Check server logs.");
+        config.onApply(Directives.OOM_SCORE_ADJ_VALUES, v -> OomScoreAdj.apply(config, server.isReplica()) ? null
+                : "Failed to set current oom_score_adj. Check server logs.");
+        boolean[] wasReplica = {replicaOf != null};
+        server.addCronHook(() -> {
+            if (server.isReplica() != wasReplica[0]) {
+                wasReplica[0] = server.isReplica();
+                OomScoreAdj.apply(config, wasReplica[0]);
+            }
+        });
         server.start(net.loop().next());
         Log.warning("Server initialized");
         String savedId = loaded == null ? null : loaded.replId();

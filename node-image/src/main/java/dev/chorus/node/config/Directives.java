@@ -39,11 +39,10 @@ public final class Directives {
     public static final Directive JEMALLOC_BG_THREAD = bool("jemalloc-bg-thread", true, true)
             .noEffect("there is no jemalloc: the JVM's garbage collector returns memory");
     public static final Directive OOM_SCORE_ADJ = define("oom-score-adj", List.of(), ConfigParsers::parseOomScoreAdj,
-            v -> (String) v, "no", true)
-            .noEffect("the node does not write /proc/self/oom_score_adj; set it on the pod or the systemd unit");
+            v -> (String) v, "no", true);
     public static final Directive OOM_SCORE_ADJ_VALUES = define("oom-score-adj-values", List.of(),
             ConfigParsers::parseOomScoreAdjValues, ConfigParsers::joinInts, "0 200 800", true)
-            .flag(Directive.MULTI_ARG).noEffect("see oom-score-adj");
+            .flag(Directive.MULTI_ARG);
     public static final Directive IO_THREADS = integer("io-threads", 1, 1, 128, false)
             .noEffect("Netty's event loops do the I/O; commands run on one thread as in Redis");
     public static final Directive IO_THREADS_DO_READS = bool("io-threads-do-reads", false, false)

@@ -206,6 +206,44 @@ class ConfigEffectsIT {
         }
     }
 
+    /** oom-score-adj: the process's oom_score_adj follows the role, as on redis-server started the same way. */
+    @Test
+    void oomScoreAdjFollowsTheRoleLikeRedis() throws Exception {
+        try (ServerProcess redisMaster = ServerProcess.redis(); ServerProcess nodeMaster = ServerProcess.node();
+             ServerProcess redis = ServerProcess.redis("--oom-score-adj", "absolute", "--oom-score-adj-values",
+                     "100 200 800");
+             ServerProcess node = ServerProcess.node("--oom-score-adj", "absolute", "--oom-score-adj-values",
+                     "100 200 800")) {
+            java.util.function.Function<ServerProcess, String> score = s -> {
+                try {
+                    return Files.readString(java.nio.file.Path.of("/proc/" + s.pid() + "/oom_score_adj")).strip();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            String start = score.apply(redisMaster);
+            assertThat(score.apply(nodeMaster)).as("untouched").isEqualTo(start);
+            assertThat(score.apply(node)).isEqualTo(score.apply(redis)).isEqualTo("100");
+            for (List<ServerProcess> pair : List.of(List.of(redis, redisMaster), List.of(node, nodeMaster))) {
+                try (RawConnection c = pair.get(0).connect()) {
+                    c.callText("REPLICAOF", "127.0.0.1", Integer.toString(pair.get(1).port()));
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> score.apply(node), "200"::equals);
+            assertThat(score.apply(redis)).isEqualTo("200");
+            for (List<String> cmd : List.of(List.of("CONFIG", "SET", "oom-score-adj-values", "0 300 800"),
+                    List.of("CONFIG", "SET", "oom-score-adj", "relative"),
+                    List.of("CONFIG", "SET", "oom-score-adj", "no"))) {
+                try (RawConnection r = redis.connect(); RawConnection n = node.connect()) {
+                    String[] args = cmd.toArray(String[]::new);
+                    assertThat(n.callText(args)).isEqualTo(r.callText(args));
+                }
+                assertThat(score.apply(node)).as(cmd.toString()).isEqualTo(score.apply(redis));
+            }
+            assertThat(score.apply(node)).isEqualTo(start);
+        }
+    }
+
     private static void signal(String sig, long pid) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
     }
