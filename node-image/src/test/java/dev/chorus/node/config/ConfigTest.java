@@ -133,7 +133,13 @@ class ConfigTest {
                 "save abc 1", "save 0 0", "save -1 1", "save 900 -1", "save 900 1 300", "replicaof host abc",
                 "replicaof host 70000", "replicaof host", "include", "include a b", "repl-backlog-size 0",
                 "proto-max-bulk-len 1000", "maxclients 0", "dbfilename dir/dump.rdb", "requirepass a b",
-                "logfile", "lfu-log-factor -1", "maxmemory-samples 0");
+                "logfile", "lfu-log-factor -1", "maxmemory-samples 0",
+                // structured values of the Redis 7.0 directives
+                "shutdown-on-sigterm save nosave", "shutdown-on-sigint bogus", "oom-score-adj-values 1 2",
+                "oom-score-adj-values 1 2 2001", "proc-title-template \"{nosuch}\"", "proc-title-template \"{title}\"",
+                "maxmemory-clients 101%", "maxmemory-clients -5", "appendfilename \"a/b\"", "appenddirname \"\"",
+                "cluster-announce-hostname a_b", "repl-diskless-load never", "activedefrag yes",
+                "list-max-ziplist-entries 1 2", "lua-replicate-commands", "active-expire-effort 11");
     }
 
     @ParameterizedTest
@@ -159,7 +165,14 @@ class ConfigTest {
                 "save \"\"", "save 900 1 300 10", "save \"900 1\"", "save \"900 \\\"1\\\"\"",
                 "requirepass \"a b\"", "hash-max-ziplist-entries 10",
                 "maxclients 4294967295", "maxmemory-samples 65", "loglevel WARNING", "save 900 1\nsave 300 10",
-                "# only a comment", "\t# indented comment", "");
+                "# only a comment", "\t# indented comment", "",
+                // Debian's stock redis.conf and other Redis 7.0 shapes
+                "oom-score-adj-values 0 200 800", "oom-score-adj-values \"0 200 800\"",
+                "proc-title-template \"{title} {listen-addr} {server-mode}\"", "appendfilename \"appendonly.aof\"",
+                "shutdown-on-sigterm save now", "shutdown-on-sigint \"nosave force\"", "maxmemory-clients 10%",
+                "list-max-ziplist-entries 512", "list-max-ziplist-value 64", "lua-replicate-commands yes",
+                "slave-lazy-flush yes", "lua-time-limit 100", "cluster-slave-no-failover yes", "daemonize no",
+                "supervised auto", "tls-port 0", "cluster-enabled no", "aclfile \"\"");
     }
 
     @ParameterizedTest
