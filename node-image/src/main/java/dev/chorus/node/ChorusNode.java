@@ -245,8 +245,8 @@ public final class ChorusNode {
     }
 
     /**
-     * Checks every 10 ms whether the replicas caught up. A GETACK is itself part of the stream (it moves the offset), so
-     * a new one goes out only every 250 ms, leaving time for the answer to the last one.
+     * Checks every 10 ms whether the replicas caught up. A GETACK is itself part of the stream (it moves the
+     * offset), so a new one goes out only every 250 ms, leaving time for the answer to the last one.
      */
     private void awaitReplicas(Boolean save, long deadline, int round) {
         server.loop().schedule(() -> {

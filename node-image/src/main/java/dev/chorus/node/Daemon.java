@@ -62,7 +62,8 @@ final class Daemon {
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(ChorusNode.class.getName());
             cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             if (logfile.isEmpty()) {
                 pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
             } else {

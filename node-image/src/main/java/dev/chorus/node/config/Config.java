@@ -448,6 +448,20 @@ public final class Config {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Redis' rewriteConfigFormatMemory: gb, mb or kb when the value is a whole number of them. */
+    static String memoryText(long bytes) {
+        long gb = 1024L * 1024 * 1024;
+        long mb = 1024L * 1024;
+        if (bytes % gb == 0) {
+            return bytes / gb + "gb";
+        } else if (bytes % mb == 0) {
+            return bytes / mb + "mb";
+        } else if (bytes % 1024 == 0) {
+            return bytes / 1024 + "kb";
+        }
+        return Long.toString(bytes);
+    }
+
     private String renderLine(Directive d) {
         Object v = values[d.index()];
         if (d == Directives.REPLICAOF) {
@@ -457,7 +471,11 @@ public final class Config {
         if (d.has(Directive.MULTI_ARG)) { // save, bind, oom-score-adj-values, shutdown-on-*: words as they are
             return text.isEmpty() ? d.name() + " \"\"" : d.name() + " " + text;
         }
-        boolean needsQuotes = text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\'');
+        if (d.has(Directive.MEMORY) && v instanceof Long bytes && bytes > 0) {
+            text = memoryText(bytes); // rewriteConfigFormatMemory
+        }
+        boolean needsQuotes = d.has(Directive.STRING) || text.isEmpty()
+                || text.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\'');
         return d.name() + " " + (needsQuotes ? quote(text) : text);
     }
 }

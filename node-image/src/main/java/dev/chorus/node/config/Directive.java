@@ -38,6 +38,10 @@ public final class Directive {
     public static final int MULTI_ARG = 4;
     /** Left out of CONFIG GET patterns, found only by its exact name (Redis' HIDDEN_CONFIG). */
     public static final int HIDDEN = 8;
+    /** CONFIG REWRITE writes the value with a unit when it divides evenly (Redis' MEMORY_CONFIG: 1mb, 64kb). */
+    public static final int MEMORY = 16;
+    /** CONFIG REWRITE always quotes the value (Redis' string and sds configs, written with sdscatrepr). */
+    public static final int STRING = 32;
 
     Directive(String name, List<String> aliases, Parser parser, Formatter formatter, String defaultText,
               boolean mutable, int index) {

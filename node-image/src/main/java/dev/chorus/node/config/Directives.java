@@ -29,6 +29,7 @@ public final class Directives {
             "local1", "local2", "local3", "local4", "local5", "local6", "local7").noEffect("see syslog-enabled");
     public static final Directive PROC_TITLE_TEMPLATE = define("proc-title-template", List.of(),
             ConfigParsers::parseProcTitleTemplate, v -> (String) v, "{title} {listen-addr} {server-mode}", true)
+            .flag(Directive.STRING)
             .noEffect("a JVM cannot rewrite its process title (validated like Redis all the same)");
     public static final Directive CRASH_LOG_ENABLED = bool("crash-log-enabled", true, true)
             .noEffect("there are no native crash handlers to install; JVM errors go to the log");
@@ -123,7 +124,8 @@ public final class Directives {
     public static final Directive CLUSTER_ANNOUNCE_IP = string("cluster-announce-ip", "", true)
             .noEffect("see cluster-config-file");
     public static final Directive CLUSTER_ANNOUNCE_HOSTNAME = define("cluster-announce-hostname", List.of(),
-            ConfigParsers::parseHostname, v -> (String) v, "", true).noEffect("see cluster-config-file");
+            ConfigParsers::parseHostname, v -> (String) v, "", true).flag(Directive.STRING)
+            .noEffect("see cluster-config-file");
     public static final Directive CLUSTER_ANNOUNCE_PORT = integer("cluster-announce-port", 0, 0, 65535, true)
             .noEffect("see cluster-config-file");
     public static final Directive CLUSTER_ANNOUNCE_BUS_PORT = integer("cluster-announce-bus-port", 0, 0, 65535,
@@ -157,10 +159,10 @@ public final class Directives {
             "yes", "clients").noEffect("RESTORE and RDB loading always parse a payload completely before using it "
             + "(the strictest setting, yes, always holds)");
     public static final Directive APPENDFILENAME = define("appendfilename", List.of(),
-            ConfigParsers::parseAppendFilename, v -> (String) v, "appendonly.aof", false)
+            ConfigParsers::parseAppendFilename, v -> (String) v, "appendonly.aof", false).flag(Directive.STRING)
             .noEffect("AOF is off: appendonly yes is refused");
     public static final Directive APPENDDIRNAME = define("appenddirname", List.of(),
-            ConfigParsers::parseAppendDirname, v -> (String) v, "appendonlydir", false)
+            ConfigParsers::parseAppendDirname, v -> (String) v, "appendonlydir", false).flag(Directive.STRING)
             .noEffect("AOF is off: appendonly yes is refused");
     public static final Directive APPENDFSYNC = enumeration("appendfsync", "everysec", true, "everysec", "always",
             "no").noEffect("AOF is off: appendonly yes is refused");
@@ -187,6 +189,7 @@ public final class Directives {
             + "(tenacity 100)");
     public static final Directive MAXMEMORY_CLIENTS = define("maxmemory-clients", List.of(),
             ConfigParsers::parseMaxmemoryClients, ConfigParsers::formatPercentOrBytes, "0", true)
+            .flag(Directive.MEMORY)
             .noEffect("the node does not evict clients by memory (client-output-buffer-limit still applies)");
     public static final Directive ACTIVE_EXPIRE_EFFORT = integer("active-expire-effort", 1, 1, 10, true)
             .noEffect("the node's active expire cycle has one fixed effort (Redis' default, 1)");
@@ -212,7 +215,8 @@ public final class Directives {
         return Boolean.FALSE;
     }, Directives::yesNo, "no", true);
     public static final Directive ACTIVE_DEFRAG_IGNORE_BYTES = memory("active-defrag-ignore-bytes", 100L << 20, 1,
-            Long.MAX_VALUE, true).noEffect("the JVM's garbage collector compacts the heap; activedefrag yes is refused");
+            Long.MAX_VALUE, true)
+            .noEffect("the JVM's garbage collector compacts the heap; activedefrag yes is refused");
     public static final Directive ACTIVE_DEFRAG_THRESHOLD_LOWER = integer("active-defrag-threshold-lower", 10, 0,
             1000, true).noEffect("see active-defrag-ignore-bytes");
     public static final Directive ACTIVE_DEFRAG_THRESHOLD_UPPER = integer("active-defrag-threshold-upper", 100, 0,
@@ -242,7 +246,7 @@ public final class Directives {
             throw new ConfigException("aclfile is not supported: the node has no ACL users besides 'default'");
         }
         return file;
-    }, v -> (String) v, "", false);
+    }, v -> (String) v, "", false).flag(Directive.STRING);
     public static final Directive ACLLOG_MAX_LEN = integer("acllog-max-len", 128, 0, Long.MAX_VALUE, true)
             .noEffect("the node has no ACL LOG (no ACL users to deny)");
     public static final Directive ACL_PUBSUB_DEFAULT = enumeration("acl-pubsub-default", "resetchannels", true,
@@ -304,7 +308,7 @@ public final class Directives {
             throw new ConfigException("dbfilename can't be a path, just a filename");
         }
         return name;
-    }, v -> (String) v, "dump.rdb", true).flag(Directive.PROTECTED);
+    }, v -> (String) v, "dump.rdb", true).flag(Directive.PROTECTED | Directive.STRING);
     public static final Directive RDBCOMPRESSION = bool("rdbcompression", true, true);
     public static final Directive RDBCHECKSUM = bool("rdbchecksum", true, false);
     public static final Directive STOP_WRITES_ON_BGSAVE_ERROR = bool("stop-writes-on-bgsave-error", true, true);
@@ -426,11 +430,12 @@ public final class Directives {
 
     private static Directive memory(String name, long def, long min, long max, boolean mutable, String... aliases) {
         return define(name, List.of(aliases), args -> inRange(parseMemory(single(args)), min, max), String::valueOf,
-                Long.toString(def), mutable);
+                Long.toString(def), mutable).flag(Directive.MEMORY);
     }
 
     private static Directive string(String name, String def, boolean mutable, String... aliases) {
-        return define(name, List.of(aliases), Directives::single, v -> (String) v, def, mutable);
+        return define(name, List.of(aliases), Directives::single, v -> (String) v, def, mutable)
+                .flag(Directive.STRING);
     }
 
     private static Directive enumeration(String name, String def, boolean mutable, String... allowed) {
