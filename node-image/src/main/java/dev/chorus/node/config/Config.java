@@ -168,6 +168,20 @@ public final class Config {
             return out;
         }
 
+        /** glob(3) over one directory: the names matching the pattern, sorted (C collation). */
+        private static List<Path> globMatches(Path dir, String pattern) throws IOException {
+            Path base = dir == null ? Path.of("") : dir;
+            if (!Files.isDirectory(base)) {
+                return List.of();
+            }
+            java.nio.file.PathMatcher matcher = base.getFileSystem().getPathMatcher("glob:" + pattern);
+            try (java.util.stream.Stream<Path> s = Files.list(base)) {
+                return s.filter(p -> matcher.matches(p.getFileName()) && !p.getFileName().toString().startsWith("."))
+                        .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                        .toList();
+            }
+        }
+
         /** The strerror() text Redis prints for the usual reasons a file cannot be read. */
         private static String strerror(IOException e) {
             if (e instanceof java.nio.file.NoSuchFileException) {
@@ -208,6 +222,15 @@ public final class Config {
                     Path inc = Path.of(args.get(0));
                     if (!inc.isAbsolute() && baseDir != null) {
                         inc = baseDir.resolve(inc);
+                    }
+                    String incName = inc.getFileName() == null ? "" : inc.getFileName().toString();
+                    if (incName.chars().anyMatch(c -> c == '*' || c == '?' || c == '[')) {
+                        // Redis 7.0: a wildcard include loads every match in glob order, and none is no error
+                        // (an empty conf.d); the wildcard may be in the file name.
+                        for (Path match : globMatches(inc.getParent(), incName)) {
+                            loadFile(match, depth + 1);
+                        }
+                        continue;
                     }
                     loadFile(inc, depth + 1);
                     continue;

@@ -117,6 +117,20 @@ class ConfigParsersTest {
         assertThatThrownBy(() -> Config.load(file, List.of())).isInstanceOf(ConfigFileException.class);
     }
 
+    /** Redis 7.0 includes with a wildcard: every match in name order; no match is no error. */
+    @Test
+    void wildcardIncludeLoadsEveryMatch(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("conf.d"));
+        Files.writeString(dir.resolve("conf.d/b.conf"), "maxmemory-samples 7\n");
+        Files.writeString(dir.resolve("conf.d/a.conf"), "maxmemory-samples 6\nhz 20\n");
+        Files.writeString(dir.resolve("conf.d/c.txt"), "hz 30\n");
+        Path file = dir.resolve("main.conf");
+        Files.writeString(file, "include " + dir.resolve("conf.d") + "/*.conf\ninclude " + dir + "/none.d/*.conf\n");
+        Config c = Config.load(file, List.of());
+        assertThat(c.getLong(Directives.MAXMEMORY_SAMPLES)).isEqualTo(7);
+        assertThat(c.getLong(Directives.HZ)).isEqualTo(20);
+    }
+
     /** CONFIG REWRITE writes lines as Redis 7.0.15 writes them (checked by hand against its CONFIG REWRITE). */
     @Test
     void rewriteFormatsValuesLikeRedis(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
