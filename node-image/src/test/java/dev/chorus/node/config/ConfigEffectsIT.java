@@ -244,6 +244,49 @@ class ConfigEffectsIT {
         }
     }
 
+    /**
+     * replica-ignore-maxmemory: a replica over maxmemory keeps everything its master sends (yes, the default) or
+     * evicts by its own policy (no).
+     */
+    @Test
+    void replicaIgnoreMaxmemory() {
+        try (ServerProcess master = ServerProcess.node("--repl-diskless-sync-delay", "0")) {
+            for (String ignore : List.of("yes", "no")) {
+                try (RawConnection m = master.connect()) {
+                    m.callText("FLUSHALL");
+                }
+                try (ServerProcess replica = ServerProcess.node("--replicaof", "127.0.0.1",
+                        Integer.toString(master.port()), "--replica-ignore-maxmemory", ignore,
+                        "--maxmemory-policy", "allkeys-random")) {
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> Info.field(replica, "replication", "master_link_status"), "up"::equals);
+                    try (RawConnection r = replica.connect()) {
+                        // 2 MB: the 5000 values of 1000 bytes below go well over it
+                        assertThat(r.callText("CONFIG", "SET", "maxmemory", "2000000")).isEqualTo("+OK\r\n");
+                    }
+                    String value = "x".repeat(1000);
+                    try (RawConnection m = master.connect()) {
+                        for (int i = 0; i < 5000; i++) {
+                            m.callText("SET", "key:" + i, value);
+                        }
+                    }
+                    long masterOffset = Long.parseLong(Info.field(master, "replication", "master_repl_offset"));
+                    await().atMost(Duration.ofSeconds(30)).until(() -> Long.parseLong(
+                            Info.field(replica, "replication", "slave_repl_offset")) >= masterOffset);
+                    long keys;
+                    try (RawConnection r = replica.connect()) {
+                        keys = Long.parseLong(r.callText("DBSIZE").substring(1).strip());
+                    }
+                    if (ignore.equals("yes")) {
+                        assertThat(keys).as("replica-ignore-maxmemory yes keeps every key").isEqualTo(5000);
+                    } else {
+                        assertThat(keys).as("replica-ignore-maxmemory no evicts").isLessThan(5000);
+                    }
+                }
+            }
+        }
+    }
+
     private static void signal(String sig, long pid) throws Exception {
         assertThat(new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor()).isZero();
     }
