@@ -47,12 +47,24 @@ public final class ChorusNode {
         }
         Path file = null;
         List<String> rest = new ArrayList<>(List.of(args));
-        if (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
+        if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
             file = Path.of(rest.remove(0));
+        }
+        // As redis-server: "-" as the first or the last argument reads more configuration from stdin.
+        String stdin = null;
+        if (!rest.isEmpty() && (rest.get(0).equals("-") || rest.get(rest.size() - 1).equals("-"))) {
+            rest.remove(rest.get(0).equals("-") ? 0 : rest.size() - 1);
+            try {
+                stdin = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                System.err.println("Fatal error, can't read config from stdin: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
         }
         Config config;
         try {
-            config = Config.load(file, rest);
+            config = Config.load(file, stdin, rest);
         } catch (ConfigFileException e) {
             System.err.print(e.report(Server.REDIS_VERSION));
             System.exit(1);
@@ -63,7 +75,7 @@ public final class ChorusNode {
             return;
         }
         if (config.getBool(Directives.DAEMONIZE) && !Daemon.isDaemon()) {
-            System.exit(Daemon.launch(args, config.getString(Directives.LOGFILE)));
+            System.exit(Daemon.launch(args, config.getString(Directives.LOGFILE), stdin));
             return;
         }
         try {

@@ -43,7 +43,7 @@ final class Daemon {
     }
 
     /** Starts the daemon and waits for it; returns the exit status for the starting process. */
-    static int launch(String[] args, String logfile) {
+    static int launch(String[] args, String logfile, String stdinConfig) {
         try {
             Path ready = Files.createTempFile("chorus-daemon-", ".ready");
             Files.delete(ready);
@@ -62,8 +62,9 @@ final class Daemon {
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(ChorusNode.class.getName());
             cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // stdin from /dev/null, or, when the configuration came from stdin ("-"), that text and then EOF
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(stdinConfig == null
+                    ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
             if (logfile.isEmpty()) {
                 pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
             } else {
@@ -72,6 +73,11 @@ final class Daemon {
             }
             pb.environment().put(READY_ENV, ready.toString());
             Process p = pb.start();
+            if (stdinConfig != null) {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdinConfig.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
             while (true) {
                 if (Files.exists(ready)) {
                     Files.deleteIfExists(ready);

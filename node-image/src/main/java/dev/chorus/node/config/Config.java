@@ -51,11 +51,20 @@ public final class Config {
 
     /** Loads {@code file} (may be null) and then the command-line directives, like redis-server's loadServerConfig. */
     public static Config load(Path file, List<String> args) throws ConfigFileException, IOException {
+        return load(file, null, args);
+    }
+
+    /** As {@link #load(Path, List)}, with configuration read from stdin ("redis-server -") after the file. */
+    public static Config load(Path file, String stdinText, List<String> args) throws ConfigFileException,
+            IOException {
         Config config = new Config();
         config.file = file == null ? null : file.toAbsolutePath();
         Loader loader = new Loader(config);
         if (file != null) {
             loader.loadFile(file.toAbsolutePath(), 0);
+        }
+        if (stdinText != null) {
+            loader.loadText(stdinText, "(stdin)", null, 0);
         }
         String argText = argumentsAsConfig(args);
         if (!argText.isEmpty()) {

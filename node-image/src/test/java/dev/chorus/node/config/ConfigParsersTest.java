@@ -131,6 +131,21 @@ class ConfigParsersTest {
         assertThat(c.getLong(Directives.HZ)).isEqualTo(20);
     }
 
+    /** "redis-server -": configuration from stdin comes after the file and before the command-line arguments. */
+    @Test
+    void stdinConfigurationSitsBetweenFileAndArguments(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("f.conf");
+        Files.writeString(file, "maxmemory-samples 6\nhz 20\n");
+        Config c = Config.load(file, "maxmemory-samples 9\ntimeout 7\n", List.of("--timeout", "8"));
+        assertThat(c.getLong(Directives.MAXMEMORY_SAMPLES)).isEqualTo(9);
+        assertThat(c.getLong(Directives.HZ)).isEqualTo(20);
+        assertThat(c.getLong(Directives.TIMEOUT)).isEqualTo(8);
+        ConfigFileException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> Config.load(null, "\nport 70000\n", List.of()), ConfigFileException.class);
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.reason()).isEqualTo("argument must be between 0 and 65535 inclusive");
+    }
+
     /** CONFIG REWRITE writes lines as Redis 7.0.15 writes them (checked by hand against its CONFIG REWRITE). */
     @Test
     void rewriteFormatsValuesLikeRedis(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
