@@ -24,6 +24,9 @@ public final class ChorusNode {
     private final Server server;
     private final NetServer net;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** CONFIG_DEFAULT_PID_FILE: where a daemonized Redis writes its pid when no pidfile is configured. */
+    static final String DEFAULT_PID_FILE = "/var/run/redis.pid";
+    private volatile String pidFile;
 
     private ChorusNode(Config config) {
         this.server = new Server(config);
@@ -44,12 +47,24 @@ public final class ChorusNode {
         }
         Path file = null;
         List<String> rest = new ArrayList<>(List.of(args));
-        if (!rest.isEmpty() && !rest.get(0).startsWith("--")) {
+        if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
             file = Path.of(rest.remove(0));
+        }
+        // As redis-server: "-" as the first or the last argument reads more configuration from stdin.
+        String stdin = null;
+        if (!rest.isEmpty() && (rest.get(0).equals("-") || rest.get(rest.size() - 1).equals("-"))) {
+            rest.remove(rest.get(0).equals("-") ? 0 : rest.size() - 1);
+            try {
+                stdin = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                System.err.println("Fatal error, can't read config from stdin: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
         }
         Config config;
         try {
-            config = Config.load(file, rest);
+            config = Config.load(file, stdin, rest);
         } catch (ConfigFileException e) {
             System.err.print(e.report(Server.REDIS_VERSION));
             System.exit(1);
@@ -57,6 +72,10 @@ public final class ChorusNode {
         } catch (IOException e) {
             System.err.println("Fatal error, can't open config file: " + e.getMessage());
             System.exit(1);
+            return;
+        }
+        if (config.getBool(Directives.DAEMONIZE) && !Daemon.isDaemon()) {
+            System.exit(Daemon.launch(args, config.getString(Directives.LOGFILE), stdin));
             return;
         }
         try {
@@ -69,26 +88,62 @@ public final class ChorusNode {
 
     private void run() throws Exception {
         Config config = server.config();
+        if (Daemon.isDaemon()) {
+            Signal.handle(new Signal("HUP"), sun.misc.SignalHandler.SIG_IGN); // detached: a hang-up is not for us
+        }
         Log.configure(config.getString(Directives.LOGFILE), config.getString(Directives.LOGLEVEL));
-        Log.notice("oO0OoO0OoO0Oo Chorus node (Redis " + Server.REDIS_VERSION + " compatible) is starting oO0OoO0OoO0Oo");
-        Log.notice("Redis version=" + Server.REDIS_VERSION + ", bits=64, pid=" + ProcessHandle.current().pid()
+        long pid = ProcessHandle.current().pid();
+        // Redis' first lines, word for word (role 'C' until the server is initialised).
+        Log.setRole('C');
+        Log.warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+        Log.warning("Redis version=" + Server.REDIS_VERSION + ", bits=64, commit=00000000, modified=0, pid=" + pid
                 + ", just started");
         if (config.file() == null) {
             Log.warning("Warning: no config file specified, using the default config. In order to specify a config "
                     + "file use java -jar chorus-node.jar /path/to/redis.conf");
         } else {
-            Log.notice("Configuration loaded");
+            Log.warning("Configuration loaded");
+        }
+        Log.setRole('M');
+        Log.notice("Chorus node: the Redis " + Server.REDIS_VERSION + " protocol and behaviour on the JVM ("
+                + System.getProperty("java.vm.name") + " " + Runtime.version() + ")");
+        int port = config.getInt(Directives.PORT);
+        if (Logo.shown(config.getBool(Directives.ALWAYS_SHOW_LOGO), config.getString(Directives.LOGFILE),
+                config.getBool(Directives.SYSLOG_ENABLED))) {
+            Log.raw(Log.Level.NOTICE, Logo.render(Server.REDIS_VERSION, port, pid));
+        } else {
+            Log.notice("Running mode=standalone, port=" + port + ".");
         }
         resolveDir(config);
-        server.setShutdownAction(this::shutdown);
+        server.setShutdownAction(save -> shutdown(save, false));
+        server.setShutdownNowAction(save -> shutdown(save, true));
         ReplicaOf replicaOf = config.replicaOf();
         if (replicaOf != null) {
             server.keyspace().setReplica(true); // a replica keeps expired keys until its master deletes them
         }
+        writePidFile(config); // as Redis: before loading the data, once the configuration is known good
         RdbLoadResult loaded = loadData();
         net.bind();
+        // CONFIG SET port / bind listen anew, keeping the old listeners if the new ones cannot be opened.
+        config.onApply(Directives.PORT, v -> net.relisten(((Long) v).intValue(),
+                config.getList(Directives.BIND)) == null ? null : "Unable to listen on this port. Check server logs.");
+        config.onApply(Directives.BIND, v -> net.relisten(config.getInt(Directives.PORT),
+                config.getList(Directives.BIND)) == null ? null : "Failed to bind to specified addresses.");
+        // oom-score-adj: set for the role now, again when the role or the directives change.
+        OomScoreAdj.apply(config, replicaOf != null);
+        config.onApply(Directives.OOM_SCORE_ADJ, v -> OomScoreAdj.apply(config, server.isReplica()) ? null
+                : "Failed to set current oom_score_adj. Check server logs.");
+        config.onApply(Directives.OOM_SCORE_ADJ_VALUES, v -> OomScoreAdj.apply(config, server.isReplica()) ? null
+                : "Failed to set current oom_score_adj. Check server logs.");
+        boolean[] wasReplica = {replicaOf != null};
+        server.addCronHook(() -> {
+            if (server.isReplica() != wasReplica[0]) {
+                wasReplica[0] = server.isReplica();
+                OomScoreAdj.apply(config, wasReplica[0]);
+            }
+        });
         server.start(net.loop().next());
-        Log.notice("Server initialized");
+        Log.warning("Server initialized");
         String savedId = loaded == null ? null : loaded.replId();
         long savedOffset = loaded == null ? -1 : loaded.replOffset();
         server.loop().execute(() -> {
@@ -98,9 +153,9 @@ public final class ChorusNode {
                 server.replication().restoreHistory(savedId, savedOffset);
             }
         });
-        writePidFile(config);
         installSignalHandlers();
-        Log.notice("Ready to accept connections tcp");
+        Log.notice("Ready to accept connections");
+        Daemon.reportReady();
     }
 
     /** Loads dir/dbfilename if present; a corrupt file stops start-up, as Redis refuses to serve half a dataset. */
@@ -128,39 +183,109 @@ public final class ChorusNode {
         config.setParsed(Directives.DIR, path.toString());
     }
 
-    private static void writePidFile(Config config) {
+    /** Redis' createPidFile: written when pidfile is set, or when daemonized (then /var/run/redis.pid by default). */
+    private void writePidFile(Config config) {
         String pidfile = config.getString(Directives.PIDFILE);
+        if (pidfile.isEmpty() && config.getBool(Directives.DAEMONIZE)) {
+            pidfile = DEFAULT_PID_FILE;
+        }
         if (pidfile.isEmpty()) {
             return;
         }
+        this.pidFile = pidfile;
         try {
             Files.writeString(Path.of(pidfile), ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            Log.warning("Failed to write PID file: " + e.getMessage());
+            Log.warning("Failed to write PID file: " + strerror(e));
         }
+    }
+
+    private static String strerror(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied";
+        }
+        return e.getMessage();
     }
 
     private void installSignalHandlers() {
         for (String sig : List.of("TERM", "INT")) {
             Signal.handle(new Signal(sig), s -> {
                 Log.warning("Received SIG" + sig + " scheduling shutdown...");
-                server.loop().execute(() -> shutdown(null));
+                // shutdown-on-sigterm / shutdown-on-sigint: "save" forces a save, "nosave" skips it, "default" saves
+                // when save points are configured; "now" skips waiting for lagging replicas. ("force" changes
+                // nothing: the node exits even when the final save fails.)
+                String flags = server.config().getString(sig.equals("TERM") ? Directives.SHUTDOWN_ON_SIGTERM
+                        : Directives.SHUTDOWN_ON_SIGINT);
+                List<String> words = List.of(flags.split(" "));
+                Boolean save = words.contains("save") ? Boolean.TRUE : words.contains("nosave") ? Boolean.FALSE : null;
+                boolean now = words.contains("now");
+                server.loop().execute(() -> shutdown(save, now));
             });
         }
     }
 
-    /** Redis' prepareForShutdown: save if asked (or if save points exist), remove the pidfile, exit. */
-    private void shutdown(Boolean save) {
+    /**
+     * Redis' prepareForShutdown: unless {@code now}, a master first gives lagging replicas up to shutdown-timeout
+     * seconds to catch up (writes paused, REPLCONF GETACK sent), then finishShutdown.
+     */
+    private void shutdown(Boolean save, boolean now) {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
         Log.warning("User requested shutdown...");
+        long timeout = server.config().getLong(Directives.SHUTDOWN_TIMEOUT);
+        if (!now && timeout > 0 && !server.isReplica() && !laggingReplicas().isEmpty()) {
+            Log.notice("Waiting for replicas before shutting down.");
+            long deadline = System.currentTimeMillis() + timeout * 1000;
+            server.clientPause().pause(deadline + 1000, dev.chorus.node.command.shared.ClientPause.Mode.WRITE);
+            server.replication().requestAcks();
+            awaitReplicas(save, deadline, 1);
+            return;
+        }
+        finishShutdown(save);
+    }
+
+    private List<dev.chorus.node.replication.master.ReplicaHandle> laggingReplicas() {
+        long offset = server.replication().offset();
+        return server.replication().replicas().stream()
+                .filter(h -> h.state() == dev.chorus.node.replication.master.ReplicaHandle.State.ONLINE
+                        && h.ackOffset() < offset)
+                .toList();
+    }
+
+    /**
+     * Checks every 10 ms whether the replicas caught up. A GETACK is itself part of the stream (it moves the
+     * offset), so a new one goes out only every 250 ms, leaving time for the answer to the last one.
+     */
+    private void awaitReplicas(Boolean save, long deadline, int round) {
+        server.loop().schedule(() -> {
+            if (laggingReplicas().isEmpty() || System.currentTimeMillis() >= deadline) {
+                finishShutdown(save);
+                return;
+            }
+            if (round % 25 == 0) {
+                server.replication().requestAcks();
+            }
+            awaitReplicas(save, deadline, round + 1);
+        }, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void finishShutdown(Boolean save) {
+        long offset = server.replication().offset();
+        for (var h : laggingReplicas()) {
+            Log.warning("Lagging replica " + h.ip() + ":" + h.listeningPort() + " reported offset "
+                    + (offset - h.ackOffset()) + " behind master, lag="
+                    + (System.currentTimeMillis() - h.lastAckMillis()) / 1000 + ", state=online.");
+        }
         boolean doSave = save != null ? save : !server.config().savePoints().isEmpty();
         if (doSave) {
             server.saveForShutdown();
         }
-        String pidfile = server.config().getString(Directives.PIDFILE);
-        if (!pidfile.isEmpty()) {
+        String pidfile = pidFile;
+        if (pidfile != null) {
             Log.notice("Removing the pid file.");
             try {
                 Files.deleteIfExists(Path.of(pidfile));

@@ -69,6 +69,14 @@ public final class Log {
         return level.ordinal() >= threshold.ordinal() && threshold != Level.NOTHING;
     }
 
+    /** A message without the pid/time/level prefix (Redis' LL_RAW), e.g. the start-up logo. */
+    public static void raw(Level level, String msg) {
+        if (enabled(level)) {
+            out.print(msg);
+            out.flush();
+        }
+    }
+
     public static void log(Level level, String msg) {
         if (!enabled(level)) {
             return;

@@ -208,8 +208,34 @@ public final class Server {
     /** Binds the server to its thread and starts the periodic tasks (serverCron). */
     public void start(ScheduledExecutorService serverThread) {
         this.loop = serverThread;
-        long period = Math.max(1, 1000 / config.getLong(Directives.HZ));
-        serverThread.scheduleAtFixedRate(this::cron, period, period, TimeUnit.MILLISECONDS);
+        scheduleCron();
+    }
+
+    /** Redis' serverCron period follows server.hz, which CONFIG SET hz and dynamic-hz change at run time. */
+    private void scheduleCron() {
+        loop.schedule(() -> {
+            cron();
+            scheduleCron();
+        }, Math.max(1, 1000 / hz()), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * server.hz: the configured hz, doubled (up to 500) while there are more than 200 clients per tick when
+     * dynamic-hz is on, as serverCron does (MAX_CLIENTS_PER_CLOCK_TICK, CONFIG_MAX_HZ).
+     */
+    public long hz() {
+        long hz = config.getLong(Directives.HZ);
+        if (config.getBool(Directives.DYNAMIC_HZ)) {
+            int clientCount = clients.count();
+            while (clientCount / hz > 200) {
+                hz *= 2;
+                if (hz > 500) {
+                    hz = 500;
+                    break;
+                }
+            }
+        }
+        return hz;
     }
 
     // ---- per-command hooks ----
@@ -264,12 +290,23 @@ public final class Server {
         cronPaused = paused;
     }
 
+    private java.util.function.Consumer<Boolean> shutdownNowAction;
+
+    /** SHUTDOWN NOW (and shutdown-on-sig* "now"): as {@link #shutdown}, without waiting for lagging replicas. */
+    public void setShutdownNowAction(java.util.function.Consumer<Boolean> action) {
+        this.shutdownNowAction = action;
+    }
+
+    public void shutdownNow(Boolean save) {
+        (shutdownNowAction != null ? shutdownNowAction : shutdownAction).accept(save);
+    }
+
     private void cron() {
         if (cronPaused) {
             return;
         }
         try {
-            long hz = config.getLong(Directives.HZ);
+            long hz = hz();
             long cycleStart = System.nanoTime();
             keyspace.activeExpireCycle(Math.max(1, 250 / hz)); // 25% of each cron period, as Redis' slow cycle
             monitors.latency().addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
@@ -384,7 +421,7 @@ public final class Server {
      */
     public boolean freeMemoryIfNeeded() {
         long max = config.getLong(Directives.MAXMEMORY);
-        if (max == 0 || isReplica() || clientPause().active()) {
+        if (max == 0 || (isReplica() && config.getBool(Directives.REPLICA_IGNORE_MAXMEMORY)) || clientPause().active()) {
             return true; // Redis' isSafeToPerformEvictions: a paused server's data set stays still
         }
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);

@@ -179,6 +179,9 @@ public final class Dispatcher {
     /** Why the server's state refuses this command now (replica read-only, memory, replicas), or null. */
     private String deniedByServerState(Client client, CommandSpec spec) {
         if (client.isMaster()) {
+            if (spec.isWrite() && !server.config().getBool(Directives.REPLICA_IGNORE_MAXMEMORY)) {
+                server.freeMemoryIfNeeded(); // replica-ignore-maxmemory no: the replica evicts on its own
+            }
             return null;
         }
         if (server.isReplica() && !spec.has(CommandFlag.STALE) && !server.masterLinkUp()

@@ -99,7 +99,7 @@ public final class Info {
                 + "server_time_usec:" + System.currentTimeMillis() * 1000 + "\n"
                 + "uptime_in_seconds:" + uptime + "\n"
                 + "uptime_in_days:" + uptime / 86400 + "\n"
-                + "hz:" + server.config().getLong(Directives.HZ) + "\n"
+                + "hz:" + server.hz() + "\n"
                 + "configured_hz:" + server.config().getLong(Directives.HZ) + "\n"
                 + "lru_clock:" + (System.currentTimeMillis() / 1000) % (1 << 24) + "\n"
                 + "executable:java\n"

@@ -77,68 +77,151 @@ public final class ServerCommands implements CommandFamily {
 
     static void shutdown(CommandContext ctx) {
         Boolean save = null;
+        boolean now = false;
         for (int i = 1; i < ctx.argc(); i++) {
             switch (ctx.option(i)) {
                 case "nosave" -> save = Boolean.FALSE;
                 case "save" -> save = Boolean.TRUE;
-                case "now", "force" -> { }
+                case "now" -> now = true;
+                case "force" -> { }
                 case "abort" -> throw new CommandError("ERR No shutdown in progress.");
                 default -> throw Errors.syntax();
             }
         }
-        ctx.server().shutdown(save);
+        if (now) {
+            ctx.server().shutdownNow(save);
+        } else {
+            ctx.server().shutdown(save);
+        }
     }
 
     // ---- CONFIG ----
 
     static void configGet(CommandContext ctx) {
-        Map<String, String> out = new LinkedHashMap<>();
+        List<String> patterns = new ArrayList<>();
         for (int i = 2; i < ctx.argc(); i++) {
-            out.putAll(ctx.server().config().matching(ctx.argString(i)));
+            patterns.add(ctx.argString(i));
         }
+        Map<String, String> out = ctx.server().config().matching(patterns);
         ctx.reply().map(out.size());
         out.forEach((k, v) -> ctx.reply().bulk(k).bulk(v));
     }
 
+    /**
+     * Redis 7.0's configSetCommand: several name/value pairs set atomically. First every name is checked (unknown,
+     * immutable, protected, duplicate; the first problem wins), then every value is parsed; only when all parse are
+     * they applied, so a failed CONFIG SET changes nothing. A name and its alias are different entries in Redis' table,
+     * so giving both is not a duplicate (the later value wins).
+     */
     static void configSet(CommandContext ctx) {
         if ((ctx.argc() - 2) % 2 != 0) {
-            throw Errors.arity("config|set");
+            throw Errors.syntax();
         }
+        dev.chorus.node.config.Config config = ctx.server().config();
         List<Directive> directives = new ArrayList<>();
-        List<Object> parsed = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        String error = null;
         for (int i = 2; i < ctx.argc(); i += 2) {
-            String name = ctx.argString(i);
-            Directive d = Directives.byName(name);
+            String given = ctx.argString(i);
+            Directive d = Directives.byName(given);
             if (d == null) {
-                throw new CommandError("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+                if (error == null) {
+                    error = "ERR Unknown option or number of arguments for CONFIG SET - '" + given + "'";
+                }
+                continue;
             }
-            if (directives.contains(d)) {
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
-                        + "') - duplicate parameter");
+            if (error != null) {
+                continue;
             }
-            if (!d.mutable()) {
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
-                        + "') - can't set immutable config");
+            String name = given.toLowerCase(java.util.Locale.ROOT);
+            if (!d.mutable() || (d.has(Directive.PROTECTED) && !protectedActionAllowed(ctx,
+                    config.getString(Directives.ENABLE_PROTECTED_CONFIGS)))) {
+                error = "ERR CONFIG SET failed (possibly related to argument '" + given + "') - "
+                        + (d.mutable() ? "can't set protected config" : "can't set immutable config");
+                continue;
             }
-            if (d == Directives.DIR || d == Directives.DBFILENAME) {
-                // Redis 7.0 protects them (enable-protected-configs no): a client must not redirect file writes.
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name
-                        + "') - can't set protected config");
-            }
-            try {
-                dev.chorus.node.config.Config probe = new dev.chorus.node.config.Config();
-                probe.set(d, ctx.argString(i + 1));
-                parsed.add(probe.get(d));
-            } catch (ConfigException e) {
-                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + name + "') - "
-                        + e.getMessage());
+            if (names.contains(name)) {
+                error = "ERR CONFIG SET failed (possibly related to argument '" + given + "') - duplicate parameter";
+                continue;
             }
             directives.add(d);
+            names.add(name);
+        }
+        if (error != null) {
+            throw new CommandError(error);
+        }
+        List<Object> parsed = new ArrayList<>();
+        for (int i = 0; i < directives.size(); i++) {
+            try {
+                String raw = ctx.argString(3 + 2 * i);
+                if (directives.get(i) == Directives.DIR) {
+                    raw = changedDir(config.getString(Directives.DIR), raw);
+                }
+                parsed.add(dev.chorus.node.config.Config.parseForSet(directives.get(i), raw));
+            } catch (ConfigException e) {
+                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - "
+                        + e.getMessage());
+            }
+        }
+        // Apply (Redis' apply functions, e.g. listening on a new port): the first failure restores every value.
+        List<Object> old = new ArrayList<>();
+        for (int i = 0; i < directives.size(); i++) {
+            old.add(config.get(directives.get(i)));
+            config.setParsed(directives.get(i), parsed.get(i));
         }
         for (int i = 0; i < directives.size(); i++) {
-            ctx.server().config().setParsed(directives.get(i), parsed.get(i));
+            String failure = config.apply(directives.get(i), parsed.get(i));
+            if (failure != null) {
+                for (int j = directives.size() - 1; j >= 0; j--) {
+                    config.setParsed(directives.get(j), old.get(j));
+                }
+                for (int j = 0; j < i; j++) {
+                    config.apply(directives.get(j), old.get(j));
+                }
+                throw new CommandError("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - "
+                        + failure);
+            }
         }
         ctx.reply().ok();
+    }
+
+    /**
+     * CONFIG SET dir is Redis' chdir(): relative to the current dir, refused with strerror() when it is not a
+     * directory one can enter; CONFIG GET then shows the absolute path (getcwd).
+     */
+    private static String changedDir(String current, String value) throws ConfigException {
+        java.nio.file.Path path;
+        try {
+            path = java.nio.file.Path.of(current).resolve(value).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("No such file or directory");
+        }
+        if (value.isEmpty() || !java.nio.file.Files.exists(path)) {
+            throw new ConfigException("No such file or directory");
+        }
+        if (!java.nio.file.Files.isDirectory(path)) {
+            throw new ConfigException("Not a directory");
+        }
+        if (!java.nio.file.Files.isExecutable(path)) {
+            throw new ConfigException("Permission denied");
+        }
+        return path.toString();
+    }
+
+    /** Redis' allowProtectedAction: "yes" allows everyone, "local" clients on loopback or a unix socket. */
+    static boolean protectedActionAllowed(CommandContext ctx, String setting) {
+        if (setting.equals("yes")) {
+            return true;
+        }
+        if (!setting.equals("local") || ctx.client() == null) {
+            return false;
+        }
+        String addr = ctx.client().outbound().remoteAddress();
+        if (addr == null || addr.startsWith("/") || !addr.contains(":")) {
+            return true; // a unix socket peer
+        }
+        String host = addr.substring(0, addr.lastIndexOf(':'));
+        return host.equals("127.0.0.1") || host.equals("0:0:0:0:0:0:0:1") || host.equals("::1");
     }
 
     static void configHelp(CommandContext ctx) {

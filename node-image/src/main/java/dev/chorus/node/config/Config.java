@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -21,6 +22,9 @@ public final class Config {
     private final Object[] values = new Object[Directives.all().size()];
     private final boolean[] explicitlySet = new boolean[values.length];
     private final List<BiConsumer<Directive, Object>> listeners = new CopyOnWriteArrayList<>();
+    /** Directives Redis 7.0 still accepts with one value and ignores ("deprecated_configs" in config.c). */
+    private static final java.util.Set<String> DEPRECATED_IGNORED = java.util.Set.of("list-max-ziplist-entries",
+            "list-max-ziplist-value", "lua-replicate-commands");
     private Path file;
 
     public Config() {
@@ -34,6 +38,9 @@ public final class Config {
             return null;
         }
         try {
+            if (!d.has(Directive.MULTI_ARG)) {
+                return d.parse(List.of(d.defaultText()));
+            }
             List<String> words = RespRequestParser.splitArgs(d.defaultText().getBytes(StandardCharsets.UTF_8)).stream()
                     .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
             return d.parse(words.isEmpty() ? List.of("") : words);
@@ -44,15 +51,36 @@ public final class Config {
 
     /** Loads {@code file} (may be null) and then the command-line directives, like redis-server's loadServerConfig. */
     public static Config load(Path file, List<String> args) throws ConfigFileException, IOException {
+        return load(file, null, args);
+    }
+
+    /** As {@link #load(Path, List)}, with configuration read from stdin ("redis-server -") after the file. */
+    public static Config load(Path file, String stdinText, List<String> args) throws ConfigFileException,
+            IOException {
         Config config = new Config();
         config.file = file == null ? null : file.toAbsolutePath();
         Loader loader = new Loader(config);
         if (file != null) {
             loader.loadFile(file.toAbsolutePath(), 0);
         }
+        if (stdinText != null) {
+            loader.loadText(stdinText, "(stdin)", null, 0);
+        }
         String argText = argumentsAsConfig(args);
         if (!argText.isEmpty()) {
             loader.loadText(argText, "(command line)", file == null ? null : file.toAbsolutePath().getParent(), 0);
+        }
+        String logfile = config.getString(Directives.LOGFILE);
+        if (!logfile.isEmpty()) {
+            // As Redis: test that the log file can be opened now, since the server cannot abort for it later.
+            try (java.io.FileOutputStream probe = new java.io.FileOutputStream(logfile, true)) {
+                probe.getFD();
+            } catch (IOException e) {
+                String why = e.getMessage() != null && e.getMessage().contains("(") ? e.getMessage()
+                        .substring(e.getMessage().lastIndexOf('(') + 1, e.getMessage().length() - 1) : e.getMessage();
+                throw new ConfigFileException(file == null ? "(command line)" : file.toAbsolutePath().toString(),
+                        ConfigFileException.AFTER_LAST_LINE, "", "Can't open the log file: " + why);
+            }
         }
         return config;
     }
@@ -149,6 +177,20 @@ public final class Config {
             return out;
         }
 
+        /** glob(3) over one directory: the names matching the pattern, sorted (C collation). */
+        private static List<Path> globMatches(Path dir, String pattern) throws IOException {
+            Path base = dir == null ? Path.of("") : dir;
+            if (!Files.isDirectory(base)) {
+                return List.of();
+            }
+            java.nio.file.PathMatcher matcher = base.getFileSystem().getPathMatcher("glob:" + pattern);
+            try (java.util.stream.Stream<Path> s = Files.list(base)) {
+                return s.filter(p -> matcher.matches(p.getFileName()) && !p.getFileName().toString().startsWith("."))
+                        .sorted(java.util.Comparator.comparing(p -> p.getFileName().toString()))
+                        .toList();
+            }
+        }
+
         /** The strerror() text Redis prints for the usual reasons a file cannot be read. */
         private static String strerror(IOException e) {
             if (e instanceof java.nio.file.NoSuchFileException) {
@@ -190,15 +232,27 @@ public final class Config {
                     if (!inc.isAbsolute() && baseDir != null) {
                         inc = baseDir.resolve(inc);
                     }
+                    String incName = inc.getFileName() == null ? "" : inc.getFileName().toString();
+                    if (incName.chars().anyMatch(c -> c == '*' || c == '?' || c == '[')) {
+                        // Redis 7.0: a wildcard include loads every match in glob order, and none is no error
+                        // (an empty conf.d); the wildcard may be in the file name.
+                        for (Path match : globMatches(inc.getParent(), incName)) {
+                            loadFile(match, depth + 1);
+                        }
+                        continue;
+                    }
                     loadFile(inc, depth + 1);
                     continue;
                 }
                 Directive d = Directives.byName(name);
+                if (d == null && args.size() == 1 && DEPRECATED_IGNORED.contains(name.toLowerCase(Locale.ROOT))) {
+                    continue; // Redis 7.0 still reads these and ignores them (loadServerConfigFromString)
+                }
                 if (d == null) {
                     throw new ConfigFileException(source, i + 1, line, "Bad directive or wrong number of arguments"
                             + " (the node does not support '" + name + "')");
                 }
-                if ((d == Directives.SAVE || d == Directives.BIND) && args.size() == 1 && !args.get(0).isEmpty()) {
+                if (d.has(Directive.MULTI_ARG) && args.size() == 1 && !args.get(0).isEmpty()) {
                     args = resplit(args.get(0)); // save "900 1" / --save "900 1": one argument holding several
                 }
                 try {
@@ -279,13 +333,21 @@ public final class Config {
     public void set(Directive d, String rawValue) throws ConfigException {
         // Like Redis' CONFIG SET: the value is taken as is, except that multi-argument directives are split at
         // every single space (sdssplitlen, no quoting).
+        setParsed(d, parseForSet(d, rawValue));
+    }
+
+    /**
+     * Parses a CONFIG SET value without setting it: the value is taken as is, except that multi-argument
+     * directives are split at every single space (Redis' performInterfaceSet: sdssplitlen, no quoting).
+     */
+    public static Object parseForSet(Directive d, String rawValue) throws ConfigException {
         List<String> args;
-        if (d == Directives.SAVE || d == Directives.BIND) {
+        if (d.has(Directive.MULTI_ARG)) {
             args = rawValue.isEmpty() ? List.of() : List.of(rawValue.split(" ", -1));
         } else {
             args = List.of(rawValue);
         }
-        setParsed(d, d.parse(args));
+        return d.parse(args);
     }
 
     /** Sets an already-parsed value. */
@@ -297,20 +359,60 @@ public final class Config {
         }
     }
 
+    /** Applies a new value to running machinery (CONFIG SET); may refuse it, and the old value is then kept. */
+    public interface Applier {
+        /** Returns null when applied, or the reason it could not be. */
+        String apply(Object value);
+    }
+
+    private final Map<Directive, Applier> appliers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Registers how CONFIG SET applies a directive (Redis' apply functions: port, bind...). */
+    public void onApply(Directive d, Applier applier) {
+        appliers.put(d, applier);
+    }
+
+    /** Runs the directive's applier, if any: null when applied (or nothing to do), else why not. */
+    public String apply(Directive d, Object value) {
+        Applier a = appliers.get(d);
+        return a == null ? null : a.apply(value);
+    }
+
     public void onChange(BiConsumer<Directive, Object> listener) {
         listeners.add(listener);
     }
 
     /** CONFIG GET: name/value pairs of directives whose name (or alias) matches the glob pattern. */
     public Map<String, String> matching(String pattern) {
+        return matching(List.of(pattern));
+    }
+
+    /**
+     * CONFIG GET with several patterns, as Redis 7.0's configGetCommand: a pattern without glob characters is looked up
+     * by name (case-insensitively, answered under the name as given); a glob matches every name and alias that is
+     * not hidden (case-insensitively, answered under the registered name). A name is answered once.
+     */
+    public Map<String, String> matching(List<String> patterns) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Directive d : Directives.all()) {
-            if (GlobMatcher.matchesIgnoreCase(pattern, d.name())) {
-                out.put(d.name(), format(d));
+        for (String pattern : patterns) {
+            if (pattern.chars().noneMatch(c -> c == '[' || c == '*' || c == '?')) {
+                Directive d = Directives.byName(pattern);
+                if (d != null && !out.containsKey(pattern)) {
+                    out.put(pattern, format(d));
+                }
+                continue;
             }
-            for (String alias : d.aliases()) {
-                if (GlobMatcher.matchesIgnoreCase(pattern, alias) && !pattern.equalsIgnoreCase(d.name())) {
-                    out.put(alias, format(d));
+            for (Directive d : Directives.all()) {
+                if (d.has(Directive.HIDDEN)) {
+                    continue;
+                }
+                List<String> names = new ArrayList<>();
+                names.add(d.name());
+                names.addAll(d.aliases());
+                for (String n : names) {
+                    if (!out.containsKey(n) && GlobMatcher.matchesIgnoreCase(pattern, n)) {
+                        out.put(n, format(d));
+                    }
                 }
             }
         }
@@ -378,16 +480,34 @@ public final class Config {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Redis' rewriteConfigFormatMemory: gb, mb or kb when the value is a whole number of them. */
+    static String memoryText(long bytes) {
+        long gb = 1024L * 1024 * 1024;
+        long mb = 1024L * 1024;
+        if (bytes % gb == 0) {
+            return bytes / gb + "gb";
+        } else if (bytes % mb == 0) {
+            return bytes / mb + "mb";
+        } else if (bytes % 1024 == 0) {
+            return bytes / 1024 + "kb";
+        }
+        return Long.toString(bytes);
+    }
+
     private String renderLine(Directive d) {
         Object v = values[d.index()];
         if (d == Directives.REPLICAOF) {
             return v == null ? null : "replicaof " + v;
         }
         String text = d.format(v);
-        if (d == Directives.SAVE || d == Directives.BIND) {
+        if (d.has(Directive.MULTI_ARG)) { // save, bind, oom-score-adj-values, shutdown-on-*: words as they are
             return text.isEmpty() ? d.name() + " \"\"" : d.name() + " " + text;
         }
-        boolean needsQuotes = text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\'');
+        if (d.has(Directive.MEMORY) && v instanceof Long bytes && bytes > 0) {
+            text = memoryText(bytes); // rewriteConfigFormatMemory
+        }
+        boolean needsQuotes = d.has(Directive.STRING) || text.isEmpty()
+                || text.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\'');
         return d.name() + " " + (needsQuotes ? quote(text) : text);
     }
 }

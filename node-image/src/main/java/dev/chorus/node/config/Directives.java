@@ -13,10 +13,268 @@ import java.util.stream.Collectors;
 public final class Directives {
     private static final List<Directive> ALL = new ArrayList<>();
 
+    // ==== Redis 7.0.15 directives added for drop-in config files (config helper). Every name CONFIG GET * lists on
+    // redis-server 7.0.15 is declared; those that tune machinery the JVM has no counterpart for are accepted,
+    // validated, kept and reported, and say why they change nothing (noEffect; docs/config.md lists them). ====
+
+    // -- config: process and start-up --
+    public static final Directive SUPERVISED = enumeration("supervised", "no", false, "upstart", "systemd", "auto",
+            "no").noEffect("the node does not talk to upstart or systemd (no sd_notify); run it with Type=simple or "
+            + "daemonize yes and a pidfile");
+    public static final Directive SYSLOG_ENABLED = bool("syslog-enabled", false, false)
+            .noEffect("the node logs to logfile (or stdout) only; the JDK has no syslog client");
+    public static final Directive SYSLOG_IDENT = string("syslog-ident", "redis", false)
+            .noEffect("see syslog-enabled");
+    public static final Directive SYSLOG_FACILITY = enumeration("syslog-facility", "local0", false, "user", "local0",
+            "local1", "local2", "local3", "local4", "local5", "local6", "local7").noEffect("see syslog-enabled");
+    public static final Directive PROC_TITLE_TEMPLATE = define("proc-title-template", List.of(),
+            ConfigParsers::parseProcTitleTemplate, v -> (String) v, "{title} {listen-addr} {server-mode}", true)
+            .flag(Directive.STRING)
+            .noEffect("a JVM cannot rewrite its process title (validated like Redis all the same)");
+    public static final Directive CRASH_LOG_ENABLED = bool("crash-log-enabled", true, true)
+            .noEffect("there are no native crash handlers to install; JVM errors go to the log");
+    public static final Directive CRASH_MEMCHECK_ENABLED = bool("crash-memcheck-enabled", true, true)
+            .noEffect("see crash-log-enabled");
+    public static final Directive DISABLE_THP = bool("disable-thp", true, false)
+            .noEffect("transparent huge pages are the JVM's business (-XX:+UseTransparentHugePages)");
+    public static final Directive JEMALLOC_BG_THREAD = bool("jemalloc-bg-thread", true, true)
+            .noEffect("there is no jemalloc: the JVM's garbage collector returns memory");
+    public static final Directive OOM_SCORE_ADJ = define("oom-score-adj", List.of(), ConfigParsers::parseOomScoreAdj,
+            v -> (String) v, "no", true);
+    public static final Directive OOM_SCORE_ADJ_VALUES = define("oom-score-adj-values", List.of(),
+            ConfigParsers::parseOomScoreAdjValues, ConfigParsers::joinInts, "0 200 800", true)
+            .flag(Directive.MULTI_ARG);
+    public static final Directive IO_THREADS = integer("io-threads", 1, 1, 128, false)
+            .noEffect("Netty's event loops do the I/O; commands run on one thread as in Redis");
+    public static final Directive IO_THREADS_DO_READS = bool("io-threads-do-reads", false, false)
+            .noEffect("see io-threads");
+    public static final Directive SERVER_CPULIST = string("server_cpulist", "", false)
+            .noEffect("the JVM cannot pin its threads to CPUs; use taskset or the container's cpuset");
+    public static final Directive BIO_CPULIST = string("bio_cpulist", "", false).noEffect("see server_cpulist");
+    public static final Directive AOF_REWRITE_CPULIST = string("aof_rewrite_cpulist", "", false)
+            .noEffect("see server_cpulist");
+    public static final Directive BGSAVE_CPULIST = string("bgsave_cpulist", "", false).noEffect("see server_cpulist");
+    public static final Directive IGNORE_WARNINGS = string("ignore-warnings", "", true)
+            .noEffect("the node has none of the kernel-bug start-up checks (ARM64-COW-BUG) it would silence");
+    public static final Directive SOCKET_MARK_ID = integer("socket-mark-id", 0, 0, 4294967295L, false)
+            .noEffect("the JDK cannot set SO_MARK on sockets");
+    public static final Directive ENABLE_PROTECTED_CONFIGS = enumeration("enable-protected-configs", "no", false,
+            "no", "yes", "local");
+    public static final Directive ENABLE_MODULE_COMMAND = enumeration("enable-module-command", "no", false, "no",
+            "yes", "local").noEffect("the node has no modules and no MODULE command");
+    public static final Directive SHUTDOWN_ON_SIGINT = define("shutdown-on-sigint", List.of(),
+            ConfigParsers::parseShutdownFlags, v -> (String) v, "default", true).flag(Directive.MULTI_ARG);
+    public static final Directive SHUTDOWN_ON_SIGTERM = define("shutdown-on-sigterm", List.of(),
+            ConfigParsers::parseShutdownFlags, v -> (String) v, "default", true).flag(Directive.MULTI_ARG);
+    public static final Directive SHUTDOWN_TIMEOUT = integer("shutdown-timeout", 10, 0, Integer.MAX_VALUE, true);
+    public static final Directive DYNAMIC_HZ = bool("dynamic-hz", true, true);
+
+    // -- config: networking --
+    public static final Directive BIND_SOURCE_ADDR = string("bind-source-addr", "", true);
+    public static final Directive TLS_PORT = define("tls-port", List.of(), args -> ConfigParsers.noTls(
+            parseInteger(single(args), 0, 65535) != 0, 0L), String::valueOf, "0", true);
+    public static final Directive TLS_REPLICATION = define("tls-replication", List.of(),
+            args -> ConfigParsers.noTls(parseBool(args), Boolean.FALSE), Directives::yesNo, "no", true);
+    public static final Directive TLS_CLUSTER = define("tls-cluster", List.of(),
+            args -> ConfigParsers.noTls(parseBool(args), Boolean.FALSE), Directives::yesNo, "no", true);
+    public static final Directive TLS_AUTH_CLIENTS = enumeration("tls-auth-clients", "yes", true, "no", "yes",
+            "optional").noEffect("the node has no TLS (tls-port, tls-replication and tls-cluster are refused)");
+    public static final Directive TLS_PREFER_SERVER_CIPHERS = bool("tls-prefer-server-ciphers", false, true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_SESSION_CACHING = bool("tls-session-caching", true, true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_SESSION_CACHE_SIZE = integer("tls-session-cache-size", 20480, 0,
+            Integer.MAX_VALUE, true).noEffect("see tls-auth-clients");
+    public static final Directive TLS_SESSION_CACHE_TIMEOUT = integer("tls-session-cache-timeout", 300, 0,
+            Integer.MAX_VALUE, true).noEffect("see tls-auth-clients");
+    public static final Directive TLS_CERT_FILE = string("tls-cert-file", "", true).noEffect("see tls-auth-clients");
+    public static final Directive TLS_KEY_FILE = string("tls-key-file", "", true).noEffect("see tls-auth-clients");
+    public static final Directive TLS_KEY_FILE_PASS = string("tls-key-file-pass", "", true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_CLIENT_CERT_FILE = string("tls-client-cert-file", "", true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_CLIENT_KEY_FILE = string("tls-client-key-file", "", true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_CLIENT_KEY_FILE_PASS = string("tls-client-key-file-pass", "", true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_DH_PARAMS_FILE = string("tls-dh-params-file", "", true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_CA_CERT_FILE = string("tls-ca-cert-file", "", true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_CA_CERT_DIR = string("tls-ca-cert-dir", "", true)
+            .noEffect("see tls-auth-clients");
+    public static final Directive TLS_PROTOCOLS = string("tls-protocols", "", true).noEffect("see tls-auth-clients");
+    public static final Directive TLS_CIPHERS = string("tls-ciphers", "", true).noEffect("see tls-auth-clients");
+    public static final Directive TLS_CIPHERSUITES = string("tls-ciphersuites", "", true)
+            .noEffect("see tls-auth-clients");
+
+    // -- config: cluster (cluster-enabled yes is refused: the node is not a cluster node) --
+    public static final Directive CLUSTER_ENABLED = define("cluster-enabled", List.of(), args -> {
+        if (parseBool(args)) {
+            throw new ConfigException("cluster-enabled yes is not supported: the node does not run Redis Cluster");
+        }
+        return Boolean.FALSE;
+    }, Directives::yesNo, "no", false);
+    public static final Directive CLUSTER_CONFIG_FILE = string("cluster-config-file", "nodes.conf", false)
+            .noEffect("cluster mode is off (cluster-enabled yes is refused)");
+    public static final Directive CLUSTER_PORT = integer("cluster-port", 0, 0, 65535, false)
+            .noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_NODE_TIMEOUT = integer("cluster-node-timeout", 15000, 0, Long.MAX_VALUE,
+            true).noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ANNOUNCE_IP = string("cluster-announce-ip", "", true)
+            .noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ANNOUNCE_HOSTNAME = define("cluster-announce-hostname", List.of(),
+            ConfigParsers::parseHostname, v -> (String) v, "", true).flag(Directive.STRING)
+            .noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ANNOUNCE_PORT = integer("cluster-announce-port", 0, 0, 65535, true)
+            .noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ANNOUNCE_BUS_PORT = integer("cluster-announce-bus-port", 0, 0, 65535,
+            true).noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ANNOUNCE_TLS_PORT = integer("cluster-announce-tls-port", 0, 0, 65535,
+            true).noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_REPLICA_VALIDITY_FACTOR = integer("cluster-replica-validity-factor", 10, 0,
+            Integer.MAX_VALUE, true, "cluster-slave-validity-factor").noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_MIGRATION_BARRIER = integer("cluster-migration-barrier", 1, 0,
+            Integer.MAX_VALUE, true).noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_REQUIRE_FULL_COVERAGE = bool("cluster-require-full-coverage", true, true)
+            .noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_REPLICA_NO_FAILOVER = bool("cluster-replica-no-failover", false, true,
+            "cluster-slave-no-failover").noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ALLOW_READS_WHEN_DOWN = bool("cluster-allow-reads-when-down", false, true)
+            .noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ALLOW_PUBSUBSHARD_WHEN_DOWN = bool("cluster-allow-pubsubshard-when-down",
+            true, true).noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_ALLOW_REPLICA_MIGRATION = bool("cluster-allow-replica-migration", true,
+            true).noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_PREFERRED_ENDPOINT_TYPE = enumeration("cluster-preferred-endpoint-type",
+            "ip", true, "ip", "hostname", "unknown-endpoint").noEffect("see cluster-config-file");
+    public static final Directive CLUSTER_LINK_SENDBUF_LIMIT = memory("cluster-link-sendbuf-limit", 0, 0,
+            Long.MAX_VALUE, true).noEffect("see cluster-config-file");
+
+    // -- config: persistence (AOF: appendonly yes is refused, so the AOF directives are validated and kept only) --
+    public static final Directive RDB_DEL_SYNC_FILES = bool("rdb-del-sync-files", false, true);
+    public static final Directive RDB_SAVE_INCREMENTAL_FSYNC = bool("rdb-save-incremental-fsync", true, true)
+            .noEffect("the node writes an RDB to a temporary file and fsyncs it once before the rename");
+    public static final Directive SANITIZE_DUMP_PAYLOAD = enumeration("sanitize-dump-payload", "no", true, "no",
+            "yes", "clients").noEffect("RESTORE and RDB loading always parse a payload completely before using it "
+            + "(the strictest setting, yes, always holds)");
+    public static final Directive APPENDFILENAME = define("appendfilename", List.of(),
+            ConfigParsers::parseAppendFilename, v -> (String) v, "appendonly.aof", false).flag(Directive.STRING)
+            .noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive APPENDDIRNAME = define("appenddirname", List.of(),
+            ConfigParsers::parseAppendDirname, v -> (String) v, "appendonlydir", false).flag(Directive.STRING)
+            .noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive APPENDFSYNC = enumeration("appendfsync", "everysec", true, "everysec", "always",
+            "no").noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive NO_APPENDFSYNC_ON_REWRITE = bool("no-appendfsync-on-rewrite", false, true)
+            .noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive AUTO_AOF_REWRITE_PERCENTAGE = integer("auto-aof-rewrite-percentage", 100, 0,
+            Integer.MAX_VALUE, true).noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive AUTO_AOF_REWRITE_MIN_SIZE = memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024,
+            0, Long.MAX_VALUE, true).noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive AOF_LOAD_TRUNCATED = bool("aof-load-truncated", true, true)
+            .noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive AOF_USE_RDB_PREAMBLE = bool("aof-use-rdb-preamble", true, true)
+            .noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive AOF_TIMESTAMP_ENABLED = bool("aof-timestamp-enabled", false, true)
+            .noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive AOF_REWRITE_INCREMENTAL_FSYNC = bool("aof-rewrite-incremental-fsync", true, true)
+            .noEffect("AOF is off: appendonly yes is refused");
+    public static final Directive AOF_DISABLE_AUTO_GC = bool("aof-disable-auto-gc", false, true)
+            .noEffect("AOF is off: appendonly yes is refused");
+
+    // -- config: memory and the keyspace --
+    public static final Directive MAXMEMORY_EVICTION_TENACITY = integer("maxmemory-eviction-tenacity", 10, 0, 100,
+            true).noEffect("the node evicts synchronously until it is under maxmemory, in the command that needs it "
+            + "(tenacity 100)");
+    public static final Directive MAXMEMORY_CLIENTS = define("maxmemory-clients", List.of(),
+            ConfigParsers::parseMaxmemoryClients, ConfigParsers::formatPercentOrBytes, "0", true)
+            .flag(Directive.MEMORY)
+            .noEffect("the node does not evict clients by memory (client-output-buffer-limit still applies)");
+    public static final Directive ACTIVE_EXPIRE_EFFORT = integer("active-expire-effort", 1, 1, 10, true)
+            .noEffect("the node's active expire cycle has one fixed effort (Redis' default, 1)");
+    public static final Directive LAZYFREE_LAZY_EVICTION = bool("lazyfree-lazy-eviction", false, true)
+            .noEffect("the JVM frees memory off-thread in the garbage collector: every delete is already lazy");
+    public static final Directive LAZYFREE_LAZY_EXPIRE = bool("lazyfree-lazy-expire", false, true)
+            .noEffect("see lazyfree-lazy-eviction");
+    public static final Directive LAZYFREE_LAZY_SERVER_DEL = bool("lazyfree-lazy-server-del", false, true)
+            .noEffect("see lazyfree-lazy-eviction");
+    public static final Directive LAZYFREE_LAZY_USER_DEL = bool("lazyfree-lazy-user-del", false, true)
+            .noEffect("see lazyfree-lazy-eviction");
+    public static final Directive LAZYFREE_LAZY_USER_FLUSH = bool("lazyfree-lazy-user-flush", false, true)
+            .noEffect("see lazyfree-lazy-eviction");
+    public static final Directive REPLICA_LAZY_FLUSH = bool("replica-lazy-flush", false, true, "slave-lazy-flush")
+            .noEffect("see lazyfree-lazy-eviction");
+    public static final Directive ACTIVEREHASHING = bool("activerehashing", true, true)
+            .noEffect("the node's hash tables are Java collections that resize on their own");
+    public static final Directive ACTIVEDEFRAG = define("activedefrag", List.of(), args -> {
+        if (parseBool(args)) { // exactly what Debian's redis-server 7.0.15 (built without defrag support) answers
+            throw new ConfigException("Active defragmentation cannot be enabled: it requires a Redis server compiled "
+                    + "with a modified Jemalloc like the one shipped by default with the Redis source distribution");
+        }
+        return Boolean.FALSE;
+    }, Directives::yesNo, "no", true);
+    public static final Directive ACTIVE_DEFRAG_IGNORE_BYTES = memory("active-defrag-ignore-bytes", 100L << 20, 1,
+            Long.MAX_VALUE, true)
+            .noEffect("the JVM's garbage collector compacts the heap; activedefrag yes is refused");
+    public static final Directive ACTIVE_DEFRAG_THRESHOLD_LOWER = integer("active-defrag-threshold-lower", 10, 0,
+            1000, true).noEffect("see active-defrag-ignore-bytes");
+    public static final Directive ACTIVE_DEFRAG_THRESHOLD_UPPER = integer("active-defrag-threshold-upper", 100, 0,
+            1000, true).noEffect("see active-defrag-ignore-bytes");
+    public static final Directive ACTIVE_DEFRAG_CYCLE_MIN = integer("active-defrag-cycle-min", 1, 1, 99, true)
+            .noEffect("see active-defrag-ignore-bytes");
+    public static final Directive ACTIVE_DEFRAG_CYCLE_MAX = integer("active-defrag-cycle-max", 25, 1, 99, true)
+            .noEffect("see active-defrag-ignore-bytes");
+    public static final Directive ACTIVE_DEFRAG_MAX_SCAN_FIELDS = integer("active-defrag-max-scan-fields", 1000, 1,
+            Long.MAX_VALUE, true).noEffect("see active-defrag-ignore-bytes");
+    public static final Directive LIST_MAX_LISTPACK_SIZE = integer("list-max-listpack-size", -2, Integer.MIN_VALUE,
+            Integer.MAX_VALUE, true, "list-max-ziplist-size").noEffect("Redis 7.0 reports every list as quicklist "
+            + "whatever its node size, and so does the node; the node's lists are not split into listpack nodes");
+    public static final Directive LIST_COMPRESS_DEPTH = integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true)
+            .noEffect("the node does not LZF-compress list nodes (OBJECT ENCODING shows quicklist either way)");
+    public static final Directive STREAM_NODE_MAX_BYTES = memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE,
+            true).noEffect("the node has no stream type");
+    public static final Directive STREAM_NODE_MAX_ENTRIES = integer("stream-node-max-entries", 100, 0,
+            Long.MAX_VALUE, true).noEffect("the node has no stream type");
+    public static final Directive BUSY_REPLY_THRESHOLD = integer("busy-reply-threshold", 5000, 0, Long.MAX_VALUE,
+            true, "lua-time-limit").noEffect("the node runs no scripts or functions that could be busy");
+
+    // -- config: ACL (the node has the default user only; aclfile is refused rather than ignored) --
+    public static final Directive ACLFILE = define("aclfile", List.of(), args -> {
+        String file = single(args);
+        if (!file.isEmpty()) {
+            throw new ConfigException("aclfile is not supported: the node has no ACL users besides 'default'");
+        }
+        return file;
+    }, v -> (String) v, "", false).flag(Directive.STRING);
+    public static final Directive ACLLOG_MAX_LEN = integer("acllog-max-len", 128, 0, Long.MAX_VALUE, true)
+            .noEffect("the node has no ACL LOG (no ACL users to deny)");
+    public static final Directive ACL_PUBSUB_DEFAULT = enumeration("acl-pubsub-default", "resetchannels", true,
+            "allchannels", "resetchannels").noEffect("it applies to ACL users created later; the node has only the "
+            + "'default' user, which always has all channels");
+
+    // -- config: replication --
+    public static final Directive REPL_DISKLESS_LOAD = enumeration("repl-diskless-load", "disabled", true,
+            "disabled", "on-empty-db", "swapdb").flag(Directive.DENY_LOADING);
+    public static final Directive REPL_DISABLE_TCP_NODELAY = bool("repl-disable-tcp-nodelay", false, true)
+            .noEffect("the node keeps TCP_NODELAY on replication links (lower lag; the bandwidth it would save is "
+                    + "small)");
+    public static final Directive REPLICA_ANNOUNCED = bool("replica-announced", true, true)
+            .noEffect("only Sentinel reads it (from INFO); the operator, not Sentinel, picks masters");
+    public static final Directive REPLICA_IGNORE_MAXMEMORY = bool("replica-ignore-maxmemory", true, true,
+            "slave-ignore-maxmemory");
+    public static final Directive PROPAGATION_ERROR_BEHAVIOR = enumeration("propagation-error-behavior", "ignore",
+            true, "ignore", "panic", "panic-on-replicas");
+    public static final Directive REPLICA_IGNORE_DISK_WRITE_ERRORS = bool("replica-ignore-disk-write-errors", false,
+            true).noEffect("it concerns AOF write errors on a replica; AOF is off (appendonly yes is refused)");
+
+    // ==== end of the config helper's directives ====
+
+
     // Network
-    public static final Directive PORT = integer("port", 6379, 0, 65535, false);
+    public static final Directive PORT = integer("port", 6379, 0, 65535, true);
     public static final Directive BIND = define("bind", List.of(), Directives::parseBind,
-            v -> String.join(" ", asStrings(v)), "* -::*", false);
+            v -> String.join(" ", asStrings(v)), "* -::*", true).flag(Directive.MULTI_ARG);
     public static final Directive PROTECTED_MODE = bool("protected-mode", true, true);
     public static final Directive TCP_BACKLOG = integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false);
     public static final Directive TIMEOUT = integer("timeout", 0, 0, Integer.MAX_VALUE, true);
@@ -26,13 +284,7 @@ public final class Directives {
     public static final Directive REQUIREPASS = string("requirepass", "", true);
 
     // General
-    public static final Directive DAEMONIZE = define("daemonize", List.of(), args -> {
-        if (parseBool(args)) {
-            throw new ConfigException("daemonize is not supported: run the node in the foreground (Kubernetes and "
-                    + "systemd supervise it)");
-        }
-        return Boolean.FALSE;
-    }, Directives::yesNo, "no", false);
+    public static final Directive DAEMONIZE = bool("daemonize", false, false);
     public static final Directive PIDFILE = string("pidfile", "", false);
     public static final Directive LOGLEVEL = enumeration("loglevel", "notice", true, "debug", "verbose", "notice",
             "warning");
@@ -43,31 +295,32 @@ public final class Directives {
             args -> Math.min(500L, Math.max(1L, parseInteger(single(args), 0, Integer.MAX_VALUE))), String::valueOf,
             "10", true);
     public static final Directive ALWAYS_SHOW_LOGO = bool("always-show-logo", false, false);
-    public static final Directive SET_PROC_TITLE = bool("set-proc-title", true, false);
+    public static final Directive SET_PROC_TITLE = bool("set-proc-title", true, false)
+            .noEffect("a JVM cannot rewrite its process title");
     /** Who may run DEBUG: no, yes, or local (loopback and unix socket clients); set at start-up only. */
     public static final Directive ENABLE_DEBUG_COMMAND = enumeration("enable-debug-command", "no", false, "no",
             "yes", "local");
 
     // Persistence
     public static final Directive SAVE = define("save", List.of(), Directives::parseSave, Directives::formatSave,
-            "3600 1 300 100 60 10000", true);
-    public static final Directive DIR = string("dir", "", true);
+            "3600 1 300 100 60 10000", true).flag(Directive.MULTI_ARG);
+    public static final Directive DIR = string("dir", "", true).flag(Directive.PROTECTED | Directive.DENY_LOADING);
     public static final Directive DBFILENAME = define("dbfilename", List.of(), args -> {
         String name = single(args);
         if (name.contains("/") || name.contains("\\")) {
             throw new ConfigException("dbfilename can't be a path, just a filename");
         }
         return name;
-    }, v -> (String) v, "dump.rdb", true);
+    }, v -> (String) v, "dump.rdb", true).flag(Directive.PROTECTED | Directive.STRING);
     public static final Directive RDBCOMPRESSION = bool("rdbcompression", true, true);
-    public static final Directive RDBCHECKSUM = bool("rdbchecksum", true, true);
+    public static final Directive RDBCHECKSUM = bool("rdbchecksum", true, false);
     public static final Directive STOP_WRITES_ON_BGSAVE_ERROR = bool("stop-writes-on-bgsave-error", true, true);
     public static final Directive APPENDONLY = define("appendonly", List.of(), args -> {
         if (parseBool(args)) {
             throw new ConfigException("appendonly yes is not supported: the node persists with RDB snapshots only");
         }
         return Boolean.FALSE;
-    }, Directives::yesNo, "no", true);
+    }, Directives::yesNo, "no", true).flag(Directive.DENY_LOADING);
 
     // Memory
     public static final Directive MAXMEMORY = memory("maxmemory", 0, Long.MAX_VALUE, true);
@@ -94,7 +347,7 @@ public final class Directives {
 
     // Replication
     public static final Directive REPLICAOF = define("replicaof", List.of("slaveof"), Directives::parseReplicaOf,
-            v -> v == null ? "" : v.toString(), null, false);
+            v -> v == null ? "" : v.toString(), null, false).flag(Directive.MULTI_ARG);
     public static final Directive MASTERAUTH = string("masterauth", "", true);
     public static final Directive MASTERUSER = string("masteruser", "", true);
     public static final Directive REPLICA_READ_ONLY = bool("replica-read-only", true, true, "slave-read-only");
@@ -200,11 +453,12 @@ public final class Directives {
 
     private static Directive memory(String name, long def, long min, long max, boolean mutable, String... aliases) {
         return define(name, List.of(aliases), args -> inRange(parseMemory(single(args)), min, max), String::valueOf,
-                Long.toString(def), mutable);
+                Long.toString(def), mutable).flag(Directive.MEMORY);
     }
 
     private static Directive string(String name, String def, boolean mutable, String... aliases) {
-        return define(name, List.of(aliases), Directives::single, v -> (String) v, def, mutable);
+        return define(name, List.of(aliases), Directives::single, v -> (String) v, def, mutable)
+                .flag(Directive.STRING);
     }
 
     private static Directive enumeration(String name, String def, boolean mutable, String... allowed) {

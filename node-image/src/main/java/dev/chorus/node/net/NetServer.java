@@ -110,11 +110,107 @@ public final class NetServer implements AutoCloseable {
         server.setTcpPort(port);
     }
 
+    /**
+     * CONFIG SET port / bind (Redis' changeListenPort, changeBindAddr). A new port is listened on before the old
+     * listeners close; new addresses on the same port replace the old ones, which are listened on again if the new
+     * ones cannot be. Either way a failure leaves the server listening as before. Runs on the server thread; returns
+     * null, or why the new listeners could not be opened.
+     */
+    public String relisten(int port, List<String> bind) {
+        boolean samePort = port == server.tcpPort();
+        List<java.net.SocketAddress> previous = listeners.stream().map(Channel::localAddress).toList();
+        if (samePort) {
+            closeListeners();
+        }
+        List<Channel> opened = new ArrayList<>();
+        String failure = null;
+        if (port != 0) {
+            ServerBootstrap b = relistenBootstrap();
+            for (String raw : bind) {
+                boolean optional = raw.startsWith("-");
+                String addr = optional ? raw.substring(1) : raw;
+                String host = switch (addr) {
+                    case "*" -> "0.0.0.0";
+                    case "::*" -> "::";
+                    default -> addr;
+                };
+                io.netty.channel.ChannelFuture f = b.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
+                if (f.isSuccess()) {
+                    opened.add(f.channel());
+                } else if (!optional && !host.equals("::")) {
+                    failure = f.cause().getMessage();
+                    break;
+                }
+            }
+            if (failure == null && opened.isEmpty() && !bind.isEmpty()) {
+                failure = "no address to listen on";
+            }
+        }
+        if (failure != null) {
+            Log.warning("Failed listening on port " + port + " (tcp): " + failure);
+            opened.forEach(c -> c.close().awaitUninterruptibly());
+            if (samePort) {
+                for (java.net.SocketAddress a : previous) {
+                    io.netty.channel.ChannelFuture f = relistenBootstrap().bind(a).awaitUninterruptibly();
+                    if (f.isSuccess()) {
+                        listeners.add(f.channel());
+                    } else {
+                        Log.warning("Failed to restore listening on " + a + ": " + f.cause().getMessage());
+                    }
+                }
+            }
+            return failure;
+        }
+        if (!samePort) {
+            closeListeners();
+        }
+        listeners.addAll(opened);
+        server.setTcpPort(port);
+        return null;
+    }
+
+    private void closeListeners() {
+        for (Channel c : listeners) {
+            c.close().awaitUninterruptibly(); // done at once on the server thread's own channels
+        }
+        listeners.clear();
+    }
+
+    /** Accepts on listeners opened at run time, so CONFIG SET (on the server thread) can wait for their bind. */
+    private EventLoopGroup relistenGroup;
+
+    private ServerBootstrap relistenBootstrap() {
+        if (relistenGroup == null) {
+            IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+            relistenGroup = new MultiThreadIoEventLoopGroup(1, r -> {
+                Thread t = new Thread(r, "chorus-accept");
+                t.setDaemon(true);
+                return t;
+            }, factory);
+        }
+        return new ServerBootstrap()
+                .group(relistenGroup, loop)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, server.config().getInt(Directives.TCP_BACKLOG))
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, server.config().getLong(Directives.TCP_KEEPALIVE) > 0)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ClientHandler(server));
+                    }
+                });
+    }
+
     @Override
     public void close() {
         for (Channel c : listeners) {
             c.close().syncUninterruptibly();
         }
         loop.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        if (relistenGroup != null) {
+            relistenGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }

@@ -342,6 +342,12 @@ public final class Replication implements Server.Propagation {
         getAckRequested = true;
     }
 
+    /** Asks every replica for an ACK now (REPLCONF GETACK *), as WAIT does; a waiting shutdown uses it. */
+    public void requestAcks() {
+        getAckRequested = true;
+        afterCommand();
+    }
+
     private long ackedAtLeast(long offset) {
         return replicas.stream().filter(h -> h.state() == ReplicaHandle.State.ONLINE && h.ackOffset() >= offset)
                 .count();

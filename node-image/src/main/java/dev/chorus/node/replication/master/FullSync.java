@@ -182,6 +182,11 @@ public final class FullSync {
                 for (ReplicaHandle h : targets) {
                     sendFile(h, file, len);
                 }
+                if (server.config().getBool(Directives.RDB_DEL_SYNC_FILES) && server.config().savePoints().isEmpty()) {
+                    // rdb-del-sync-files with persistence off: the file existed only for this sync (sent by now)
+                    Log.notice("Removing the RDB file used to feed replicas in a persistence-less instance");
+                    Files.deleteIfExists(file);
+                }
             } catch (IOException e) {
                 Log.warning("Disk-based sync failed: " + e.getMessage());
                 targets.forEach(replication::dropReplica);

@@ -48,6 +48,8 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Client masterClient;
     private RdbReceiver receiver;
+    /** Whether the RDB being received replaces dbfilename once loaded (repl-diskless-load, decided at its start). */
+    private boolean loadThroughDisk = true;
     /** The payload being parsed while it arrives (see {@link RdbTransfer#receive}). */
     private RdbTransfer.IncomingRdb incoming;
     /** The exact bytes of a master command CLIENT PAUSE postponed: passed down the chain once it has run. */
@@ -67,6 +69,12 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         this.psyncOffset = cachedOffset;
     }
 
+    /** bind-source-addr: the local address the link to the master leaves from (null: the system's choice). */
+    private java.net.SocketAddress sourceAddress() {
+        String source = server.config().getString(Directives.BIND_SOURCE_ADDR);
+        return source.isEmpty() ? null : new java.net.InetSocketAddress(source, 0);
+    }
+
     public void connect() {
         Class<? extends Channel> type = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
         new Bootstrap().group((EventLoop) server.loop()).channel(type)
@@ -74,7 +82,7 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, server.config().getLong(Directives.REPL_TIMEOUT) * 1000))
                 .handler(this)
-                .connect(host, port)
+                .connect(new java.net.InetSocketAddress(host, port), sourceAddress())
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         Log.warning("Error condition on socket for SYNC: " + f.cause().getMessage());
@@ -297,6 +305,11 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
                         + ".rdb");
                 receiver = RdbReceiver.forHeader(reply, tmp);
                 incoming = replication.rdb().receive(tmp);
+                // repl-diskless-load: "disabled" (and "on-empty-db" with data) loads through the disk, so the
+                // received RDB becomes dbfilename; otherwise the temp file only buffers the transfer and goes.
+                String load = server.config().getString(Directives.REPL_DISKLESS_LOAD);
+                loadThroughDisk = load.equals("disabled")
+                        || (load.equals("on-empty-db") && server.keyspace().totalKeys() > 0);
                 Log.notice("MASTER <-> REPLICA sync: receiving " + (reply.startsWith("$EOF") ? "streamed RDB from "
                         + "master with EOF to disk" : reply.substring(1) + " bytes from master to disk"));
                 phase = Phase.RDB_PAYLOAD;
@@ -358,7 +371,16 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
             Files.deleteIfExists(receiver.file());
             throw new IOException("Failed trying to load the MASTER synchronization DB from disk: " + e.getMessage(), e);
         }
-        Files.move(receiver.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (!loadThroughDisk) {
+            Files.deleteIfExists(receiver.file()); // diskless load: dbfilename on disk is left as it was
+        } else if (server.config().getBool(Directives.RDB_DEL_SYNC_FILES) && server.config().savePoints().isEmpty()) {
+            // rdb-del-sync-files with persistence off: the file only served this sync (Redis unlinks it after loading)
+            Files.deleteIfExists(receiver.file());
+            Files.deleteIfExists(file);
+            Log.notice("Removing the RDB file obtained from the master. This replica has persistence disabled");
+        } else {
+            Files.move(receiver.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
         server.shared().keyChanges().flushed(-1); // emptyData's signalFlushedDb: cached keys are all invalid
         Log.notice("Done loading RDB, keys loaded: " + loaded.keys());
         replication.fullSyncLoaded(fullSyncId, fullSyncOffset);
@@ -394,11 +416,38 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Redis' afterErrorReply for a replica's master client: an error while applying the stream is logged as critical,
+     * and with propagation-error-behavior panic or panic-on-replicas a read-only replica stops rather than diverge.
+     */
+    private void checkErrorReply(byte[][] argv) {
+        var w = masterClient.writer();
+        if (w.length() == 0 || w.array()[0] != '-') {
+            return;
+        }
+        int end = 1;
+        while (end < w.length() && w.array()[end] != '\r') {
+            end++;
+        }
+        String error = new String(w.array(), 0, end, StandardCharsets.UTF_8); // with its "-", as Redis logs it
+        String command = new String(argv[0], StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+        Log.warning("== CRITICAL == This replica is sending an error to its master: '" + error
+                + "' after processing the command '" + command + "'");
+        String behavior = server.config().getString(Directives.PROPAGATION_ERROR_BEHAVIOR);
+        if (!behavior.equals("ignore") && server.config().getBool(Directives.REPLICA_READ_ONLY)) {
+            Log.warning("Guru Meditation: This replica panicked sending an error to its master after processing the "
+                    + "command '" + command + "' (propagation-error-behavior " + behavior + ")");
+            System.out.flush();
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
     private void apply(byte[][] argv, byte[] raw) {
         if (argv.length > 0) {
             server.keyspace().setExecutingMasterStream(true);
             try {
                 server.dispatcher().process(masterClient, argv);
+                checkErrorReply(argv);
             } finally {
                 server.keyspace().setExecutingMasterStream(false);
                 masterClient.writer().reset(); // a master never reads our replies
