@@ -87,8 +87,10 @@ public final class ChorusNode {
         }
         RdbLoadResult loaded = loadData();
         net.bind();
+        net.bindUnix();
         server.start(net.loop().next());
         Log.notice("Server initialized");
+        dev.chorus.node.net.MemoryReturn.start(server);
         String savedId = loaded == null ? null : loaded.replId();
         long savedOffset = loaded == null ? -1 : loaded.replOffset();
         server.loop().execute(() -> {
@@ -101,6 +103,9 @@ public final class ChorusNode {
         writePidFile(config);
         installSignalHandlers();
         Log.notice("Ready to accept connections tcp");
+        if (net.unixSocketPath() != null) {
+            Log.notice("Ready to accept connections unix");
+        }
     }
 
     /** Loads dir/dbfilename if present; a corrupt file stops start-up, as Redis refuses to serve half a dataset. */
@@ -168,6 +173,7 @@ public final class ChorusNode {
                 Log.warning("Failed to remove PID file: " + e.getMessage());
             }
         }
+        net.removeUnixSocket();
         Log.warning("Redis is now ready to exit, bye bye...");
         System.out.flush();
         Runtime.getRuntime().halt(0);

@@ -198,14 +198,15 @@ public final class Config {
                     throw new ConfigFileException(source, i + 1, line, "Bad directive or wrong number of arguments"
                             + " (the node does not support '" + name + "')");
                 }
-                if ((d == Directives.SAVE || d == Directives.BIND) && args.size() == 1 && !args.get(0).isEmpty()) {
+                if ((d == Directives.SAVE || d == Directives.BIND || d == Directives.CLIENT_OUTPUT_BUFFER_LIMIT)
+                        && args.size() == 1 && !args.get(0).isEmpty()) {
                     args = resplit(args.get(0)); // save "900 1" / --save "900 1": one argument holding several
                 }
                 try {
                     if (d == Directives.SAVE) {
                         loadSave(args);
                     } else {
-                        config.values[d.index()] = d.parse(args);
+                        config.values[d.index()] = merged(d.parse(args), config.values[d.index()]);
                     }
                     config.explicitlySet[d.index()] = true;
                 } catch (ConfigException e) {
@@ -280,7 +281,7 @@ public final class Config {
         // Like Redis' CONFIG SET: the value is taken as is, except that multi-argument directives are split at
         // every single space (sdssplitlen, no quoting).
         List<String> args;
-        if (d == Directives.SAVE || d == Directives.BIND) {
+        if (d == Directives.SAVE || d == Directives.BIND || d == Directives.CLIENT_OUTPUT_BUFFER_LIMIT) {
             args = rawValue.isEmpty() ? List.of() : List.of(rawValue.split(" ", -1));
         } else {
             args = List.of(rawValue);
@@ -290,11 +291,16 @@ public final class Config {
 
     /** Sets an already-parsed value. */
     public void setParsed(Directive d, Object value) {
+        value = merged(value, values[d.index()]);
         values[d.index()] = value;
         explicitlySet[d.index()] = true;
         for (BiConsumer<Directive, Object> l : listeners) {
             l.accept(d, value);
         }
+    }
+
+    private static Object merged(Object value, Object current) {
+        return value instanceof Directive.Merged m ? m.over(current) : value;
     }
 
     public void onChange(BiConsumer<Directive, Object> listener) {
@@ -382,6 +388,9 @@ public final class Config {
         Object v = values[d.index()];
         if (d == Directives.REPLICAOF) {
             return v == null ? null : "replicaof " + v;
+        }
+        if (d == Directives.CLIENT_OUTPUT_BUFFER_LIMIT) {
+            return OutputBufferLimits.rewriteLines(d.name(), v);
         }
         String text = d.format(v);
         if (d == Directives.SAVE || d == Directives.BIND) {

@@ -19,7 +19,10 @@ public final class RespRequestParser {
     private static final long UNAUTHENTICATED_MULTIBULK_MAX = 10;
     private static final long UNAUTHENTICATED_BULK_MAX = 16 * 1024;
 
-    private byte[] buf = new byte[16 * 1024];
+    /** Small until bytes arrive: 10,000 idle connections must not cost 16 KB each (Redis' querybuf starts empty). */
+    private byte[] buf = new byte[256];
+    /** Bytes (from start) the bulk being read needs in all, as its length line announced; 0 when none is pending. */
+    private long announced;
     private int start;
     private int end;
     private long maxBulkLength = 512L * 1024 * 1024;
@@ -71,6 +74,36 @@ public final class RespRequestParser {
 
     public int buffered() {
         return end - start;
+    }
+
+    /** Bytes the buffer occupies (what is buffered plus room). */
+    public int capacity() {
+        return buf.length;
+    }
+
+    /** Redis' sdscatrepr of the first {@code max} buffered bytes, for log lines. */
+    public String repr(int max) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = start; i < Math.min(end, start + max); i++) {
+            int c = buf[i] & 0xff;
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format("\\x%02x", c));
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** Keep a copy of each command's exact bytes (a replica passes its master's stream on verbatim). */
@@ -168,7 +201,9 @@ public final class RespRequestParser {
             }
             long needed = (lineEnd + 2 - start) + len + 2;
             if (end - start < needed) {
-                ensureCapacityFor(needed);
+                // Only a hint for how far to grow as bytes arrive: never reserved up front (a peer that announces
+                // 512 MB and sends a few bytes must not cost 512 MB).
+                announced = needed;
                 return null;
             }
             addArg(lineEnd + 2, (int) len);
@@ -217,6 +252,7 @@ public final class RespRequestParser {
         }
         argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + len);
         start = dataStart + len + 2;
+        announced = 0;
     }
 
     private byte[][] complete(byte[][] args) {
@@ -424,13 +460,16 @@ public final class RespRequestParser {
             start -= keepFrom;
         }
         if (end + len > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, end + len));
-        }
-    }
-
-    private void ensureCapacityFor(long needed) {
-        if (needed <= Integer.MAX_VALUE - 16 && start + needed > buf.length) {
-            ensureRoom((int) (needed - (end - start)));
+            // Geometric growth as bytes arrive, like Redis' sdsMakeRoomFor; when the bulk being read announced its
+            // length, no further than that (plus what precedes it), so a 200 MB value costs 200 MB, not 256.
+            long target = Math.max((long) buf.length * 2, (long) end + len);
+            if (announced > 0) {
+                long cap = (long) start + announced;
+                if (cap >= (long) end + len) {
+                    target = Math.min(target, cap);
+                }
+            }
+            buf = Arrays.copyOf(buf, (int) Math.min(target, Integer.MAX_VALUE - 16));
         }
     }
 
@@ -438,7 +477,8 @@ public final class RespRequestParser {
         if (start == end) {
             start = 0;
             end = 0;
-            if (buf.length > 1024 * 1024) {
+            // Give back what a large value or a burst took (Redis resizes idle query buffers in clientsCron).
+            if (buf.length > 256 * 1024) {
                 buf = new byte[16 * 1024];
             }
         }
