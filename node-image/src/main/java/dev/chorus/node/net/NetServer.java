@@ -76,7 +76,7 @@ public final class NetServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(loop, loop)
                 .channel(channelClass)
-                .option(ChannelOption.SO_BACKLOG, server.config().getInt(Directives.TCP_BACKLOG))
+                .option(ChannelOption.SO_BACKLOG, backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // Redis accepts up to MAX_ACCEPTS_PER_CALL (1000) connections per readable event; Netty's default of
                 // 16 per read lets a burst of connects overflow the backlog (SYNs dropped, retried after 1 s, 3 s...).
@@ -113,6 +113,16 @@ public final class NetServer implements AutoCloseable {
         server.setTcpPort(port);
     }
 
+    /**
+     * The listen backlog: tcp-backlog, but at least the kernel's somaxconn (which caps it anyway). Redis drains its
+     * accept queue in C from the first connection on; a JVM that has just started runs its accept path interpreted
+     * for a while, and a burst of thousands of connects would overflow a 511-entry queue (dropped SYNs are retried by
+     * the clients only after 1 s, then 3 s). CONFIG GET tcp-backlog still shows the configured value.
+     */
+    private int backlog() {
+        return Math.max(server.config().getInt(Directives.TCP_BACKLOG), io.netty.util.NetUtil.SOMAXCONN);
+    }
+
     /** The `unixsocket` directive's path, or null when not listening on one. */
     public String unixSocketPath() {
         return unixSocket;
@@ -140,7 +150,7 @@ public final class NetServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(loop, loop)
                 .channel(EpollServerDomainSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, server.config().getInt(Directives.TCP_BACKLOG))
+                .option(ChannelOption.SO_BACKLOG, backlog())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
                         .maxMessagesPerRead(MAX_ACCEPTS_PER_CALL))
                 .childHandler(new ClientInitializer(server));
