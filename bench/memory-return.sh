@@ -67,7 +67,7 @@ SECTION="$WORK/section.md"
 {
     echo "## $HEADING"
     echo
-    machine_line "bench/memory-return.sh"
+    NODE_JAVA_OPTS="<flags per row, below>" machine_line "bench/memory-return.sh"
     echo "Load average before: $LOAD_BEFORE. ${REPEAT} runs per server, each on a fresh process; medians."
     echo
     echo "Each run: start the server, wait 2 s, read RSS (*before*), then \`redis-cli -x SET big\` with a ${VALUE_MB} MB"
