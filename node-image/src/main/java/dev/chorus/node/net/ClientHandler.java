@@ -84,7 +84,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             try {
                 argv = client.parser().next();
             } catch (RespProtocolException e) {
-                Log.verbose("Protocol error from client: " + e.getMessage());
+                // setProtocolError: logged at verbose (warning for our master), with the client and a sample.
+                String line = "Protocol error (" + dev.chorus.node.resp.RespRequestParser.protocolErrorReason(
+                        e.getMessage()) + ") from client: " + dev.chorus.node.command.ConnectionCommands.describe(
+                        server, client) + ". " + client.parser().protocolErrorSample();
+                if (client.isMaster()) {
+                    Log.warning(line);
+                } else {
+                    Log.verbose(line);
+                }
                 // The message may quote a raw request byte (expected '$', got '\xff'): one byte each, as Redis sends it.
                 client.writer().raw(("-ERR " + e.getMessage() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 client.closeAfterReply();

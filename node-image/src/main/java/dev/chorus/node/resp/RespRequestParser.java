@@ -81,6 +81,54 @@ public final class RespRequestParser {
         return buf.length;
     }
 
+    /**
+     * setProtocolError's sample of the query buffer from where parsing stopped: all of it under 128 bytes, else the
+     * first and last 64 with the count between; cut at 255 characters and at a NUL byte (it is printed with %s), and
+     * non-printable bytes shown as '.'.
+     */
+    public String protocolErrorSample() {
+        int n = end - start;
+        String text;
+        if (n < 128) {
+            text = "Query buffer during protocol error: '" + cString(start, end) + "'";
+        } else {
+            text = "Query buffer during protocol error: '" + cString(start, start + 64) + "' (... more " + (n - 128)
+                    + " bytes ...) '" + cString(end - 64, end) + "'";
+        }
+        if (text.length() > 255) {
+            text = text.substring(0, 255);
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : '.');
+        }
+        return sb.toString();
+    }
+
+    /** Redis' short reason for a protocol error message (setProtocolError's errstr). */
+    public static String protocolErrorReason(String message) {
+        String m = message.startsWith("Protocol error: ") ? message.substring("Protocol error: ".length()) : message;
+        if (m.startsWith("expected '$'")) {
+            return "expected $ but got something else";
+        }
+        return switch (m) {
+            case "invalid multibulk length" -> "invalid mbulk count";
+            case "unauthenticated multibulk length" -> "unauth mbulk count";
+            case "unauthenticated bulk length" -> "unauth bulk length";
+            case "unbalanced quotes in request" -> "unbalanced quotes in inline request";
+            default -> m;
+        };
+    }
+
+    private String cString(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to && buf[i] != 0; i++) {
+            sb.append((char) (buf[i] & 0xff));
+        }
+        return sb.toString();
+    }
+
     /** Redis' sdscatrepr of the first {@code max} buffered bytes, for log lines. */
     public String repr(int max) {
         StringBuilder sb = new StringBuilder("\"");
@@ -281,15 +329,17 @@ public final class RespRequestParser {
         }
         int lineEnd = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
         byte[] line = Arrays.copyOfRange(buf, start, lineEnd);
-        start = nl + 1;
         if (!inlineAllowed) {
             // A master's stream sends a bare newline as a keepalive; anything else inline is ignored too.
+            start = nl + 1;
             return complete(new byte[0][]);
         }
         List<byte[]> args = splitArgs(line);
         if (args == null) {
+            // Left where it stopped, as Redis' qb_pos: the error's log line samples the query buffer from there.
             throw new RespProtocolException("Protocol error: unbalanced quotes in request");
         }
+        start = nl + 1;
         return complete(args.toArray(new byte[0][]));
     }
 

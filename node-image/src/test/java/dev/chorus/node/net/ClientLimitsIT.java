@@ -64,6 +64,41 @@ class ClientLimitsIT {
         }
     }
 
+    // ---- protocol errors ----
+
+    @Test
+    void protocolErrorsAreLoggedWithReasonAndQueryBufferSampleLikeRedis() throws Exception {
+        List<byte[]> payloads = List.of(
+                "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$-5\r\nxyz\r\n".getBytes(StandardCharsets.US_ASCII),
+                "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870913\r\n".getBytes(StandardCharsets.US_ASCII),
+                "SET \"a b\r\n".getBytes(StandardCharsets.US_ASCII),
+                ("*1\r\n$4\r\nPING\r\n*2\r\nx" + "y".repeat(200) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        List<List<String>> seen = new ArrayList<>();
+        for (ServerProcess s : List.of(ServerProcess.redis("--loglevel", "verbose"),
+                ServerProcess.node("--loglevel", "verbose"))) {
+            try (s) {
+                for (byte[] p : payloads) {
+                    Socket peer = connect(s.port());
+                    peer.getOutputStream().write(p);
+                    assertThat(readUntilClosed(peer)).contains("-ERR Protocol error: ");
+                    peer.close();
+                }
+                Pattern line = Pattern.compile("Protocol error \\(([^)]*)\\) from client: id=\\d+ .* resp=2\\. (.*)");
+                List<String> found = new ArrayList<>();
+                await().atMost(WAIT).until(() -> {
+                    found.clear();
+                    Matcher m = line.matcher(s.log());
+                    while (m.find()) {
+                        found.add(m.group(1) + " | " + m.group(2));
+                    }
+                    return found.size() == payloads.size();
+                });
+                seen.add(List.copyOf(found));
+            }
+        }
+        assertThat(seen.get(1)).isEqualTo(seen.get(0));
+    }
+
     // ---- client-query-buffer-limit ----
 
     @Test
