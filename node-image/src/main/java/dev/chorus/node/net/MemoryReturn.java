@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * right after that collection (garbage from buffers). When the node is idle after significant activity and the heap is
  * above a floor, it runs a full collection ({@code System.gc()}); the collector then shrinks the heap to the live data
  * plus its free-ratio margin (MaxHeapFreeRatio) and uncommits the rest. While a collection still gives memory back, it
- * goes on a second later (the serial collector's steps). Pauses are rate-limited to at most a tenth of the time, and
- * a busy node is never collected by this (the collector's own work keeps up there).
+ * goes on half a second later (the serial collector's steps without -XX:-ShrinkHeapInSteps). After a collection it
+ * waits three times its pause (at most 3 s) before another, and a busy node is never collected by this (the
+ * collector's own work keeps up there).
  * Off with {@code -Dchorus.memoryReturn=false}.
  */
 public final class MemoryReturn {
