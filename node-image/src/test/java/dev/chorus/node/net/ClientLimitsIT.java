@@ -228,14 +228,17 @@ class ClientLimitsIT {
                 + "it (ulimit -n 20000) to run this test", limit, n).isGreaterThanOrEqualTo(n + 200L);
         // Each server gets one round first: a node that has just started runs its accept path interpreted (a cold
         // round takes about twice as long), and a node in service has long been warmed up. Both are measured alike.
+        // The best of three rounds counts, for both: other work on the machine only ever makes a round slower.
         long redisMillis;
         try (ServerProcess redis = ServerProcess.redis()) {
             manyConnections(redis.port(), n);
-            redisMillis = manyConnections(redis.port(), n);
+            redisMillis = bestOf(3, redis.port(), n);
         }
         try (ServerProcess node = ServerProcess.node()) {
             manyConnections(node.port(), n);
-            long nodeMillis = manyConnections(node.port(), n);
+            long nodeMillis = bestOf(3, node.port(), n);
+            System.out.println("10,000 connections, best of 3 warm rounds: node " + nodeMillis + " ms, redis "
+                    + redisMillis + " ms");
             // 2 s on a quiet machine; on a loaded one, no worse than twice what Redis needs right now.
             assertThat(nodeMillis).as("node %d ms, redis %d ms", nodeMillis, redisMillis)
                     .isLessThan(Math.max(2000, 2 * redisMillis));
@@ -243,6 +246,14 @@ class ClientLimitsIT {
                 assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
             }
         }
+    }
+
+    private static long bestOf(int rounds, int port, int n) throws Exception {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < rounds; i++) {
+            best = Math.min(best, manyConnections(port, n));
+        }
+        return best;
     }
 
     /** Runs ManyConnections in its own JVM (its own descriptors); the elapsed ms, all answers checked. */
@@ -421,7 +432,11 @@ class ClientLimitsIT {
         throw new IllegalStateException("no VmRSS for " + pid);
     }
 
-    /** The soft open-files limit of this JVM (the servers and the load process inherit it). */
+    /**
+     * The open-files limit of this JVM: the JVM raises its soft limit to the hard one at start (MaxFDLimit), the node
+     * and the load process (JVMs too) do the same, and redis-server raises its own for maxclients; so this is the hard
+     * limit in effect, which a test cannot raise (here, as root, setrlimit above it is refused).
+     */
     private static long openFilesLimit() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
             if (line.startsWith("Max open files")) {
