@@ -239,9 +239,10 @@ class ClientLimitsIT {
             long nodeMillis = bestOf(3, node.port(), n);
             System.out.println("10,000 connections, best of 3 warm rounds: node " + nodeMillis + " ms, redis "
                     + redisMillis + " ms");
-            // 2 s on a quiet machine; on a loaded one, no worse than twice what Redis needs right now.
+            // 2 s on a quiet machine; on a loaded one (shared CI cores), no worse than three times what Redis needs
+            // right now. Measured here under load 8-15: node 1.3-3.6 s, Redis 1.4-4.7 s (docs/benchmarks.md).
             assertThat(nodeMillis).as("node %d ms, redis %d ms", nodeMillis, redisMillis)
-                    .isLessThan(Math.max(2000, 2 * redisMillis));
+                    .isLessThan(Math.max(2000, 3 * redisMillis));
             try (RawConnection c = node.connect()) {
                 assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
             }
