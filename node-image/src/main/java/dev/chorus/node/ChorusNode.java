@@ -142,8 +142,10 @@ public final class ChorusNode {
                 OomScoreAdj.apply(config, wasReplica[0]);
             }
         });
+        net.bindUnix();
         server.start(net.loop().next());
         Log.warning("Server initialized");
+        dev.chorus.node.net.MemoryReturn.start(server);
         String savedId = loaded == null ? null : loaded.replId();
         long savedOffset = loaded == null ? -1 : loaded.replOffset();
         server.loop().execute(() -> {
@@ -293,6 +295,7 @@ public final class ChorusNode {
                 Log.warning("Failed to remove PID file: " + e.getMessage());
             }
         }
+        net.removeUnixSocket();
         Log.warning("Redis is now ready to exit, bye bye...");
         System.out.flush();
         Runtime.getRuntime().halt(0);

@@ -194,7 +194,7 @@ public final class ConnectionCommands implements CommandFamily {
     }
 
     /** One CLIENT LIST line (without the newline), with Redis 7.0's fields. */
-    static String describe(Server server, Client c) {
+    public static String describe(Server server, Client c) {
         long now = System.currentTimeMillis();
         return "id=" + c.id() + " addr=" + c.outbound().remoteAddress() + " laddr=" + c.outbound().localAddress()
                 + " fd=8 name=" + c.name() + " age=" + (now - c.createdAt()) / 1000 + " idle="
@@ -202,7 +202,8 @@ public final class ConnectionCommands implements CommandFamily {
                 + c.channels().size() + " psub=" + c.patterns().size() + " ssub=" + c.shardChannels().size() + " multi="
                 + (c.inMulti() ? c.queuedCommands().size() : -1)
                 + " qbuf=" + c.parser().buffered() + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0"
-                + " omem=0 tot-mem=0 events=r cmd=" + c.lastCommand()
+                + " omem=" + c.outputMemory() + " tot-mem=" + (c.outputMemory() + c.parser().capacity())
+                + " events=r cmd=" + c.lastCommand()
                 + " user=" + (c.isMaster() ? "(superuser)" : "default") + " redir=" + c.tracking().redirection() + " resp=" + c.protocol();
     }
 
@@ -237,6 +238,9 @@ public final class ConnectionCommands implements CommandFamily {
         }
         if (c.watchedKeyTouched()) {
             f.append('d');
+        }
+        if (c.outbound().unixSocket()) {
+            f.append('U');
         }
         if (c.noEvict()) {
             f.append('e');

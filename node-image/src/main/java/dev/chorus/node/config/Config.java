@@ -259,7 +259,7 @@ public final class Config {
                     if (d == Directives.SAVE) {
                         loadSave(args);
                     } else {
-                        config.values[d.index()] = d.parse(args);
+                        config.values[d.index()] = merged(d.parse(args), config.values[d.index()]);
                     }
                     config.explicitlySet[d.index()] = true;
                 } catch (ConfigException e) {
@@ -352,6 +352,7 @@ public final class Config {
 
     /** Sets an already-parsed value. */
     public void setParsed(Directive d, Object value) {
+        value = merged(value, values[d.index()]);
         values[d.index()] = value;
         explicitlySet[d.index()] = true;
         for (BiConsumer<Directive, Object> l : listeners) {
@@ -376,6 +377,10 @@ public final class Config {
     public String apply(Directive d, Object value) {
         Applier a = appliers.get(d);
         return a == null ? null : a.apply(value);
+    }
+
+    private static Object merged(Object value, Object current) {
+        return value instanceof Directive.Merged m ? m.over(current) : value;
     }
 
     public void onChange(BiConsumer<Directive, Object> listener) {
@@ -498,6 +503,9 @@ public final class Config {
         Object v = values[d.index()];
         if (d == Directives.REPLICAOF) {
             return v == null ? null : "replicaof " + v;
+        }
+        if (d == Directives.CLIENT_OUTPUT_BUFFER_LIMIT) {
+            return OutputBufferLimits.rewriteLines(d.name(), v);
         }
         String text = d.format(v);
         if (d.has(Directive.MULTI_ARG)) { // save, bind, oom-score-adj-values, shutdown-on-*: words as they are

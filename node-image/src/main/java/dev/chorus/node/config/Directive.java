@@ -13,6 +13,11 @@ public final class Directive {
         Object parse(List<String> args) throws ConfigException;
     }
 
+    /** A value that only partly replaces the current one (client-output-buffer-limit names some classes). */
+    public interface Merged {
+        Object over(Object current);
+    }
+
     /** How a parsed value is shown by CONFIG GET and written by CONFIG REWRITE. */
     public interface Formatter {
         String format(Object value);

@@ -282,6 +282,26 @@ public final class Directives {
     public static final Directive MAXCLIENTS = integer("maxclients", 10000, 1, 4294967295L, true);
     public static final Directive PROTO_MAX_BULK_LEN = memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true);
     public static final Directive REQUIREPASS = string("requirepass", "", true);
+    public static final Directive CLIENT_QUERY_BUFFER_LIMIT = memory("client-query-buffer-limit", 1024L * 1024 * 1024,
+            1024 * 1024, Long.MAX_VALUE, true);
+    public static final Directive CLIENT_OUTPUT_BUFFER_LIMIT = define("client-output-buffer-limit", List.of(),
+            OutputBufferLimits::parse, OutputBufferLimits::format, OutputBufferLimits.DEFAULT_TEXT, true)
+            .flag(Directive.MULTI_ARG);
+    public static final Directive UNIXSOCKET = string("unixsocket", "", false);
+    /** Octal, as Redis' createUIntConfig(... OCTAL_CONFIG): CONFIG GET shows it in octal ("0" by default). */
+    public static final Directive UNIXSOCKETPERM = define("unixsocketperm", List.of(), args -> {
+        String s = single(args);
+        long v;
+        try {
+            v = s.isEmpty() ? 0 : Long.parseLong(s.startsWith("+") ? s.substring(1) : s, 8); // strtoll(value, &end, 8)
+        } catch (NumberFormatException e) {
+            throw new ConfigException("argument couldn't be parsed as an octal number");
+        }
+        if (v < 0 || v > 0777) {
+            throw new ConfigException("argument must be between 0 and 777 inclusive");
+        }
+        return v;
+    }, v -> Long.toOctalString((Long) v), "0", false);
 
     // General
     public static final Directive DAEMONIZE = bool("daemonize", false, false);

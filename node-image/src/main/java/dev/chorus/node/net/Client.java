@@ -34,6 +34,10 @@ public final class Client {
     private Kind kind = Kind.NORMAL;
     private boolean noEvict;
     private long writeOffset;
+    /** When the output first stayed over the soft limit (seconds), 0 when under it: obuf_soft_limit_reached_time. */
+    private long softLimitReachedAt;
+    /** Output held outside the writer and the connection (a replica's stream during its full sync). */
+    private java.util.function.LongSupplier heldOutput;
 
     // MULTI/EXEC
     private List<byte[][]> queuedCommands;
@@ -201,6 +205,9 @@ public final class Client {
         if (writer.length() > 0) {
             outbound.send(writer.array(), 0, writer.length());
             writer.reset();
+            if (!closeAfterReply && checkOutputBufferLimits()) {
+                return;
+            }
         }
         if (closeAfterReply) {
             closed = true;
@@ -415,6 +422,92 @@ public final class Client {
 
     /** Marks the client as having output to send at the end of this event-loop turn. */
     public void pendingWrite() {
+        if (closed) {
+            writer.reset(); // closed for its output buffer: what other clients send it goes nowhere
+            return;
+        }
         server.clients().markPendingWrite(this);
+        checkOutputBufferLimits();
+    }
+
+    // ---- output buffer limits ----
+
+    /** The client-output-buffer-limit class: replica links, subscribers (RESP2 or 3), else normal (masters too). */
+    public int outputClass() {
+        if (kind == Kind.REPLICA) {
+            return dev.chorus.node.config.OutputBufferLimits.REPLICA;
+        }
+        return subscriptionCount() > 0 ? dev.chorus.node.config.OutputBufferLimits.PUBSUB
+                : dev.chorus.node.config.OutputBufferLimits.NORMAL;
+    }
+
+    public void setHeldOutput(java.util.function.LongSupplier heldOutput) {
+        this.heldOutput = heldOutput;
+    }
+
+    /** Output waiting for the peer: this turn's replies, what the connection has not written yet, held stream. */
+    public long outputMemory() {
+        long held = heldOutput == null ? 0 : heldOutput.getAsLong();
+        return writer.length() + outbound.pendingBytes() + held;
+    }
+
+    /**
+     * Redis' closeClientOnOutputBufferLimitReached(c, async): over the hard limit, or over the soft limit for longer
+     * than its seconds, the client is closed at once and whatever it had pending is dropped. True if it was.
+     */
+    public boolean checkOutputBufferLimits() {
+        if (closed) {
+            return true;
+        }
+        if (kind == Kind.MASTER) {
+            return false; // our link to the master: never limited here (Redis treats it as normal, 0 0 0 by default)
+        }
+        int cls = outputClass();
+        var limits = (dev.chorus.node.config.OutputBufferLimits) server.config()
+                .get(dev.chorus.node.config.Directives.CLIENT_OUTPUT_BUFFER_LIMIT);
+        var limit = limits.limit(cls);
+        if (limit.hardBytes() == 0 && limit.softBytes() == 0) {
+            return false;
+        }
+        long used = outputMemory();
+        if (used == 0 && cls != dev.chorus.node.config.OutputBufferLimits.REPLICA) {
+            return false;
+        }
+        long hardLimit = limit.hardBytes();
+        if (cls == dev.chorus.node.config.OutputBufferLimits.REPLICA && hardLimit != 0) {
+            // A replica limit below the backlog size would drop replicas that could still resync: Redis uses the
+            // backlog size then.
+            hardLimit = Math.max(hardLimit,
+                    server.config().getLong(dev.chorus.node.config.Directives.REPL_BACKLOG_SIZE));
+        }
+        boolean hard = hardLimit != 0 && Long.compareUnsigned(used, hardLimit) >= 0;
+        boolean soft = limit.softBytes() != 0 && Long.compareUnsigned(used, limit.softBytes()) >= 0;
+        if (soft) {
+            long now = System.currentTimeMillis() / 1000;
+            if (softLimitReachedAt == 0) {
+                softLimitReachedAt = now;
+                soft = false;
+            } else if (now - softLimitReachedAt <= limit.softSeconds()) {
+                soft = false;
+            }
+        } else {
+            softLimitReachedAt = 0;
+        }
+        if (!hard && !soft) {
+            return false;
+        }
+        String info = dev.chorus.node.command.ConnectionCommands.describe(server, this);
+        closeNow();
+        dev.chorus.node.Log.warning("Client " + info
+                + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        return true;
+    }
+
+    /** freeClientAsync: closed now, pending output dropped, nothing more sent. */
+    public void closeNow() {
+        closeAfterReply = true;
+        closed = true;
+        writer.reset();
+        outbound.closeNow();
     }
 }

@@ -60,6 +60,19 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         } finally {
             buf.release();
         }
+        if (client.closed()) {
+            return;
+        }
+        if (!client.isMaster() && client.parser().buffered()
+                > server.config().getLong(dev.chorus.node.config.Directives.CLIENT_QUERY_BUFFER_LIMIT)) {
+            // readQueryFromClient: no reply, the connection is freed (asynchronously) and the reason logged.
+            String info = dev.chorus.node.command.ConnectionCommands.describe(server, client);
+            String bytes = client.parser().repr(64);
+            client.closeNow();
+            Log.warning("Closing client that reached max query buffer length: " + info + " (qbuf initial bytes: "
+                    + bytes + ")");
+            return;
+        }
         processInput(client, server);
     }
 
@@ -71,7 +84,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             try {
                 argv = client.parser().next();
             } catch (RespProtocolException e) {
-                Log.verbose("Protocol error from client: " + e.getMessage());
+                // setProtocolError: logged at verbose (warning for our master), with the client and a sample.
+                String line = "Protocol error (" + dev.chorus.node.resp.RespRequestParser.protocolErrorReason(
+                        e.getMessage()) + ") from client: " + dev.chorus.node.command.ConnectionCommands.describe(
+                        server, client) + ". " + client.parser().protocolErrorSample();
+                if (client.isMaster()) {
+                    Log.warning(line);
+                } else {
+                    Log.verbose(line);
+                }
                 // The message may quote a raw request byte (expected '$', got '\xff'): one byte each, as Redis sends it.
                 client.writer().raw(("-ERR " + e.getMessage() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 client.closeAfterReply();
@@ -106,6 +127,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Sends to a Netty channel; the caller's array is copied into a pooled buffer. */
     private static final class ChannelOutbound implements Outbound {
         private final Channel channel;
+        /** Bytes of {@link #sendUncounted} writes not yet written out (touched on the event loop only). */
+        private long uncounted;
 
         ChannelOutbound(Channel channel) {
             this.channel = channel;
@@ -119,17 +142,46 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public void sendUncounted(byte[] data, int offset, int length) {
+            ByteBuf out = channel.alloc().ioBuffer(length);
+            out.writeBytes(data, offset, length);
+            uncounted += length;
+            channel.writeAndFlush(out).addListener(f -> uncounted -= length);
+        }
+
+        @Override
+        public long pendingBytes() {
+            var ob = channel.unsafe().outboundBuffer();
+            return ob == null ? 0 : Math.max(0, ob.totalPendingWriteBytes() - uncounted);
+        }
+
+        @Override
         public void close() {
             channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
+        public void closeNow() {
+            channel.close();
+        }
+
+        @Override
+        public boolean unixSocket() {
+            return channel.localAddress() instanceof io.netty.channel.unix.DomainSocketAddress;
+        }
+
+        @Override
         public String remoteAddress() {
-            return format(channel.remoteAddress());
+            return channel.localAddress() instanceof io.netty.channel.unix.DomainSocketAddress
+                    ? localAddress() : format(channel.remoteAddress());
         }
 
         @Override
         public String localAddress() {
+            // A unix socket client is "<path>:0" for both ends, as Redis shows it.
+            if (channel.localAddress() instanceof io.netty.channel.unix.DomainSocketAddress d) {
+                return d.path() + ":0";
+            }
             return format(channel.localAddress());
         }
 

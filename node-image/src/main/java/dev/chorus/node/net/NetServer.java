@@ -11,11 +11,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -30,6 +32,8 @@ public final class NetServer implements AutoCloseable {
     private final EventLoopGroup loop;
     private final boolean epoll = Epoll.isAvailable();
     private final List<Channel> listeners = new ArrayList<>();
+    private static final int MAX_ACCEPTS_PER_CALL = 1000;
+    private String unixSocket;
 
     static {
         // Netty samples 1 buffer in 128 for leak tracking by default, and records a stack trace on each touch of a
@@ -72,16 +76,15 @@ public final class NetServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(loop, loop)
                 .channel(channelClass)
-                .option(ChannelOption.SO_BACKLOG, server.config().getInt(Directives.TCP_BACKLOG))
+                .option(ChannelOption.SO_BACKLOG, backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                // Redis accepts up to MAX_ACCEPTS_PER_CALL (1000) connections per readable event; Netty's default of
+                // 16 per read lets a burst of connects overflow the backlog (SYNs dropped, retried after 1 s, 3 s...).
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
+                        .maxMessagesPerRead(MAX_ACCEPTS_PER_CALL))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, server.config().getLong(Directives.TCP_KEEPALIVE) > 0)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientHandler(server));
-                    }
-                });
+                .childHandler(new ClientInitializer(server));
         for (String raw : server.config().getList(Directives.BIND)) {
             boolean optional = raw.startsWith("-");
             String addr = optional ? raw.substring(1) : raw;
@@ -191,16 +194,110 @@ public final class NetServer implements AutoCloseable {
         return new ServerBootstrap()
                 .group(relistenGroup, loop)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, server.config().getInt(Directives.TCP_BACKLOG))
+                .option(ChannelOption.SO_BACKLOG, backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, server.config().getLong(Directives.TCP_KEEPALIVE) > 0)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ClientHandler(server));
-                    }
-                });
+                .childHandler(new ClientInitializer(server));
+    }
+
+    /**
+     * The listen backlog: tcp-backlog, but at least the kernel's somaxconn (which caps it anyway). Redis drains its
+     * accept queue in C from the first connection on; a JVM that has just started runs its accept path interpreted
+     * for a while, and a burst of thousands of connects would overflow a 511-entry queue (dropped SYNs are retried by
+     * the clients only after 1 s, then 3 s). CONFIG GET tcp-backlog still shows the configured value.
+     */
+    private int backlog() {
+        return Math.max(server.config().getInt(Directives.TCP_BACKLOG), io.netty.util.NetUtil.SOMAXCONN);
+    }
+
+    /** The `unixsocket` directive's path, or null when not listening on one. */
+    public String unixSocketPath() {
+        return unixSocket;
+    }
+
+    /**
+     * Listens on the `unixsocket` path (if set) with `unixsocketperm`, as Redis' anetUnixServer: a stale file at the
+     * path is removed first. Needs the native epoll transport (Linux); without it the node refuses to start, as
+     * Redis does when it cannot open the socket.
+     */
+    public void bindUnix() throws InterruptedException {
+        String path = server.config().getString(Directives.UNIXSOCKET);
+        if (path.isEmpty()) {
+            return;
+        }
+        if (!epoll) {
+            throw new IllegalStateException("Failed opening Unix socket: the native epoll transport is unavailable ("
+                    + Epoll.unavailabilityCause() + ")");
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(path));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Failed opening Unix socket: " + e.getMessage(), e);
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(EpollServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, backlog())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator()
+                        .maxMessagesPerRead(MAX_ACCEPTS_PER_CALL))
+                .childHandler(new ClientInitializer(server));
+        try {
+            listeners.add(b.bind(new DomainSocketAddress(path)).sync().channel());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException("Failed opening Unix socket: " + e.getMessage(), e);
+        }
+        long perm = server.config().getLong(Directives.UNIXSOCKETPERM);
+        if (perm != 0) {
+            try {
+                java.nio.file.Files.setPosixFilePermissions(java.nio.file.Path.of(path), permissions((int) perm));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("Failed opening Unix socket: chmod: " + e.getMessage(), e);
+            }
+        }
+        unixSocket = path;
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        var all = java.nio.file.attribute.PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
+        var out = java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                out.add(all[i]);
+            }
+        }
+        return out;
+    }
+
+    /** prepareForShutdown: "Removing the unix socket file." */
+    public void removeUnixSocket() {
+        if (unixSocket == null) {
+            return;
+        }
+        Log.notice("Removing the unix socket file.");
+        try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(unixSocket));
+        } catch (java.io.IOException e) {
+            Log.warning("Error removing the unix socket file: " + e.getMessage());
+        }
+    }
+
+    /** Each accepted connection gets one handler; nothing else is allocated until it sends something. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class ClientInitializer extends ChannelInitializer<Channel> {
+        private final Server server;
+
+        ClientInitializer(Server server) {
+            this.server = server;
+        }
+
+        @Override
+        protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(new ClientHandler(server));
+        }
     }
 
     @Override
@@ -208,6 +305,7 @@ public final class NetServer implements AutoCloseable {
         for (Channel c : listeners) {
             c.close().syncUninterruptibly();
         }
+        removeUnixSocket();
         loop.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         if (relistenGroup != null) {
             relistenGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);

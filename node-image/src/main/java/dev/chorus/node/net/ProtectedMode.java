@@ -22,6 +22,9 @@ final class ProtectedMode {
         if (remote instanceof InetSocketAddress in && in.getAddress() != null && in.getAddress().isLoopbackAddress()) {
             return null;
         }
+        if (!(remote instanceof InetSocketAddress)) {
+            return null; // a unix socket connection is local (connIsLocal)
+        }
         return "DENIED Redis is running in protected mode because protected mode is enabled and no password is set "
                 + "for the default user. In this mode connections are only accepted from the loopback interface. If you "
                 + "want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just "

@@ -19,7 +19,10 @@ public final class RespRequestParser {
     private static final long UNAUTHENTICATED_MULTIBULK_MAX = 10;
     private static final long UNAUTHENTICATED_BULK_MAX = 16 * 1024;
 
-    private byte[] buf = new byte[16 * 1024];
+    /** Small until bytes arrive: 10,000 idle connections must not cost 16 KB each (Redis' querybuf starts empty). */
+    private byte[] buf = new byte[256];
+    /** Bytes (from start) the bulk being read needs in all, as its length line announced; 0 when none is pending. */
+    private long announced;
     private int start;
     private int end;
     private long maxBulkLength = 512L * 1024 * 1024;
@@ -71,6 +74,84 @@ public final class RespRequestParser {
 
     public int buffered() {
         return end - start;
+    }
+
+    /** Bytes the buffer occupies (what is buffered plus room). */
+    public int capacity() {
+        return buf.length;
+    }
+
+    /**
+     * setProtocolError's sample of the query buffer from where parsing stopped: all of it under 128 bytes, else the
+     * first and last 64 with the count between; cut at 255 characters and at a NUL byte (it is printed with %s), and
+     * non-printable bytes shown as '.'.
+     */
+    public String protocolErrorSample() {
+        int n = end - start;
+        String text;
+        if (n < 128) {
+            text = "Query buffer during protocol error: '" + cString(start, end) + "'";
+        } else {
+            text = "Query buffer during protocol error: '" + cString(start, start + 64) + "' (... more " + (n - 128)
+                    + " bytes ...) '" + cString(end - 64, end) + "'";
+        }
+        if (text.length() > 255) {
+            text = text.substring(0, 255);
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : '.');
+        }
+        return sb.toString();
+    }
+
+    /** Redis' short reason for a protocol error message (setProtocolError's errstr). */
+    public static String protocolErrorReason(String message) {
+        String m = message.startsWith("Protocol error: ") ? message.substring("Protocol error: ".length()) : message;
+        if (m.startsWith("expected '$'")) {
+            return "expected $ but got something else";
+        }
+        return switch (m) {
+            case "invalid multibulk length" -> "invalid mbulk count";
+            case "unauthenticated multibulk length" -> "unauth mbulk count";
+            case "unauthenticated bulk length" -> "unauth bulk length";
+            case "unbalanced quotes in request" -> "unbalanced quotes in inline request";
+            default -> m;
+        };
+    }
+
+    private String cString(int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to && buf[i] != 0; i++) {
+            sb.append((char) (buf[i] & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** Redis' sdscatrepr of the first {@code max} buffered bytes, for log lines. */
+    public String repr(int max) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = start; i < Math.min(end, start + max); i++) {
+            int c = buf[i] & 0xff;
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        sb.append((char) c);
+                    } else {
+                        sb.append(String.format("\\x%02x", c));
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** Keep a copy of each command's exact bytes (a replica passes its master's stream on verbatim). */
@@ -168,7 +249,9 @@ public final class RespRequestParser {
             }
             long needed = (lineEnd + 2 - start) + len + 2;
             if (end - start < needed) {
-                ensureCapacityFor(needed);
+                // Only a hint for how far to grow as bytes arrive: never reserved up front (a peer that announces
+                // 512 MB and sends a few bytes must not cost 512 MB).
+                announced = needed;
                 return null;
             }
             addArg(lineEnd + 2, (int) len);
@@ -217,6 +300,7 @@ public final class RespRequestParser {
         }
         argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + len);
         start = dataStart + len + 2;
+        announced = 0;
     }
 
     private byte[][] complete(byte[][] args) {
@@ -245,15 +329,17 @@ public final class RespRequestParser {
         }
         int lineEnd = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
         byte[] line = Arrays.copyOfRange(buf, start, lineEnd);
-        start = nl + 1;
         if (!inlineAllowed) {
             // A master's stream sends a bare newline as a keepalive; anything else inline is ignored too.
+            start = nl + 1;
             return complete(new byte[0][]);
         }
         List<byte[]> args = splitArgs(line);
         if (args == null) {
+            // Left where it stopped, as Redis' qb_pos: the error's log line samples the query buffer from there.
             throw new RespProtocolException("Protocol error: unbalanced quotes in request");
         }
+        start = nl + 1;
         return complete(args.toArray(new byte[0][]));
     }
 
@@ -424,13 +510,16 @@ public final class RespRequestParser {
             start -= keepFrom;
         }
         if (end + len > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, end + len));
-        }
-    }
-
-    private void ensureCapacityFor(long needed) {
-        if (needed <= Integer.MAX_VALUE - 16 && start + needed > buf.length) {
-            ensureRoom((int) (needed - (end - start)));
+            // Geometric growth as bytes arrive, like Redis' sdsMakeRoomFor; when the bulk being read announced its
+            // length, no further than that (plus what precedes it), so a 200 MB value costs 200 MB, not 256.
+            long target = Math.max((long) buf.length * 2, (long) end + len);
+            if (announced > 0) {
+                long cap = (long) start + announced;
+                if (cap >= (long) end + len) {
+                    target = Math.min(target, cap);
+                }
+            }
+            buf = Arrays.copyOf(buf, (int) Math.min(target, Integer.MAX_VALUE - 16));
         }
     }
 
@@ -438,7 +527,8 @@ public final class RespRequestParser {
         if (start == end) {
             start = 0;
             end = 0;
-            if (buf.length > 1024 * 1024) {
+            // Give back what a large value or a burst took (Redis resizes idle query buffers in clientsCron).
+            if (buf.length > 256 * 1024) {
                 buf = new byte[16 * 1024];
             }
         }

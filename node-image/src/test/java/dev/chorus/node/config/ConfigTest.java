@@ -218,7 +218,8 @@ class ConfigTest {
         for (Directive d : Directives.all()) {
             for (String value : List.of("abc", "0", "1", "-1", "99999999999999999999", "1kb", "yes", "no", "\"\"")) {
                 String line = d.name() + " " + value;
-                if (deliberate.contains(line) || d == Directives.REPLICAOF) {
+                // With a unixsocket, redis-server --port 0 listens on it and never exits: not judged this way.
+                if (deliberate.contains(line) || d == Directives.REPLICAOF || d == Directives.UNIXSOCKET) {
                     continue;
                 }
                 Verdict redis = RedisConfigOracle.judgeText(dir, line + "\n");

@@ -40,15 +40,26 @@ public final class ServerProcess implements AutoCloseable {
         return start(Kind.NODE, FreePorts.next(), null, directives);
     }
 
+    /** A node started with these JVM flags instead of the tests' usual ones (e.g. the image's, with a small -Xmx). */
+    public static ServerProcess nodeWithJvm(List<String> jvmFlags, String... directives) {
+        return start(Kind.NODE, FreePorts.next(), null, jvmFlags, directives);
+    }
+
     /** Starts a server on a given port and dir (restarts keep both), with extra `--name value` directives. */
     public static ServerProcess start(Kind kind, int port, Path dir, String... directives) {
+        return start(kind, port, dir, List.of("-XX:+UseSerialGC", "-Xss512k"), directives);
+    }
+
+    private static ServerProcess start(Kind kind, int port, Path dir, List<String> jvmFlags, String... directives) {
         try {
             Path workDir = dir != null ? dir : Files.createTempDirectory("chorus-" + kind.name().toLowerCase() + "-");
             List<String> cmd = new ArrayList<>();
             if (kind == Kind.REDIS) {
                 cmd.add("redis-server");
             } else {
-                cmd.addAll(List.of(javaBin(), "-XX:+UseSerialGC", "-Xss512k", "-jar", nodeJar()));
+                cmd.add(javaBin());
+                cmd.addAll(jvmFlags);
+                cmd.addAll(List.of("-jar", nodeJar()));
             }
             cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", workDir.toString(),
                     "--save", "", "--logfile", workDir.resolve("server.log").toString()));
@@ -65,7 +76,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static String javaBin() {
+    /** The java launcher of the JVM running the tests. */
+    public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -110,7 +110,7 @@ public final class FullSync {
             public void write(byte[] b, int off, int len) {
                 for (ReplicaHandle h : targets) {
                     if (!h.client().closed()) {
-                        h.client().outbound().send(b, off, len);
+                        h.client().outbound().sendUncounted(b, off, len);
                     }
                 }
             }
@@ -198,12 +198,12 @@ public final class FullSync {
     private void sendFile(ReplicaHandle h, Path file, long len) throws IOException {
         var outbound = h.client().outbound();
         byte[] header = ("$" + len + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        outbound.send(header, 0, header.length);
+        outbound.sendUncounted(header, 0, header.length);
         try (InputStream in = Files.newInputStream(file)) {
             byte[] chunk = new byte[64 * 1024];
             int n;
             while ((n = in.read(chunk)) > 0) {
-                outbound.send(chunk, 0, n);
+                outbound.sendUncounted(chunk, 0, n);
             }
         }
         Log.notice("Synchronization with replica " + h.ip() + ":" + h.listeningPort() + " succeeded");

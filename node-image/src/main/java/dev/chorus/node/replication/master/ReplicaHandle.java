@@ -39,6 +39,7 @@ public final class ReplicaHandle {
 
     public ReplicaHandle(Client client) {
         this.client = client;
+        client.setHeldOutput(() -> pending == null ? 0 : pending.size());
     }
 
     public Client client() {
@@ -124,6 +125,7 @@ public final class ReplicaHandle {
 
     public void hold(byte[] data) {
         pending.writeBytes(data);
+        client.checkOutputBufferLimits();
     }
 
     /** The held bytes; holding stops. */
