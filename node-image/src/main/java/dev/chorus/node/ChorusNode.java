@@ -79,6 +79,7 @@ public final class ChorusNode {
         } else {
             Log.notice("Configuration loaded");
         }
+        asciiArt(config);
         resolveDir(config);
         server.setShutdownAction(this::shutdown);
         ReplicaOf replicaOf = config.replicaOf();
@@ -102,6 +103,41 @@ public final class ChorusNode {
         installSignalHandlers();
         Log.notice("Ready to accept connections tcp");
     }
+
+    /**
+     * Redis' redisAsciiArt: the logo (with the port and the pid, which tools such as Redis' test harness wait for)
+     * when always-show-logo is set or the log goes to a terminal, otherwise one "Running mode" line.
+     */
+    private static void asciiArt(Config config) {
+        int port = config.getInt(Directives.PORT);
+        boolean toTerminal = config.getString(Directives.LOGFILE).isEmpty() && System.console() != null;
+        if (!config.getBool(Directives.ALWAYS_SHOW_LOGO) && !toTerminal) {
+            Log.notice("Running mode=standalone, port=" + port + ".");
+            return;
+        }
+        Log.raw(Log.Level.NOTICE, String.format(ASCII_LOGO, Server.REDIS_VERSION, "00000000", 0, "64", "standalone",
+                port, ProcessHandle.current().pid()));
+    }
+
+    /** Redis 7.0.15's asciilogo.h, with its printf conversions in Java's syntax. */
+    private static final String ASCII_LOGO = ""
+            + "                _._                                                  \n"
+            + "           _.-``__ ''-._                                             \n"
+            + "      _.-``    `.  `_.  ''-._           Redis %s (%s/%d) %s bit\n"
+            + "  .-`` .-```.  ```\\/    _.,_ ''-._                                  \n"
+            + " (    '      ,       .-`  | `,    )     Running in %s mode\n"
+            + " |`-._`-...-` __...-.``-._|'` _.-'|     Port: %d\n"
+            + " |    `-._   `._    /     _.-'    |     PID: %d\n"
+            + "  `-._    `-._  `-./  _.-'    _.-'                                   \n"
+            + " |`-._`-._    `-.__.-'    _.-'_.-'|                                  \n"
+            + " |    `-._`-._        _.-'_.-'    |           https://redis.io       \n"
+            + "  `-._    `-._`-.__.-'_.-'    _.-'                                   \n"
+            + " |`-._`-._    `-.__.-'    _.-'_.-'|                                  \n"
+            + " |    `-._`-._        _.-'_.-'    |                                  \n"
+            + "  `-._    `-._`-.__.-'_.-'    _.-'                                   \n"
+            + "      `-._    `-.__.-'    _.-'                                       \n"
+            + "          `-._        _.-'                                           \n"
+            + "              `-.__.-'                                               \n\n";
 
     /** Loads dir/dbfilename if present; a corrupt file stops start-up, as Redis refuses to serve half a dataset. */
     private RdbLoadResult loadData() throws IOException {

@@ -69,6 +69,14 @@ public final class Log {
         return level.ordinal() >= threshold.ordinal() && threshold != Level.NOTHING;
     }
 
+    /** Redis' LL_RAW: the text as is, without the pid/role/time/level prefix (the start-up logo). */
+    public static void raw(Level level, String text) {
+        if (enabled(level)) {
+            out.print(text);
+            out.flush();
+        }
+    }
+
     public static void log(Level level, String msg) {
         if (!enabled(level)) {
             return;
