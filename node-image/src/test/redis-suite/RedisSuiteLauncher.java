@@ -18,10 +18,11 @@ import java.util.List;
  * <p>Workarounds (environment {@code CHORUS_SUITE_WORKAROUNDS}, comma separated; each one applied is logged to the
  * server's stdout and appended to {@code CHORUS_SUITE_NOTES}, so the report can list them):
  * <ul>
- *   <li>{@code config}: a config-file line (or {@code --option}) the node refuses at start-up is commented out of the
+ *   <li>{@code config}: a config-file line (or {@code --option}) the node refuses at start-up because it does not
+ *       support the directive (or that value of it, as appendonly yes) is commented out of the
  *       harness' config file in place (so CONFIG REWRITE and restart_server keep working) and start-up is retried;</li>
  *   <li>{@code pid}: prints {@code " PID: <pid>"}, which the harness waits for (Redis prints it in its ASCII logo when
- *       always-show-logo is yes), before the node starts.</li>
+ *       always-show-logo is yes), before the node starts, unless the node prints the logo itself.</li>
  * </ul>
  * Without workarounds it just runs the node with the arguments it was given.
  */
@@ -37,12 +38,22 @@ public final class RedisSuiteLauncher {
         if (!informational && workarounds.contains("config")) {
             args = filterConfig(args);
         }
-        if (!informational && workarounds.contains("pid")) {
+        if (!informational && workarounds.contains("pid") && !printsLogo()) {
             note("pid", "harness needs ' PID: <pid>' in the log; printed by the runner");
             System.out.println("chorus-suite-runner: PID: " + ProcessHandle.current().pid());
             System.out.flush();
         }
         ChorusNode.main(args.toArray(new String[0]));
+    }
+
+    /** Whether this node prints Redis' start-up logo itself (ChorusNode.asciiArt, with " PID: "). */
+    private static boolean printsLogo() {
+        try {
+            ChorusNode.class.getDeclaredMethod("asciiArt", Config.class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private static List<String> filterConfig(List<String> args) throws IOException {
@@ -53,8 +64,8 @@ public final class RedisSuiteLauncher {
                 Config.load(file, rest);
                 return args;
             } catch (ConfigFileException e) {
-                if (e.line() <= 0) {
-                    return args; // unreadable file: let the node report it
+                if (e.line() <= 0 || !e.reason().contains("not support")) {
+                    return args; // unreadable file, or a value error Redis would refuse too: the node reports it
                 }
                 if (e.source().equals("(command line)")) {
                     List<String> kept = new ArrayList<>();

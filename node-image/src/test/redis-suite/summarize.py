@@ -22,6 +22,25 @@ NEW_ITEM = re.compile(r'^(\[(ok|err|skip|ignore|exception|\d+/\d+ done|ready|TIM
                       r'\[\w+\]: |Testing |Cleanup: |\\o/|!!! |Logged crash|===== |\d+ seconds - )')
 
 
+CAUSES = [
+    (re.compile(r"unknown command '([^']+)'"), lambda m: 'unknown command ' + m.group(1).upper()),
+    (re.compile(r"Unknown option or number of arguments for CONFIG SET - '([^']+)'"),
+     lambda m: 'CONFIG SET refuses ' + m.group(1)),
+    (re.compile(r"unknown subcommand '([^']+)'. Try (\S+) HELP"),
+     lambda m: 'unknown subcommand %s %s' % (m.group(2), m.group(1).upper())),
+    (re.compile(r"internal error executing '([^']+)'"), lambda m: 'internal error in ' + m.group(1).upper()),
+]
+
+
+def cause(msg):
+    """The first recognisable reason in a failure message, or 'other'."""
+    for rx, f in CAUSES:
+        m = rx.search(msg)
+        if m:
+            return f(m)
+    return 'other'
+
+
 class UnitResult:
     def __init__(self):
         self.ok = collections.Counter()
@@ -33,6 +52,7 @@ class UnitResult:
         self.finished = False
         self.ran = False
         self.notes = []
+        self.last_err = None
 
 
 def parse(log_path, rc_path, notes_path):
@@ -60,14 +80,17 @@ def parse(log_path, rc_path, notes_path):
                 j += 1
             r.err_count[name] += 1
             r.err.setdefault(name, ' | '.join(detail)[:600])
+            r.last_err = (detail[0] if detail else name)[:300]
             i = j
             continue
         if SKIP.match(line) or IGNORE.match(line):
             r.skipped += 1
         m = EXC.match(line)
         if m:
-            detail = [m.group(1)] + [l.strip() for l in lines[i + 1:i + 8] if l.strip()]
-            r.exception = ' | '.join(detail)[:600]
+            detail = [m.group(1)] + [l.strip() for l in lines[i + 1:i + 3] if l.strip()]
+            r.exception = ' | '.join(detail)[:300]
+            if r.last_err:
+                r.exception += ' — after: ' + r.last_err
         if DONE.match(line):
             r.finished = True
         i += 1
@@ -79,7 +102,15 @@ def parse(log_path, rc_path, notes_path):
         tail = [l for l in lines[-6:] if l.strip()]
         r.exception = 'unit did not finish: ' + ' | '.join(tail)[:400]
     if os.path.exists(notes_path):
-        r.notes = sorted(set(l.rstrip('\n') for l in open(notes_path, encoding='utf-8', errors='replace')))
+        # One note per refused directive (the values, e.g. socket paths, differ from server to server).
+        notes = set()
+        for l in open(notes_path, encoding='utf-8', errors='replace'):
+            l = l.rstrip('\n')
+            m = re.match(r"config\tcommented out '(\S+)[^']*': (.*)$", l)
+            if m:
+                l = "config\trefused config directive '%s' (%s)" % (m.group(1), m.group(2))
+            notes.add(l)
+        r.notes = sorted(notes)
     return r
 
 
@@ -154,13 +185,25 @@ def main():
         seen = collections.OrderedDict()
         for u, n in notes:
             seen.setdefault(n, []).append(u)
+        ran = [u for u in a.units if res[('node', u)] is not None]
         for n, us in seen.items():
-            out.append('- %s (%s)' % (n.replace('\t', ': ', 1), ', '.join(us)))
+            where = 'every unit' if len(us) == len(ran) else ', '.join(us)
+            out.append('- %s (%s)' % (n.replace('\t', ': ', 1), where))
         out.append('')
     out.append('## Tests that pass on Redis and not on the node')
     out.append('')
     for unit, name, how, msg in lost:
         out.append('- `%s` — %s — %s%s' % (unit, name, how, (': ' + msg) if msg else ''))
+    by_cause = collections.OrderedDict()
+    for unit, name, how, msg in lost:
+        c = cause(msg) if how == 'failed' else 'not run (unit aborted before it)'
+        by_cause.setdefault(c, []).append((unit, name))
+    out.append('')
+    out.append('## The same, by cause')
+    out.append('')
+    for c, tests in sorted(by_cause.items(), key=lambda kv: (kv[0] == 'other', -len(kv[1]))):
+        units = collections.Counter(u for u, _ in tests)
+        out.append('- %s: %d tests (%s)' % (c, len(tests), ', '.join('%s %d' % (u, n) for u, n in units.items())))
     print('\n'.join(out))
 
 
