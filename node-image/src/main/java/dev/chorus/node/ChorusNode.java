@@ -79,7 +79,6 @@ public final class ChorusNode {
         } else {
             Log.notice("Configuration loaded");
         }
-        asciiArt(config);
         resolveDir(config);
         server.setShutdownAction(this::shutdown);
         ReplicaOf replicaOf = config.replicaOf();
@@ -88,6 +87,7 @@ public final class ChorusNode {
         }
         RdbLoadResult loaded = loadData();
         net.bind();
+        asciiArt(config); // after binding, as Redis (initServer, then the logo): a client may connect once it shows
         server.start(net.loop().next());
         Log.notice("Server initialized");
         String savedId = loaded == null ? null : loaded.replId();

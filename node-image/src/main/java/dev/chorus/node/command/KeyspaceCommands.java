@@ -71,7 +71,7 @@ public final class KeyspaceCommands implements CommandFamily {
     static void exists(CommandContext ctx) {
         long n = 0;
         for (int i = 1; i < ctx.argc(); i++) {
-            if (ctx.db().lookup(ctx.arg(i)) != null) {
+            if (ctx.db().lookupNoTouch(ctx.arg(i)) != null) {
                 n++;
             }
         }
@@ -79,7 +79,7 @@ public final class KeyspaceCommands implements CommandFamily {
     }
 
     static void type(CommandContext ctx) {
-        KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        KeyEntry e = ctx.db().lookupNoTouch(ctx.arg(1));
         ctx.reply().simple(e == null ? "none" : e.type().typeName());
     }
 
@@ -325,7 +325,7 @@ public final class KeyspaceCommands implements CommandFamily {
     }
 
     static void ttl(CommandContext ctx, boolean millis, boolean absolute) {
-        KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        KeyEntry e = ctx.db().lookupNoTouch(ctx.arg(1));
         if (e == null) {
             ctx.reply().integer(-2);
             return;

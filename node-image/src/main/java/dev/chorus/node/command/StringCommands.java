@@ -113,7 +113,8 @@ public final class StringCommands implements CommandFamily {
         if (get && existing != null && existing.type() != ValueType.STRING) {
             throw Errors.wrongType();
         }
-        byte[] old = existing == null ? null : (byte[]) existing.value();
+        // SET without GET replaces a value of any type (GET on another type was refused above).
+        byte[] old = existing == null || existing.type() != ValueType.STRING ? null : (byte[]) existing.value();
         if ((nx && existing != null) || (xx && existing == null)) {
             if (get) {
                 ctx.reply().bulk(old);
@@ -133,7 +134,7 @@ public final class StringCommands implements CommandFamily {
         } else {
             ctx.reply().ok();
         }
-        if (unit != null && !unit.equals("pxat")) {
+        if (unit != null) { // always as SET key value PXAT <ms>, as Redis rewrites it (also a given pxat)
             ctx.propagate(SET, key, value, PXAT, bytes(expireAt));
         } else if (get) {
             byte[][] argv = Arrays.stream(ctx.argv()).filter(a -> !new String(a).equalsIgnoreCase("get"))
@@ -220,7 +221,13 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         ctx.reply().bulk((byte[]) e.value());
-        if (unit != null) {
+        boolean onReplica = ctx.server().isReplica() || ctx.client().isMaster();
+        if ((unit != null && (unit.equals("exat") || unit.equals("pxat"))) && at <= ctx.now() && !onReplica) {
+            // Redis' getexCommand: an EXAT/PXAT already in the past deletes the key, propagated as DEL.
+            ctx.db().delete(key);
+            ctx.dirty();
+            ctx.propagate(DEL, key);
+        } else if (unit != null) {
             ctx.db().setExpire(e, at);
             ctx.dirty();
             ctx.propagate(PEXPIREAT, key, bytes(at));
@@ -350,7 +357,8 @@ public final class StringCommands implements CommandFamily {
     }
 
     static void checkStringLength(CommandContext ctx, long size) {
-        if (size > ctx.server().config().getLong(Directives.PROTO_MAX_BULK_LEN) || size > Integer.MAX_VALUE - 16) {
+        if (size < 0 || size > ctx.server().config().getLong(Directives.PROTO_MAX_BULK_LEN)
+                || size > Integer.MAX_VALUE - 16) { // size < 0: offset + length overflowed
             throw new CommandError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         }
     }

@@ -1,6 +1,8 @@
 package dev.chorus.node.command;
 
 import dev.chorus.node.net.Client;
+import dev.chorus.node.store.KeyEntry;
+import dev.chorus.node.store.Keyspace;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -41,6 +43,22 @@ public final class WatchedKeys {
         if (set != null) {
             for (Client c : set) {
                 c.setWatchedKeyTouched(true);
+            }
+        }
+    }
+
+    /**
+     * FLUSHDB/FLUSHALL, called before the databases are emptied: as Redis' touchAllWatchedKeysInDb, only the watched
+     * keys that exist (live) in an emptied database are touched; WATCH on a missing key survives a flush.
+     */
+    public void touchedFlush(int db, Keyspace keyspace) {
+        for (Map.Entry<Client.WatchedKey, Set<Client>> e : watchers.entrySet()) {
+            int kdb = e.getKey().db();
+            if ((db < 0 || kdb == db) && kdb < keyspace.databases()) {
+                KeyEntry entry = keyspace.db(kdb).peek(e.getKey().key().getBytes(StandardCharsets.ISO_8859_1));
+                if (entry != null && !(entry.hasExpire() && keyspace.isExpired(entry.expireAt()))) {
+                    e.getValue().forEach(c -> c.setWatchedKeyTouched(true));
+                }
             }
         }
     }

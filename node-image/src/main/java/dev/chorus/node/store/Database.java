@@ -50,6 +50,15 @@ public final class Database {
 
     /** The live entry for {@code key}, or null when absent or logically expired. Expired keys are deleted on masters. */
     public KeyEntry lookup(byte[] key) {
+        return lookup(key, true);
+    }
+
+    /** {@link #lookup} without updating the key's access time: Redis' LOOKUP_NOTOUCH (TTL, TYPE, EXISTS...). */
+    public KeyEntry lookupNoTouch(byte[] key) {
+        return lookup(key, false);
+    }
+
+    private KeyEntry lookup(byte[] key, boolean touch) {
         KeyEntry e = dict.get(key);
         if (e == null) {
             return null;
@@ -64,7 +73,9 @@ public final class Database {
                 return null;
             }
         }
-        e.lru = keyspace.touchedAccess(e.lru);
+        if (touch) {
+            e.lru = keyspace.touchedAccess(e.lru);
+        }
         return e;
     }
 

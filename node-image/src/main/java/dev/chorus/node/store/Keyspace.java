@@ -85,7 +85,7 @@ public final class Keyspace {
     private long syncMillis;
     private long syncNanos = System.nanoTime() - 2 * CLOCK_SYNC_NANOS;
 
-    boolean isExpired(long expireAt) {
+    public boolean isExpired(long expireAt) {
         return expireAt <= now();
     }
 
