@@ -57,25 +57,25 @@ public final class Dispatcher {
         // Redis sets c->lastcmd on lookup: CLIENT LIST shows the command being run (or refused, or postponed).
         client.setLastCommand(spec.fullName());
         if (!spec.acceptsArgCount(argv.length)) {
-            reject(client, Errors.arity(spec.fullName()).getMessage());
+            reject(client, spec, Errors.arity(spec.fullName()).getMessage());
             return;
         }
         if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
-            reject(client, Errors.NOAUTH);
+            reject(client, spec, Errors.NOAUTH);
             return;
         }
         if (client.inPubSubContext() && !ALLOWED_IN_RESP2_PUBSUB.contains(spec.name())) {
-            reject(client, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+            reject(client, spec, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                     + "PING / QUIT / RESET are allowed in this context");
             return;
         }
         String denied = deniedByServerState(client, spec);
         if (denied != null) {
-            reject(client, denied);
+            reject(client, spec, denied);
             return;
         }
         if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
-            reject(client, "ERR Command not allowed inside a transaction");
+            reject(client, spec, "ERR Command not allowed inside a transaction");
             return;
         }
         if (server.clientPause().postpones(client, spec)) {
@@ -167,6 +167,12 @@ public final class Dispatcher {
             return Errors.NOREPLICAS;
         }
         return null;
+    }
+
+    /** A known command refused before it ran: Redis counts it in INFO commandstats' rejected_calls. */
+    private void reject(Client client, CommandSpec spec, String error) {
+        server.stats().command(spec.fullName()).rejectedCalls++;
+        reject(client, error);
     }
 
     private void reject(Client client, String message) {
