@@ -2,11 +2,13 @@ package dev.chorus.node.command;
 
 import static dev.chorus.node.command.CommandContext.bytes;
 
+import dev.chorus.node.config.Directives;
 import dev.chorus.node.persistence.RdbFormatException;
 import dev.chorus.node.persistence.RdbPayload;
 import dev.chorus.node.persistence.StoreValueCodec;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.GlobMatcher;
+import dev.chorus.node.store.Eviction;
 import dev.chorus.node.store.KeyEntry;
 import dev.chorus.node.store.RedisValue;
 import dev.chorus.node.store.ValueType;
@@ -416,7 +418,8 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().ok();
             return;
         }
-        ctx.db().set(key, value, expireAt);
+        KeyEntry restored = ctx.db().set(key, value, expireAt);
+        ctx.db().restoreAccess(restored, freq, idle); // Redis' objectSetLRUOrLFU
         ctx.dirty();
         ctx.reply().ok();
         if (ttl != 0 && !absTtl) {
@@ -466,9 +469,14 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().nullBulk();
             return;
         }
-        // Redis shares the integers 0..9999 and reports them with INT_MAX.
+        // Redis shares the integers 0..9999 and reports them with INT_MAX, except with a maxmemory and an LRU or LFU
+        // policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each value needs its own access data).
         Long asInt = e.value() instanceof byte[] b ? CommandContext.parseLongOrNull(b) : null;
-        ctx.reply().integer(asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1);
+        Eviction.Policy policy = ctx.server().keyspace().eviction().policy();
+        boolean perKeyAccess = policy == Eviction.Policy.ALLKEYS_LRU || policy == Eviction.Policy.VOLATILE_LRU
+                || policy.lfu();
+        boolean shared = ctx.server().config().getLong(Directives.MAXMEMORY) == 0 || !perKeyAccess;
+        ctx.reply().integer(shared && asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1);
     }
 
     static void objectFreq(CommandContext ctx) {

@@ -79,6 +79,21 @@ public final class Database {
         return e;
     }
 
+    /**
+     * RESTORE ... IDLETIME s / FREQ f (Redis' objectSetLRUOrLFU): under an LFU policy a given FREQ becomes the
+     * counter, otherwise a given IDLETIME sets the last access that long ago; the one that does not apply is ignored.
+     */
+    public void restoreAccess(KeyEntry e, long freq, long idleSeconds) {
+        long now = keyspace.now();
+        if (keyspace.eviction().policy().lfu()) {
+            if (freq >= 0) {
+                e.lru = (int) (((now / 60000) & 0xFFFF) << 8) | (int) freq;
+            }
+        } else if (idleSeconds >= 0) {
+            e.lru = (int) (now / 1000 - idleSeconds);
+        }
+    }
+
     /** The value for {@code key}, or null. */
     public Object get(byte[] key) {
         KeyEntry e = lookup(key);
