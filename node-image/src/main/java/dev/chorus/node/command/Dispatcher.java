@@ -20,6 +20,9 @@ public final class Dispatcher {
     private static final Set<String> EXECUTED_INSIDE_MULTI = Set.of("exec", "discard", "multi", "watch", "quit",
             "reset");
 
+    /** What Redis still accepts inside MULTI when out of memory (EXEC is judged by what it queued). */
+    private static final Set<String> NOT_QUEUED_WHEN_OOM = Set.of("exec", "discard", "quit", "reset");
+
     private static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently "
             + "unable to persist to disk. Commands that may modify the data set are disabled, because this instance is "
             + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error "
@@ -73,6 +76,23 @@ public final class Dispatcher {
         if (denied != null) {
             reject(client, spec, denied);
             return;
+        }
+        if (client.inMulti() && !NOT_QUEUED_WHEN_OOM.contains(spec.name()) && !client.isMaster()
+                && !server.freeMemoryIfNeeded()) {
+            // Redis: queueing may take unbounded memory, so out of memory any command queued in MULTI is refused.
+            reject(client, spec, Errors.OOM);
+            return;
+        }
+        if (client.inMulti() && spec.name().equals("exec")) {
+            // Redis judges EXEC by the flags of the commands it queued (write, denyoom): a state that now refuses
+            // them aborts the whole transaction (rejectCommand -> execCommandAbort).
+            String deniedQueued = deniedForQueued(client);
+            if (deniedQueued != null) {
+                client.endMulti();
+                server.watchedKeys().unwatchAll(client);
+                reject(client, spec, "EXECABORT Transaction discarded because of: " + deniedQueued);
+                return;
+            }
         }
         if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
             reject(client, spec, "ERR Command not allowed inside a transaction");
@@ -154,13 +174,44 @@ public final class Dispatcher {
         if (!spec.isWrite()) {
             return null;
         }
+        return deniedForWrite(spec.has(CommandFlag.DENYOOM));
+    }
+
+    /** The refusal EXEC gets for the commands queued in its transaction, or null. */
+    private String deniedForQueued(Client client) {
+        if (client.isMaster()) {
+            return null;
+        }
+        boolean write = false;
+        boolean denyOom = false;
+        boolean denyStale = false;
+        for (byte[][] argv : client.queuedCommands()) {
+            CommandSpec s = server.commands().lookup(argv[0]);
+            if (s == null) {
+                continue;
+            }
+            if (!s.subcommands().isEmpty() && argv.length >= 2 && s.subcommands().get(lower(argv[1])) != null) {
+                s = s.subcommands().get(lower(argv[1]));
+            }
+            write |= s.isWrite();
+            denyOom |= s.has(CommandFlag.DENYOOM);
+            denyStale |= !s.has(CommandFlag.STALE);
+        }
+        if (denyStale && server.isReplica() && !server.masterLinkUp()
+                && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA)) {
+            return Errors.MASTERDOWN;
+        }
+        return write ? deniedForWrite(denyOom) : null;
+    }
+
+    private String deniedForWrite(boolean denyOom) {
         if (!server.isReplica() && !server.persistence().writesAllowed()) {
             return MISCONF;
         }
         if (server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {
             return Errors.READONLY;
         }
-        if (spec.has(CommandFlag.DENYOOM) && !server.freeMemoryIfNeeded()) {
+        if (denyOom && !server.freeMemoryIfNeeded()) {
             return Errors.OOM;
         }
         if (!server.isReplica() && !server.enoughGoodReplicas()) {

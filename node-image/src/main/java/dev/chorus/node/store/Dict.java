@@ -194,27 +194,31 @@ public class Dict<N extends Dict.Node> {
         return c;
     }
 
-    /** A uniformly chosen bucket's random node (Redis' dictGetFairRandomKey is close enough), or null when empty. */
+    /** How many entries Redis' dictGetFairRandomKey samples (GETFAIR_NUM_ENTRIES). */
+    private static final int FAIR_SAMPLE = 15;
+
+    /**
+     * A random node, or null when empty: as Redis' dictGetFairRandomKey, up to 15 nodes are gathered from consecutive
+     * buckets starting at a random one and one of them is picked, so a node's chances do not depend on the length of
+     * its chain (picking a random bucket, then a node of its chain, favours nodes alone in their bucket).
+     */
     @SuppressWarnings("unchecked")
     public N random() {
         if (size == 0) {
             return null;
         }
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        Node head;
-        do {
-            head = table[rnd.nextInt(table.length)];
-        } while (head == null);
-        int len = 0;
-        for (Node n = head; n != null; n = n.next) {
-            len++;
+        Node[] sample = new Node[FAIR_SAMPLE];
+        int count = 0;
+        int mask = table.length - 1;
+        int i = rnd.nextInt(table.length);
+        for (int steps = 0; steps < table.length && count < FAIR_SAMPLE; steps++) {
+            for (Node n = table[i]; n != null && count < FAIR_SAMPLE; n = n.next) {
+                sample[count++] = n;
+            }
+            i = (i + 1) & mask;
         }
-        int pick = rnd.nextInt(len);
-        Node n = head;
-        while (pick-- > 0) {
-            n = n.next;
-        }
-        return (N) n;
+        return (N) sample[rnd.nextInt(count)];
     }
 
     private void resize(int newLength) {
