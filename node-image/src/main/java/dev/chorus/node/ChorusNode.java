@@ -107,13 +107,6 @@ public final class ChorusNode {
         Log.setRole('M');
         Log.notice("Chorus node: the Redis " + Server.REDIS_VERSION + " protocol and behaviour on the JVM ("
                 + System.getProperty("java.vm.name") + " " + Runtime.version() + ")");
-        int port = config.getInt(Directives.PORT);
-        if (Logo.shown(config.getBool(Directives.ALWAYS_SHOW_LOGO), config.getString(Directives.LOGFILE),
-                config.getBool(Directives.SYSLOG_ENABLED))) {
-            Log.raw(Log.Level.NOTICE, Logo.render(Server.REDIS_VERSION, port, pid));
-        } else {
-            Log.notice("Running mode=standalone, port=" + port + ".");
-        }
         resolveDir(config);
         server.setShutdownAction(save -> shutdown(save, false));
         server.setShutdownNowAction(save -> shutdown(save, true));
@@ -143,6 +136,15 @@ public final class ChorusNode {
             }
         });
         net.bindUnix();
+        // The logo after binding, as Redis (initServer, then redisAsciiArt): tools such as Redis' test harness
+        // connect once its PID line shows.
+        int port = config.getInt(Directives.PORT);
+        if (Logo.shown(config.getBool(Directives.ALWAYS_SHOW_LOGO), config.getString(Directives.LOGFILE),
+                config.getBool(Directives.SYSLOG_ENABLED))) {
+            Log.raw(Log.Level.NOTICE, Logo.render(Server.REDIS_VERSION, port, pid));
+        } else {
+            Log.notice("Running mode=standalone, port=" + port + ".");
+        }
         server.start(net.loop().next());
         Log.warning("Server initialized");
         dev.chorus.node.net.MemoryReturn.start(server);

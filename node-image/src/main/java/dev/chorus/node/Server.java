@@ -52,6 +52,9 @@ public final class Server {
     private long dirty;
     private boolean transactionPending;
     private boolean transactionOpen;
+    /** Inside EXEC: the first single-command propagation, held until a second one shows whether to wrap. */
+    private List<byte[][]> heldCommands;
+    private int heldDb;
     private int tcpPort;
 
     /** Receives every change a command made, for replicas (the replication feature implements it). */
@@ -363,10 +366,21 @@ public final class Server {
 
     public void propagate(int db, List<byte[][]> commands) {
         if (transactionPending) {
-            // The first write inside EXEC opens the transaction on the replicas, so they apply it atomically.
+            if (heldCommands == null && commands.size() == 1) {
+                // Redis 7.0 wraps in MULTI/EXEC only when more than one command is propagated: hold the first.
+                heldCommands = commands;
+                heldDb = db;
+                return;
+            }
+            // The second write inside EXEC opens the transaction on the replicas, so they apply it atomically.
             transactionPending = false;
             transactionOpen = true;
-            propagation.propagate(db, List.<byte[][]>of(new byte[][] {"MULTI".getBytes()}));
+            int first = heldCommands != null ? heldDb : db;
+            propagation.propagate(first, List.<byte[][]>of(new byte[][] {"MULTI".getBytes()}));
+            if (heldCommands != null) {
+                propagation.propagate(heldDb, heldCommands);
+                heldCommands = null;
+            }
         }
         propagation.propagate(db, commands);
     }
@@ -378,6 +392,10 @@ public final class Server {
     }
 
     public void endTransactionPropagation(int db) {
+        if (heldCommands != null) {
+            propagation.propagate(heldDb, heldCommands); // a single write: propagated alone, as Redis does
+            heldCommands = null;
+        }
         if (transactionOpen) {
             propagation.propagate(db, List.<byte[][]>of(new byte[][] {"EXEC".getBytes()}));
         }

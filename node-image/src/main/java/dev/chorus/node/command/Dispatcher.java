@@ -20,6 +20,9 @@ public final class Dispatcher {
     private static final Set<String> EXECUTED_INSIDE_MULTI = Set.of("exec", "discard", "multi", "watch", "quit",
             "reset");
 
+    /** What Redis still accepts inside MULTI when out of memory (EXEC is judged by what it queued). */
+    private static final Set<String> NOT_QUEUED_WHEN_OOM = Set.of("exec", "discard", "quit", "reset");
+
     private static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently "
             + "unable to persist to disk. Commands that may modify the data set are disabled, because this instance is "
             + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error "
@@ -75,7 +78,7 @@ public final class Dispatcher {
         // Redis sets c->lastcmd on lookup: CLIENT LIST shows the command being run (or refused, or postponed).
         client.setLastCommand(spec.fullName());
         if (!spec.acceptsArgCount(argv.length)) {
-            reject(client, Errors.arity(spec.fullName()).getMessage());
+            reject(client, spec, Errors.arity(spec.fullName()).getMessage());
             return;
         }
         if (spec.handler() == DebugCommands.HANDLER && !DebugCommands.allowed(server, client)) {
@@ -83,7 +86,7 @@ public final class Dispatcher {
             return;
         }
         if (!client.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
-            reject(client, Errors.NOAUTH);
+            reject(client, spec, Errors.NOAUTH);
             return;
         }
         if (client.monitor() && (spec.isWrite() || spec.has(CommandFlag.READONLY)
@@ -92,17 +95,34 @@ public final class Dispatcher {
             return;
         }
         if (client.inPubSubContext() && !ALLOWED_IN_RESP2_PUBSUB.contains(spec.name())) {
-            reject(client, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
+            reject(client, spec, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                     + "PING / QUIT / RESET are allowed in this context");
             return;
         }
         String denied = deniedByServerState(client, spec);
         if (denied != null) {
-            reject(client, denied);
+            reject(client, spec, denied);
             return;
         }
+        if (client.inMulti() && !NOT_QUEUED_WHEN_OOM.contains(spec.name()) && !client.isMaster()
+                && !server.freeMemoryIfNeeded()) {
+            // Redis: queueing may take unbounded memory, so out of memory any command queued in MULTI is refused.
+            reject(client, spec, Errors.OOM);
+            return;
+        }
+        if (client.inMulti() && spec.name().equals("exec")) {
+            // Redis judges EXEC by the flags of the commands it queued (write, denyoom): a state that now refuses
+            // them aborts the whole transaction (rejectCommand -> execCommandAbort).
+            String deniedQueued = deniedForQueued(client);
+            if (deniedQueued != null) {
+                client.endMulti();
+                server.watchedKeys().unwatchAll(client);
+                reject(client, spec, "EXECABORT Transaction discarded because of: " + deniedQueued);
+                return;
+            }
+        }
         if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
-            reject(client, "ERR Command not allowed inside a transaction");
+            reject(client, spec, "ERR Command not allowed inside a transaction");
             return;
         }
         if (server.clientPause().postpones(client, spec)) {
@@ -191,19 +211,56 @@ public final class Dispatcher {
         if (!spec.isWrite()) {
             return null;
         }
+        return deniedForWrite(spec.has(CommandFlag.DENYOOM));
+    }
+
+    /** The refusal EXEC gets for the commands queued in its transaction, or null. */
+    private String deniedForQueued(Client client) {
+        if (client.isMaster()) {
+            return null;
+        }
+        boolean write = false;
+        boolean denyOom = false;
+        boolean denyStale = false;
+        for (byte[][] argv : client.queuedCommands()) {
+            CommandSpec s = server.commands().lookup(argv[0]);
+            if (s == null) {
+                continue;
+            }
+            if (!s.subcommands().isEmpty() && argv.length >= 2 && s.subcommands().get(lower(argv[1])) != null) {
+                s = s.subcommands().get(lower(argv[1]));
+            }
+            write |= s.isWrite();
+            denyOom |= s.has(CommandFlag.DENYOOM);
+            denyStale |= !s.has(CommandFlag.STALE);
+        }
+        if (denyStale && server.isReplica() && !server.masterLinkUp()
+                && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA)) {
+            return Errors.MASTERDOWN;
+        }
+        return write ? deniedForWrite(denyOom) : null;
+    }
+
+    private String deniedForWrite(boolean denyOom) {
         if (!server.isReplica() && !server.persistence().writesAllowed()) {
             return MISCONF;
         }
         if (server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {
             return Errors.READONLY;
         }
-        if (spec.has(CommandFlag.DENYOOM) && !server.freeMemoryIfNeeded()) {
+        if (denyOom && !server.freeMemoryIfNeeded()) {
             return Errors.OOM;
         }
         if (!server.isReplica() && !server.enoughGoodReplicas()) {
             return Errors.NOREPLICAS;
         }
         return null;
+    }
+
+    /** A known command refused before it ran: Redis counts it in INFO commandstats' rejected_calls. */
+    private void reject(Client client, CommandSpec spec, String error) {
+        server.stats().command(spec.fullName()).rejectedCalls++;
+        reject(client, error);
     }
 
     private void reject(Client client, String message) {

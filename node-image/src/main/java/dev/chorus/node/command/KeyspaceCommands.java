@@ -2,11 +2,13 @@ package dev.chorus.node.command;
 
 import static dev.chorus.node.command.CommandContext.bytes;
 
+import dev.chorus.node.config.Directives;
 import dev.chorus.node.persistence.RdbFormatException;
 import dev.chorus.node.persistence.RdbPayload;
 import dev.chorus.node.persistence.StoreValueCodec;
 import dev.chorus.node.store.Database;
 import dev.chorus.node.store.GlobMatcher;
+import dev.chorus.node.store.Eviction;
 import dev.chorus.node.store.KeyEntry;
 import dev.chorus.node.store.RedisValue;
 import dev.chorus.node.store.ValueType;
@@ -73,7 +75,7 @@ public final class KeyspaceCommands implements CommandFamily {
     static void exists(CommandContext ctx) {
         long n = 0;
         for (int i = 1; i < ctx.argc(); i++) {
-            if (ctx.db().lookup(ctx.arg(i)) != null) {
+            if (ctx.db().lookupNoTouch(ctx.arg(i)) != null) {
                 n++;
             } else {
                 ctx.keyMiss(ctx.arg(i));
@@ -83,7 +85,7 @@ public final class KeyspaceCommands implements CommandFamily {
     }
 
     static void type(CommandContext ctx) {
-        KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        KeyEntry e = ctx.db().lookupNoTouch(ctx.arg(1));
         if (e == null) {
             ctx.keyMiss(ctx.arg(1));
         }
@@ -344,7 +346,7 @@ public final class KeyspaceCommands implements CommandFamily {
     }
 
     static void ttl(CommandContext ctx, boolean millis, boolean absolute) {
-        KeyEntry e = ctx.db().lookup(ctx.arg(1));
+        KeyEntry e = ctx.db().lookupNoTouch(ctx.arg(1));
         if (e == null) {
             ctx.keyMiss(ctx.arg(1));
             ctx.reply().integer(-2);
@@ -441,7 +443,8 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().ok();
             return;
         }
-        ctx.db().set(key, value, expireAt);
+        KeyEntry restored = ctx.db().set(key, value, expireAt);
+        ctx.db().restoreAccess(restored, freq, idle); // Redis' objectSetLRUOrLFU
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "restore", key);
         ctx.reply().ok();
@@ -492,9 +495,14 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().nullBulk();
             return;
         }
-        // Redis shares the integers 0..9999 and reports them with INT_MAX.
+        // Redis shares the integers 0..9999 and reports them with INT_MAX, except with a maxmemory and an LRU or LFU
+        // policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each value needs its own access data).
         Long asInt = e.value() instanceof byte[] b ? CommandContext.parseLongOrNull(b) : null;
-        ctx.reply().integer(asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1);
+        Eviction.Policy policy = ctx.server().keyspace().eviction().policy();
+        boolean perKeyAccess = policy == Eviction.Policy.ALLKEYS_LRU || policy == Eviction.Policy.VOLATILE_LRU
+                || policy.lfu();
+        boolean shared = ctx.server().config().getLong(Directives.MAXMEMORY) == 0 || !perKeyAccess;
+        ctx.reply().integer(shared && asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1);
     }
 
     static void objectFreq(CommandContext ctx) {

@@ -55,23 +55,30 @@ public final class ServerCommands implements CommandFamily {
             throw Errors.syntax();
         }
         long removed;
+        // Redis forces the propagation of FLUSHALL/FLUSHDB even when nothing was removed.
+        ctx.propagate(ctx.argv());
         if (all) {
             ctx.server().persistence().cancelBgsave();
+            for (int i = 0; i < ctx.server().keyspace().databases(); i++) {
+                ctx.server().watchedKeys().touchAllWatchedKeysInDb(ctx.server().keyspace().db(i), null);
+            }
             removed = 0;
             for (int i = 0; i < ctx.server().keyspace().databases(); i++) {
                 removed += ctx.server().keyspace().db(i).flush();
             }
-            ctx.server().watchedKeys().touchedDb(-1);
             ctx.server().shared().keyChanges().flushed(-1);
             if (!ctx.server().config().savePoints().isEmpty()) {
-                ctx.server().persistence().save(); // Redis saves the now empty dataset right away
+                // Redis saves the now empty dataset right away, which resets the dirty counter to 0.
+                ctx.server().persistence().save();
+                ctx.reply().ok();
+                return;
             }
         } else {
+            ctx.server().watchedKeys().touchAllWatchedKeysInDb(ctx.db(), null);
             removed = ctx.db().flush();
-            ctx.server().watchedKeys().touchedDb(ctx.client().dbIndex());
             ctx.server().shared().keyChanges().flushed(ctx.client().dbIndex());
         }
-        ctx.dirty(Math.max(1, removed));
+        ctx.dirty(removed);
         ctx.reply().ok();
     }
 

@@ -139,7 +139,7 @@ public final class StringCommands implements CommandFamily {
         if (!get) {
             ctx.reply().ok();
         }
-        if (unit != null && !unit.equals("pxat")) {
+        if (unit != null) { // always as SET key value PXAT <ms>, as Redis rewrites it (also a given pxat)
             ctx.propagate(SET, key, value, PXAT, bytes(expireAt));
         } else if (get) {
             byte[][] argv = Arrays.stream(ctx.argv()).filter(a -> !new String(a).equalsIgnoreCase("get"))
@@ -230,9 +230,9 @@ public final class StringCommands implements CommandFamily {
             return;
         }
         ctx.reply().bulk((byte[]) e.value());
-        if (unit != null && (unit.equals("exat") || unit.equals("pxat")) && at <= ctx.now()
-                && !ctx.server().isReplica()) {
-            // An absolute time already past deletes the key (checkAlreadyExpired).
+        boolean onReplica = ctx.server().isReplica() || ctx.client().isMaster();
+        if ((unit != null && (unit.equals("exat") || unit.equals("pxat"))) && at <= ctx.now() && !onReplica) {
+            // Redis' getexCommand: an EXAT/PXAT already in the past deletes the key, propagated as DEL.
             ctx.db().delete(key);
             ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key);
             ctx.dirty();

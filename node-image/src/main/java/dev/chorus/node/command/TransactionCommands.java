@@ -89,6 +89,7 @@ public final class TransactionCommands implements CommandFamily {
         } finally {
             c.setExecutingTransaction(false);
             ctx.server().endTransactionPropagation(c.dbIndex());
+            c.setWriteOffset(ctx.server().replicationOffset()); // WAIT after EXEC covers a write propagated at its end
             // EXEC's own context was reused by the queued commands; make sure EXEC itself propagates nothing more.
             ctx.reset(ctx.server().commands().lookup("exec"), new byte[][] {"EXEC".getBytes()});
             ctx.suppressPropagation();

@@ -39,7 +39,8 @@ public final class Replication implements Server.Propagation {
     private Backlog backlog;
     private long noReplicasSince = System.currentTimeMillis();
     private int streamDb = -1;
-    private long lastPingMillis;
+    /** Redis' replication_cron_loops: one per second; replicas get a PING when it is a multiple of the period. */
+    private long cronLoops;
     private boolean getAckRequested;
 
     // Replica side
@@ -575,10 +576,12 @@ public final class Replication implements Server.Propagation {
         if (link != null) {
             link.cron(now);
         }
+        long loop = cronLoops++;
         if (master == null && !replicas.isEmpty()) {
-            long period = server.config().getLong(Directives.REPL_PING_REPLICA_PERIOD) * 1000;
-            if (now - lastPingMillis >= period && !failover.suppressesPing()) {
-                lastPingMillis = now;
+            // As Redis: on the period's multiples of the cron loop, not "period after the last ping" (a replica that
+            // just attached, e.g. after CONFIG SET repl-ping-replica-period 3600, gets no PING right away).
+            long period = server.config().getLong(Directives.REPL_PING_REPLICA_PERIOD);
+            if (loop % period == 0 && !failover.suppressesPing()) {
                 encoder.reset();
                 encoder.bulks("PING".getBytes());
                 feed(encoder.toByteArray());

@@ -64,8 +64,8 @@ public final class LongDouble {
         while (n < b.length && b[n] != 0) {
             n++;
         }
-        if (n == 0) {
-            return ZERO; // strtold("") consumes nothing and stops at the terminator: Redis accepts it as 0
+        if (n != b.length) {
+            return null; // string2ld: strtold stops at a NUL, and Redis refuses what it did not consume
         }
         if (isCSpace(b[0])) {
             return null;

@@ -50,6 +50,15 @@ public final class Database {
 
     /** The live entry for {@code key}, or null when absent or logically expired. Expired keys are deleted on masters. */
     public KeyEntry lookup(byte[] key) {
+        return lookup(key, true);
+    }
+
+    /** {@link #lookup} without updating the key's access time: Redis' LOOKUP_NOTOUCH (TTL, TYPE, EXISTS...). */
+    public KeyEntry lookupNoTouch(byte[] key) {
+        return lookup(key, false);
+    }
+
+    private KeyEntry lookup(byte[] key, boolean touch) {
         KeyEntry e = dict.get(key);
         if (e == null) {
             return null;
@@ -64,14 +73,35 @@ public final class Database {
                 return null;
             }
         }
-        e.lru = keyspace.touchedAccess(e.lru);
+        if (touch) {
+            e.lru = keyspace.touchedAccess(e.lru);
+        }
         return e;
+    }
+
+    /**
+     * RESTORE ... IDLETIME s / FREQ f (Redis' objectSetLRUOrLFU): under an LFU policy a given FREQ becomes the
+     * counter, otherwise a given IDLETIME sets the last access that long ago; the one that does not apply is ignored.
+     */
+    public void restoreAccess(KeyEntry e, long freq, long idleSeconds) {
+        long now = keyspace.now();
+        if (keyspace.eviction().policy().lfu()) {
+            if (freq >= 0) {
+                e.lru = (int) (((now / 60000) & 0xFFFF) << 8) | (int) freq;
+            }
+        } else if (idleSeconds >= 0) {
+            e.lru = (int) (now / 1000 - idleSeconds);
+        }
     }
 
     /** The value for {@code key}, or null. */
     public Object get(byte[] key) {
         KeyEntry e = lookup(key);
         return e == null ? null : e.value;
+    }
+
+    public Keyspace keyspace() {
+        return keyspace;
     }
 
     /** The entry as stored, ignoring expiry and without touching LRU (OBJECT, DEBUG, snapshots). */

@@ -76,7 +76,7 @@ public final class Keyspace {
     private int commandDepth;
     private long commandMillis;
 
-    boolean isExpired(long expireAt) {
+    public boolean isExpired(long expireAt) {
         return expireAt <= now();
     }
 

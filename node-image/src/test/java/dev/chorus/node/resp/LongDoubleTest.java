@@ -39,7 +39,9 @@ class LongDoubleTest {
         assertThat(ld("0e-5000").toHumanString()).isEqualTo("0");
         assertThat(ld("1e")).isNull();
         assertThat(ld("0x")).isNull();
-        assertThat(ld("1\u0000junk").toHumanString()).isEqualTo("1"); // C stops at the NUL
+        assertThat(ld("1\u0000junk")).isNull(); // strtold stops at the NUL; string2ld wants the whole string
+        assertThat(ld("1\u00002")).isNull();
+        assertThat(ld("\u0000")).isNull();
     }
 
     /** Hundreds of HINCRBYFLOAT results recorded from a real redis-server (see generate-cases.py). */

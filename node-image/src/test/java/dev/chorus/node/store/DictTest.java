@@ -231,6 +231,32 @@ class DictTest {
         assertThat(counts.keySet()).isEqualTo(present);
     }
 
+    /**
+     * unit/type/set "SRANDMEMBER histogram distribution - hashtable" (and ZRANDMEMBER/HRANDFIELD): 1000 draws from
+     * the same 10 members must pass Redis' chi-square bound (df = 9, < 40), chains or not.
+     */
+    @Test
+    void randomIsFairAcrossChains() {
+        for (int round = 0; round < 20; round++) {
+            Dict<Item> d = new Dict<>();
+            String[] members = {"1", "5", "10", "50", "125", "MARY", "PATRICIA", "LINDA", "BARBARA", "ELIZABETH"};
+            for (int i = 0; i < members.length; i++) {
+                d.add(new Item(members[i] + (round == 0 ? "" : "-" + round), i));
+            }
+            int[] counts = new int[members.length];
+            int draws = 1000;
+            for (int i = 0; i < draws; i++) {
+                counts[d.random().value]++;
+            }
+            double expected = (double) draws / members.length;
+            double chi = 0;
+            for (int c : counts) {
+                chi += (c - expected) * (c - expected) / expected;
+            }
+            assertThat(chi).as("chi-square of round %d", round).isLessThan(40);
+        }
+    }
+
     @Property(tries = 200)
     void addIfAbsentAndPresizingKeepTheTableConsistent(@ForAll List<@IntRange(min = 0, max = 200) Integer> keys,
                                                        @ForAll @IntRange(min = 0, max = 5000) int expected) {

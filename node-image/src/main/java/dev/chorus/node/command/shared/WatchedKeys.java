@@ -1,6 +1,8 @@
 package dev.chorus.node.command.shared;
 
 import dev.chorus.node.net.Client;
+import dev.chorus.node.store.KeyEntry;
+import dev.chorus.node.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -46,28 +48,25 @@ public final class WatchedKeys {
     }
 
     /**
-     * Redis 7.0's touchAllWatchedKeysInDb(emptied, replacedWith) for SWAPDB: a key watched in {@code emptied} is
-     * touched when it exists in either database (so its value changes or disappears); other watched keys stay clean.
+     * Redis 7.0's touchAllWatchedKeysInDb(emptied, replacedWith), for FLUSHDB/FLUSHALL (before the database is
+     * emptied, {@code replacedWith} null) and SWAPDB: a key watched in {@code emptied} is touched when it exists, live,
+     * in either database (its value changes or disappears). A WATCH on a missing or already expired key survives: an
+     * expired key that goes away, or a missing one replaced by an expired one, is no logical change.
      */
-    public void touchAllWatchedKeysInDb(dev.chorus.node.store.Database emptied,
-                                        dev.chorus.node.store.Database replacedWith) {
+    public void touchAllWatchedKeysInDb(Database emptied, Database replacedWith) {
         for (Map.Entry<Client.WatchedKey, Set<Client>> e : watchers.entrySet()) {
             if (e.getKey().db() != emptied.index()) {
                 continue;
             }
             byte[] key = e.getKey().key().getBytes(StandardCharsets.ISO_8859_1);
-            if (emptied.peek(key) != null || (replacedWith != null && replacedWith.peek(key) != null)) {
+            if (live(emptied, key) || (replacedWith != null && live(replacedWith, key))) {
                 e.getValue().forEach(c -> c.setWatchedKeyTouched(true));
             }
         }
     }
 
-    /** FLUSHDB/FLUSHALL/SWAPDB touch every watched key of the database (-1: all databases). */
-    public void touchedDb(int db) {
-        for (Map.Entry<Client.WatchedKey, Set<Client>> e : watchers.entrySet()) {
-            if (db < 0 || e.getKey().db() == db) {
-                e.getValue().forEach(c -> c.setWatchedKeyTouched(true));
-            }
-        }
+    private static boolean live(Database db, byte[] key) {
+        KeyEntry entry = db.peek(key);
+        return entry != null && !(entry.hasExpire() && db.keyspace().isExpired(entry.expireAt()));
     }
 }
