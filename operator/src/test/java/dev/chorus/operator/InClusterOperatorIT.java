@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -73,7 +74,7 @@ class InClusterOperatorIT {
     static Pod operatorPod(String except) {
         List<Pod> pods = admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list().getItems();
         if (except != null && pods.stream().anyMatch(p -> p.getMetadata().getName().equals(except))) {
-            return null; // Recreate strategy: the old one goes first
+            return null; // a rollout: the old one still there
         }
         return pods.stream().filter(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))).findFirst().orElse(null);
@@ -127,14 +128,75 @@ class InClusterOperatorIT {
         awaitReady(ns, "sample");
     }
 
+    /**
+     * Two operator pods (manifests/operator.yaml): only the Lease holder acts; when it is killed (SIGKILL, so the lease
+     * is not released) the standby takes the lease and acts within 20 s.
+     */
     @Test
     @Order(3)
+    void aKilledLeaderIsReplacedByTheStandbyWithinTwentySeconds() {
+        String ns = "sample";
+        ReplicaSetStatus status = awaitReady(ns, "sample");
+        await("two operator pods Ready").atMost(OPERATOR_START).pollInterval(Duration.ofMillis(500))
+                .until(() -> readyOperatorPods().size() == 2);
+        await("one of them holds the lease").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> readyOperatorPods().contains(leaseHolder()));
+        String leader = leaseHolder();
+        String standby = readyOperatorPods().stream().filter(p -> !p.equals(leader)).findFirst().orElseThrow();
+        // Only the leader acts: every Event the operator recorded is in its log, none in the standby's.
+        assertThat(cluster.logs(OPERATOR_NS, leader)).contains("sample/sample MasterElected");
+        assertThat(cluster.logs(OPERATOR_NS, standby)).doesNotContain("sample/sample ");
+
+        long killed = System.nanoTime();
+        admin.pods().inNamespace(OPERATOR_NS).withName(leader).withGracePeriod(0).delete();
+        // Something only an operator repairs: the master's pod is gone, so a failover is due.
+        admin.pods().inNamespace(ns).withName(status.getMaster()).delete();
+        await("the standby " + standby + " holds the lease and acts (an Event in its log) within 20 s of the kill")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> standby.equals(leaseHolder())
+                        && cluster.logs(OPERATOR_NS, standby).contains("sample/sample "));
+        System.out.printf("standby %s took over and acted %.1f s after the leader %s was killed%n", standby,
+                (System.nanoTime() - killed) / 1e9, leader);
+        ReplicaSetStatus after = awaitReady(ns, "sample");
+        assertThat(after.getNodes()).filteredOn(n -> "master".equalsIgnoreCase(n.getRole())).hasSize(1);
+        // The Deployment's replacement pod is a standby: it does not act while the lease is held.
+        await("the Deployment back at two Ready operator pods").atMost(OPERATOR_START)
+                .pollInterval(Duration.ofMillis(500)).until(() -> readyOperatorPods().size() == 2);
+        assertThat(leaseHolder()).isEqualTo(standby);
+        readyOperatorPods().stream().filter(p -> !p.equals(standby)).forEach(p ->
+                assertThat(cluster.logs(OPERATOR_NS, p)).as("log of the new standby " + p)
+                        .doesNotContain("sample/sample "));
+    }
+
+    static String leaseHolder() {
+        Lease lease = admin.resources(Lease.class).inNamespace(OPERATOR_NS).withName("chorus-operator-leader").get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    static List<String> readyOperatorPods() {
+        return admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+                        && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .map(p -> p.getMetadata().getName()).toList();
+    }
+
+    @Test
+    @Order(4)
     void watchNamespaceRestrictsTheOperatorToTheListedNamespaces() throws Exception {
         String watched = "watched";
         String ignored = "ignored";
-        String oldPod = awaitOperatorPodReady(null).getMetadata().getName();
+        List<String> oldPods = admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list().getItems()
+                .stream().map(p -> p.getMetadata().getName()).toList();
         kubectl("-n", OPERATOR_NS, "set", "env", "deployment/" + OPERATOR, "WATCH_NAMESPACE=" + watched + ",elsewhere");
-        Pod pod = awaitOperatorPodReady(oldPod);
+        await("the rollout done: two new operator pods Ready, the old ones gone").atMost(OPERATOR_START.multipliedBy(2))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    List<Pod> pods = admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list()
+                            .getItems();
+                    return pods.stream().noneMatch(p -> oldPods.contains(p.getMetadata().getName()))
+                            && readyOperatorPods().size() == 2;
+                });
+        Pod pod = admin.pods().inNamespace(OPERATOR_NS).withName(readyOperatorPods().get(0)).get();
         assertThat(pod.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
                 .contains(org.assertj.core.groups.Tuple.tuple("WATCH_NAMESPACE", watched + ",elsewhere"));
 
@@ -149,7 +211,7 @@ class InClusterOperatorIT {
                 .as("StatefulSets in an unwatched namespace").isEmpty();
         assertThat(admin.v1().events().inNamespace(ignored).list().getItems()).as("events in " + ignored).isEmpty();
         Deployment d = admin.apps().deployments().inNamespace(OPERATOR_NS).withName(OPERATOR).get();
-        assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1);
+        assertThat(d.getStatus().getReadyReplicas()).isEqualTo(2);
     }
 
     static ReplicaSetStatus awaitReady(String ns, String name) {
