@@ -13,9 +13,10 @@ import java.time.Instant;
  * operator pod); the test-JVM operators of the ITs run without it. Timings and why: docs/design.md.
  *
  * <p>Takeover: a standby takes an expired lease at its next retry, at most {@link #LEASE_DURATION} +
- * {@link #RETRY_PERIOD} (+20 % jitter) = 12.4 s after the leader's last renewal. A leader that cannot renew gives up
+ * {@link #RETRY_PERIOD} (+20 % jitter) = 9.8 s after the leader's last renewal. A leader that cannot renew gives up
  * after {@link #RENEW_DEADLINE} from its last renewal, plus at most one request that was already under way (the
- * client's request timeout, 3 s, no retries: application.properties), so by 8 s, 2 s before anyone may take the lease.
+ * client's request and connect timeouts, 2 s, no retries: application.properties), so by 6 s, 2 s before anyone may
+ * take the lease.
  * Giving up then halts the process at once ({@link #lostLease}): no shutdown hooks, no reconcile finishing its node
  * commands or status write. JOSDK would exit too ({@code exitOnStopLeading}), but through System.exit and a graceful
  * shutdown that waits for running reconciles.
@@ -23,9 +24,9 @@ import java.time.Instant;
 @Singleton
 public class LeaderElection extends LeaderElectionConfiguration {
     public static final String LEASE_NAME = "chorus-operator-leader";
-    static final Duration LEASE_DURATION = Duration.ofSeconds(10);
-    static final Duration RENEW_DEADLINE = Duration.ofSeconds(5);
-    static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+    static final Duration LEASE_DURATION = Duration.ofSeconds(8);
+    static final Duration RENEW_DEADLINE = Duration.ofSeconds(4);
+    static final Duration RETRY_PERIOD = Duration.ofMillis(1500);
 
     public LeaderElection() {
         // Namespace: POD_NAMESPACE (downward API), else the client's in-cluster namespace. Identity: the pod's name.
@@ -43,7 +44,7 @@ public class LeaderElection extends LeaderElectionConfiguration {
             return;
         }
         System.err.println(Instant.now() + " chorus-operator: lost the leader lease " + LEASE_NAME
-                + " (not renewed within " + RENEW_DEADLINE.toSeconds() + " s): halting");
+                + " (not renewed within " + RENEW_DEADLINE.toMillis() + " ms): halting");
         System.err.flush();
         Runtime.getRuntime().halt(1);
     }
