@@ -105,8 +105,12 @@ public final class NodeClient {
                     j.configSet(e.getKey(), e.getValue());
                 } catch (JedisDataException ex) {
                     String m = String.valueOf(ex.getMessage());
-                    if (!m.contains("immutable config") && !m.contains("protected config")) {
+                    boolean refused = m.startsWith("ERR CONFIG SET failed") || m.startsWith("ERR Unknown option");
+                    if (refused && !m.contains("immutable config") && !m.contains("protected config")) {
                         throw new ConfigRejected(e.getKey(), e.getValue(), m); // the node refuses the value itself
+                    }
+                    if (!refused) {
+                        throw ex; // not about the value (LOADING, NOAUTH...): this round did not apply it
                     }
                     notApplied.add(e.getKey());
                 }
