@@ -150,6 +150,28 @@ class PodFeaturesIT {
         assertThat(phase("nginx")).isEqualTo("Pending");
     }
 
+    /** FallbackToLogsOnError: a failed container's log tail is its termination message; a default policy gets none. */
+    @Test
+    void aFailedContainerWithFallbackToLogsOnErrorHasItsLogTailAsTerminationMessage() {
+        String lines = "for i in $(seq 1 100); do echo line $i; done; echo last words; exit 3";
+        for (String policy : new String[] {"FallbackToLogsOnError", "File"}) {
+            String name = "term-" + policy.toLowerCase();
+            kube.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                    .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("main")
+                    .withImage(cluster.redisImage()).withCommand("sh", "-c", lines)
+                    .withTerminationMessagePolicy(policy).endContainer().endSpec().build()).create();
+            await(name + " Failed").atMost(DEADLINE).until(() -> "Failed".equals(phase(name)));
+            var terminated = status(name).getState().getTerminated();
+            assertThat(terminated.getExitCode()).isEqualTo(3);
+            if (policy.equals("File")) {
+                assertThat(terminated.getMessage()).isNull();
+            } else {
+                assertThat(terminated.getMessage()).endsWith("line 100\nlast words")
+                        .startsWith("line 22\n"); // the last 80 lines
+            }
+        }
+    }
+
     @Test
     void initContainersRunFirstAndInOrder() {
         kube.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("init").endMetadata()

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.URI;
@@ -73,7 +74,7 @@ class InClusterOperatorIT {
     static Pod operatorPod(String except) {
         List<Pod> pods = admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list().getItems();
         if (except != null && pods.stream().anyMatch(p -> p.getMetadata().getName().equals(except))) {
-            return null; // Recreate strategy: the old one goes first
+            return null; // a rollout: the old one still there
         }
         return pods.stream().filter(p -> p.getStatus() != null && p.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))).findFirst().orElse(null);
@@ -127,14 +128,136 @@ class InClusterOperatorIT {
         awaitReady(ns, "sample");
     }
 
+    /**
+     * Two operator pods (manifests/operator.yaml): only the Lease holder acts; when it is killed (SIGKILL, so the lease
+     * is not released) another operator process takes the lease and acts within 20 s. That is the standby or the
+     * Deployment's replacement pod, whichever retries first once the lease has expired; either way exactly one acts.
+     */
     @Test
     @Order(3)
+    void aKilledLeaderIsReplacedByAnotherOperatorProcessWithinTwentySeconds() {
+        String ns = "sample";
+        ReplicaSetStatus status = awaitReady(ns, "sample");
+        await("two operator pods Ready").atMost(OPERATOR_START).pollInterval(Duration.ofMillis(500))
+                .until(() -> readyOperatorPods().size() == 2);
+        await("one of them holds the lease").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> readyOperatorPods().contains(leaseHolder()));
+        String leader = leaseHolder();
+        String standby = readyOperatorPods().stream().filter(p -> !p.equals(leader)).findFirst().orElseThrow();
+        // Only the leader acts: every Event the operator recorded is in its log, none in the standby's.
+        assertThat(cluster.logs(OPERATOR_NS, leader)).contains("sample/sample MasterElected");
+        assertThat(cluster.logs(OPERATOR_NS, standby)).doesNotContain("sample/sample ");
+
+        long killed = System.nanoTime();
+        admin.pods().inNamespace(OPERATOR_NS).withName(leader).withGracePeriod(0).delete();
+        // Something only an operator repairs: the master's pod is gone, so a failover is due.
+        admin.pods().inNamespace(ns).withName(status.getMaster()).delete();
+        await("another operator pod holds the lease and acts (an Event in its log) within 20 s of the kill")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    String holder = leaseHolder();
+                    return holder != null && !holder.equals(leader)
+                            && logs(holder).contains("sample/sample ");
+                });
+        String successor = leaseHolder();
+        System.out.printf("%s took over and acted %.1f s after the leader %s was killed (standby was %s)%n",
+                successor, (System.nanoTime() - killed) / 1e9, leader, standby);
+        ReplicaSetStatus after = awaitReady(ns, "sample");
+        assertThat(after.getNodes()).filteredOn(n -> "master".equalsIgnoreCase(n.getRole())).hasSize(1);
+        // The other operator pod stayed silent: one process acts at a time.
+        await("the Deployment back at two Ready operator pods").atMost(OPERATOR_START)
+                .pollInterval(Duration.ofMillis(500)).until(() -> readyOperatorPods().size() == 2);
+        assertThat(leaseHolder()).isEqualTo(successor);
+        readyOperatorPods().stream().filter(p -> !p.equals(successor)).forEach(p ->
+                assertThat(logs(p)).as("log of the standby " + p).doesNotContain("sample/sample "));
+    }
+
+    /**
+     * A leader cut off from the apiserver (its pod's network partitioned) halts before another operator process takes
+     * the lease: the halt's time (from its termination message, reported after the heal) is before the new holder's
+     * acquireTime, and the new holder took over within 20 s.
+     */
+    @Test
+    @Order(4)
+    void aLeaderCutOffFromTheApiserverHaltsBeforeAnotherTakesTheLease() {
+        await("two operator pods Ready, one holding the lease").atMost(OPERATOR_START)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> readyOperatorPods().size() == 2 && readyOperatorPods().contains(leaseHolder()));
+        String leader = leaseHolder();
+        long cut = System.nanoTime();
+        cluster.partition(OPERATOR_NS, leader);
+        try {
+            await("another operator pod holds the lease within 20 s of the partition").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> leaseHolder() != null && !leader.equals(leaseHolder()));
+            System.out.printf("%s took the lease %.1f s after %s was partitioned%n", leaseHolder(),
+                    (System.nanoTime() - cut) / 1e9, leader);
+        } finally {
+            cluster.heal(OPERATOR_NS, leader);
+        }
+        Lease lease = admin.resources(Lease.class).inNamespace(OPERATOR_NS).withName("chorus-operator-leader").get();
+        java.time.Instant acquired = lease.getSpec().getAcquireTime().toInstant();
+        await("the partitioned leader's halt reported (lastState.terminated.message)").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500)).until(() -> haltMessage(leader) != null);
+        String line = haltMessage(leader);
+        java.time.Instant halted = java.time.Instant.parse(line.substring(0, line.indexOf(' ')));
+        System.out.printf("halted at %s, lease acquired by %s at %s%n", halted, lease.getSpec().getHolderIdentity(),
+                acquired);
+        assertThat(halted).as(line).isBefore(acquired);
+    }
+
+    /** The "lost the leader lease" line of a pod's last termination message; null while there is none. */
+    static String haltMessage(String pod) {
+        Pod p = admin.pods().inNamespace(OPERATOR_NS).withName(pod).get();
+        if (p == null || p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return p.getStatus().getContainerStatuses().stream()
+                .map(c -> c.getLastState() == null || c.getLastState().getTerminated() == null ? null
+                        : c.getLastState().getTerminated().getMessage())
+                .filter(m -> m != null && m.contains("lost the leader lease"))
+                .flatMap(m -> m.lines().filter(l -> l.contains("lost the leader lease")))
+                .findFirst().orElse(null);
+    }
+
+    /** An operator pod's log; empty when the pod is gone or has not started. */
+    static String logs(String pod) {
+        try {
+            return cluster.logs(OPERATOR_NS, pod);
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    static String leaseHolder() {
+        Lease lease = admin.resources(Lease.class).inNamespace(OPERATOR_NS).withName("chorus-operator-leader").get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    static List<String> readyOperatorPods() {
+        return admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+                        && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+                .map(p -> p.getMetadata().getName()).toList();
+    }
+
+    @Test
+    @Order(5)
     void watchNamespaceRestrictsTheOperatorToTheListedNamespaces() throws Exception {
         String watched = "watched";
         String ignored = "ignored";
-        String oldPod = awaitOperatorPodReady(null).getMetadata().getName();
+        List<String> oldPods = admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list().getItems()
+                .stream().map(p -> p.getMetadata().getName()).toList();
         kubectl("-n", OPERATOR_NS, "set", "env", "deployment/" + OPERATOR, "WATCH_NAMESPACE=" + watched + ",elsewhere");
-        Pod pod = awaitOperatorPodReady(oldPod);
+        await("the rollout done: two new operator pods Ready, the old ones gone").atMost(OPERATOR_START.multipliedBy(2))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    List<Pod> pods = admin.pods().inNamespace(OPERATOR_NS).withLabel(SELECTOR, OPERATOR).list()
+                            .getItems();
+                    return pods.stream().noneMatch(p -> oldPods.contains(p.getMetadata().getName()))
+                            && readyOperatorPods().size() == 2;
+                });
+        Pod pod = admin.pods().inNamespace(OPERATOR_NS).withName(readyOperatorPods().get(0)).get();
         assertThat(pod.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
                 .contains(org.assertj.core.groups.Tuple.tuple("WATCH_NAMESPACE", watched + ",elsewhere"));
 
@@ -149,7 +272,7 @@ class InClusterOperatorIT {
                 .as("StatefulSets in an unwatched namespace").isEmpty();
         assertThat(admin.v1().events().inNamespace(ignored).list().getItems()).as("events in " + ignored).isEmpty();
         Deployment d = admin.apps().deployments().inNamespace(OPERATOR_NS).withName(OPERATOR).get();
-        assertThat(d.getStatus().getReadyReplicas()).isEqualTo(1);
+        assertThat(d.getStatus().getReadyReplicas()).isEqualTo(2);
     }
 
     static ReplicaSetStatus awaitReady(String ns, String name) {

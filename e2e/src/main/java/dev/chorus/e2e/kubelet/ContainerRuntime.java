@@ -217,6 +217,7 @@ final class ContainerRuntime {
                 .withStartedAt(PodWorker.time(startedAt))
                 .withFinishedAt(PodWorker.time(now))
                 .withContainerID(containerId())
+                .withMessage(terminationMessage(code))
                 .build();
         pod.log("container " + name() + " exited with " + code);
         boolean restart = !pod.terminating() && shouldRestart(code);
@@ -239,6 +240,29 @@ final class ContainerRuntime {
             terminated = t;
         }
         killedForRestart = false;
+    }
+
+    /**
+     * The termination message as a kubelet sets it for {@code terminationMessagePolicy: FallbackToLogsOnError}: when
+     * the container failed, the tail of this run's log (the last 80 lines, at most 2048 bytes). The file at
+     * terminationMessagePath is not supported (no /dev/termination-log mount): null otherwise.
+     */
+    private String terminationMessage(int code) {
+        if (code == 0 || !"FallbackToLogsOnError".equals(spec.getTerminationMessagePolicy())) {
+            return null;
+        }
+        try {
+            List<String> lines = Files.readAllLines(pod.logFile(name(), Math.max(0, instance - 1)),
+                    StandardCharsets.UTF_8);
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+            byte[] bytes = tail.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 2048) {
+                tail = new String(bytes, bytes.length - 2048, 2048, StandardCharsets.UTF_8);
+            }
+            return tail.isEmpty() ? null : tail;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private boolean shouldRestart(int code) {

@@ -4,12 +4,15 @@ import dev.chorus.operator.api.ReplicaSet;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
 /** The included auth.conf (requirepass + masterauth), rendered from the user's Secret into a Secret of ours. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class AuthSecretDependent extends CRUDKubernetesDependentResource<Secret, ReplicaSet> {
     public AuthSecretDependent() {
         super(Secret.class);
@@ -17,7 +20,7 @@ public class AuthSecretDependent extends CRUDKubernetesDependentResource<Secret,
 
     @Override
     protected Secret desired(ReplicaSet rs, Context<ReplicaSet> context) {
-        String password = Passwords.read(rs, context.getClient());
+        String password = Passwords.get(context);
         return new SecretBuilder()
                 .withNewMetadata().withName(Names.authSecret(rs)).withNamespace(rs.getMetadata().getNamespace())
                 .withLabels(Labels.common(rs)).endMetadata()

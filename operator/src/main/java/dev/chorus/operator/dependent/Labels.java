@@ -14,6 +14,11 @@ public final class Labels {
     public static final String OPERATOR = "chorus-operator";
     public static final String MASTER = "master";
     public static final String REPLICA = "replica";
+    /**
+     * The label selector of every informer of owned objects: the operator watches what it manages, not every object
+     * of a type in the watched namespaces.
+     */
+    public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
     private Labels() {
     }

@@ -2,6 +2,7 @@ package dev.chorus.operator.dependent;
 
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.api.ReplicaSetSpec;
+import dev.chorus.operator.config.DirectiveCheck;
 import dev.chorus.operator.topology.IsolationFence;
 import dev.chorus.operator.topology.StartupHold;
 import java.util.LinkedHashMap;
@@ -77,7 +78,9 @@ public final class NodeConfig {
         // A full sync starts at once instead of after Redis' 5 s wait for more replicas to share it: with a handful
         // of replicas re-attaching one by one (a restarted old master, a replaced pod) the wait is pure delay.
         d.put(FULL_SYNC_DELAY, "0");
-        d.putAll(spec.getConfig());
+        // Values Redis would refuse (DirectiveCheck) reach neither the files nor CONFIG SET: a node restarted on such a
+        // file would not start at all. The reconciler reports them (Degraded, reason InvalidConfig) instead.
+        d.putAll(DirectiveCheck.valid(spec.getConfig()));
         return d;
     }
 

@@ -15,7 +15,9 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.Map;
  * StatefulSet controller, while the operator decides when each pod restarts (replicas first, the master last, after
  * a switchover). Each pod reads its own file from the config ConfigMap, chosen by its name.
  */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
 public class StatefulSetDependent extends CRUDKubernetesDependentResource<StatefulSet, ReplicaSet> {
     public StatefulSetDependent() {
         super(StatefulSet.class);
@@ -60,6 +63,9 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .withName("node")
                 .withImage(spec.getImage())
                 .withArgs(NodeConfig.CONFIG_DIR + "/$(POD_NAME).conf")
+                // A node that exits on a bad config file says why in its log: that becomes the termination message
+                // (lastState.terminated.message), which the operator reports as Degraded/InvalidConfig.
+                .withTerminationMessagePolicy("FallbackToLogsOnError")
                 .withEnv(new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.name").endFieldRef().endValueFrom().build())
                 .addNewPort().withName("redis").withContainerPort(spec.getPort()).endPort()

@@ -9,6 +9,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.args.ClientPauseMode;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -89,7 +90,8 @@ public final class NodeClient {
 
     /**
      * Applies directives at run time (CONFIG SET) where the node's value differs. Returns the names it could not set
-     * (immutable at run time: those take effect when the pod restarts with its rendered file).
+     * (immutable at run time: those take effect when the pod restarts with its rendered file). Throws
+     * {@link ConfigRejected} when the node refuses a value (the directives after it are not sent).
      */
     public java.util.List<String> applyConfig(String ip, int port, Map<String, String> wanted) {
         java.util.List<String> notApplied = new java.util.ArrayList<>();
@@ -101,12 +103,32 @@ public final class NodeClient {
                 }
                 try {
                     j.configSet(e.getKey(), e.getValue());
-                } catch (JedisException ex) {
+                } catch (JedisDataException ex) {
+                    String m = String.valueOf(ex.getMessage());
+                    boolean refused = m.startsWith("ERR CONFIG SET failed") || m.startsWith("ERR Unknown option");
+                    if (refused && !m.contains("immutable config") && !m.contains("protected config")) {
+                        throw new ConfigRejected(e.getKey(), e.getValue(), m); // the node refuses the value itself
+                    }
+                    if (!refused) {
+                        throw ex; // not about the value (LOADING, NOAUTH...): this round did not apply it
+                    }
                     notApplied.add(e.getKey());
                 }
             }
         }
         return notApplied;
+    }
+
+    /** A node refused a spec.config value at CONFIG SET (its error says why). */
+    public static final class ConfigRejected extends RuntimeException {
+        public final String directive;
+        public final String value;
+
+        public ConfigRejected(String directive, String value, String nodeError) {
+            super(nodeError);
+            this.directive = directive;
+            this.value = value;
+        }
     }
 
     static Map<String, String> parseInfo(String text) {

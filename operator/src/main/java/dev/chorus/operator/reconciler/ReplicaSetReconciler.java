@@ -23,6 +23,7 @@ import dev.chorus.operator.topology.ReplicationPlan;
 import dev.chorus.operator.topology.Role;
 import dev.chorus.operator.topology.TopologyPlanner;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -71,19 +72,21 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     @Override
     public List<EventSource<?, ReplicaSet>> prepareEventSources(EventSourceContext<ReplicaSet> context) {
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ReplicaSet.class)
-                .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.OPERATOR)
+                .withLabelSelector(Labels.MANAGED_BY_SELECTOR)
                 .withSecondaryToPrimaryMapper(pod -> {
                     String instance = pod.getMetadata().getLabels().get(Labels.INSTANCE);
                     return instance == null ? Set.of()
                             : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
                 })
                 .build(), context);
-        return List.of(pods);
+        return List.of(pods, new UserSecretSource(context));
     }
 
     @Override
     public UpdateControl<ReplicaSet> reconcile(ReplicaSet rs, Context<ReplicaSet> context) {
-        String password = Passwords.read(rs, context.getClient());
+        String password = Passwords.read(rs, ((UserSecretSource) context.eventSourceRetriever()
+                .getEventSourceFor(Secret.class, UserSecretSource.NAME)).secretOf(rs));
+        Passwords.put(context, password);
         NodeClient nodes = new NodeClient(password);
         Progress progress = Progress.of(rs.getStatus());
 
@@ -111,7 +114,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         }
         SwitchoverStep.finish(round, plan.master());
         FailoverStep.finish(round);
-        applyRuntimeConfig(rs, nodes, observed);
+        String configRejected = applyRuntimeConfig(rs, nodes, observed, plan.master());
         RoleLabels.apply(context.getClient(), pods, plan.master());
         if (recordedBefore == null && plan.master() != null) {
             round.event("Normal", "MasterElected", "Master is " + plan.master());
@@ -123,6 +126,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
         // Report
         ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods, progress);
+        ConfigErrors.report(round, status, ConfigErrors.problems(round, configRejected));
         UpdateControl<ReplicaSet> control;
         if (StatusReport.same(rs.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -150,11 +154,17 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         return observed;
     }
 
-    /** spec.config reaches running nodes with CONFIG SET: a config change needs no restart and keeps the master. */
-    private void applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed) {
+    /**
+     * spec.config reaches running nodes with CONFIG SET: a config change needs no restart and keeps the master. The
+     * replicas go first and the master last, and a value a node refuses is sent to no further node: a change only
+     * some nodes reject never reaches the master. Returns what the refusing node said, or null.
+     */
+    private String applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed, String master) {
         int port = rs.getSpec().getPort();
         Map<String, String> wanted = NodeConfig.runtimeDirectives(rs);
-        for (NodeState n : observed) {
+        List<NodeState> order = new ArrayList<>(observed);
+        order.sort(java.util.Comparator.comparing(n -> n.pod().equals(master)));
+        for (NodeState n : order) {
             if (!n.reachable()) {
                 continue;
             }
@@ -164,10 +174,15 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
                     LOG.infof("%s: %s applies %s at its next restart (not settable at run time)", rs.getMetadata()
                             .getName(), n.pod(), pending);
                 }
+            } catch (NodeClient.ConfigRejected e) {
+                return n.pod() + " refused spec.config " + e.directive + " \"" + e.value + "\": " + e.getMessage()
+                        + " (not applied to the nodes after it" + (n.pod().equals(master) ? ")" : "; the master keeps "
+                        + "its value)");
             } catch (RuntimeException e) {
                 LOG.warnf("%s: could not apply config to %s: %s", rs.getMetadata().getName(), n.pod(), e.getMessage());
             }
         }
+        return null;
     }
 
     /** The StatefulSet never shrinks below the recorded master: the master is never removed by a scale-down. */
