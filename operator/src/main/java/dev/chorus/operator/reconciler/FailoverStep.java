@@ -97,6 +97,10 @@ final class FailoverStep {
             }
         }
         long left = Math.max(0, window - elapsed);
+        if (left == 0) {
+            // the time is up but the last look began before it: take one now rather than wait for the next poll
+            return Decision.busy(List.of(new Phase("FailingOver"), new StepTransition.Look()), Duration.ofMillis(20));
+        }
         return Decision.busy(phase, Duration.ofMillis(Math.max(20, Math.min(left, 100))));
     }
 

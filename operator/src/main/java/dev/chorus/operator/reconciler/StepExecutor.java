@@ -40,6 +40,8 @@ final class StepExecutor {
                 p.masterFailingSince = f.since();
             } else if (t instanceof Phase ph) {
                 p.phase = ph.phase();
+            } else if (t instanceof StepTransition.Look) {
+                r.nodesPoll.run();
             } else if (t instanceof Event e) {
                 r.event(e.type(), e.reason(), e.message());
             } else if (t instanceof Target target) {

@@ -42,6 +42,10 @@ sealed interface StepTransition {
             implements StepTransition {
     }
 
+    /** Asks the node source for a look at every node now (the step waits for one started after some moment). */
+    record Look() implements StepTransition {
+    }
+
     /** Tells the story (a Kubernetes Event). */
     record Event(String type, String reason, String message) implements StepTransition {
     }

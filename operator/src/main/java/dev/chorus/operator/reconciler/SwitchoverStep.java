@@ -92,6 +92,7 @@ final class SwitchoverStep {
                     + " with writes paused; promoting it"));
             return Decision.busy(out, ReplicaSetReconciler.SOON);
         }
+        out.add(new StepTransition.Look()); // the target is behind or its look predates the pause: look again now
         return Decision.busy(out, Duration.ofMillis(20));
     }
 

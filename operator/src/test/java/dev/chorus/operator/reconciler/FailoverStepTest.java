@@ -98,6 +98,7 @@ class FailoverStepTest {
                 T0.plusMillis(250), KILLED);
         assertThat(early.busy()).isTrue();
         assertThat(early.transitions()).noneMatch(t -> t instanceof Elect);
+        assertThat(early.transitions()).as("asks for a look now").contains(new StepTransition.Look());
         // time not up yet, fresh look or not
         var soon = FailoverStep.decide(seen(100, DEAD, replica("rs-1", 1, 90), replica("rs-2", 2, 100)), p,
                 T0.plusMillis(100), KILLED);
