@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
 
 /**
  * The one source of node observations: per ReplicaSet it keeps one long-lived connection per node, polls every node
- * every {@link #POLL_MILLIS} ms, each node on its own (so an unreachable node costs its own connect timeout and holds
- * up nobody else), and triggers a reconcile of the ReplicaSet when what it sees changes (a role, a link, an address,
- * reachability; offsets alone move with every write and do not). The reconcile tells it which nodes to watch
+ * every {@link #POLL_MILLIS} ms (every {@link #FAST_POLL_MILLIS} ms for a second after a step asks for a look), each
+ * node on its own (so an unreachable node costs its own connect timeout and holds up nobody else), and triggers a
+ * reconcile of the ReplicaSet when what it sees changes (a role, a link, an address, reachability; offsets alone move
+ * with every write and do not). The reconcile tells it which nodes to watch
  * ({@link #watch}) and reads the latest observation from it; it never connects to observe by itself.
  * <p>
  * One instance per reconciler (so per operator instance); it holds no statics.
@@ -35,6 +36,9 @@ import java.util.stream.Collectors;
 public final class NodePollingSource extends AbstractEventSource<Observation, ReplicaSet>
         implements ResourceEventAware<ReplicaSet> {
     public static final long POLL_MILLIS = 100;
+    /** While a step waits for a fresh look ({@link #pollNow}): how often, and for how long after the last ask. */
+    public static final long FAST_POLL_MILLIS = 20;
+    private static final long FAST_FOR_MILLIS = 1000;
 
     private final Clock clock;
     private final Map<ResourceID, Watched> watched = new ConcurrentHashMap<>();
@@ -56,7 +60,7 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
             AtomicInteger n = new AtomicInteger();
             ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "chorus-node-poll-tick"));
             pollers = Executors.newCachedThreadPool(r -> daemon(r, "chorus-node-poll-" + n.incrementAndGet()));
-            ticker.scheduleWithFixedDelay(this::tick, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            ticker.scheduleWithFixedDelay(this::tick, FAST_POLL_MILLIS, FAST_POLL_MILLIS, TimeUnit.MILLISECONDS);
         }
         super.start();
     }
@@ -106,11 +110,16 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
         return w.observation(targets);
     }
 
-    /** Looks at every node of {@code rs} now (those not already being looked at), without waiting for it. */
+    /**
+     * Looks at every node of {@code rs} now (those not already being looked at), without waiting for it, and every
+     * {@link #FAST_POLL_MILLIS} ms for the next second: a step waiting for a look started after some moment gets one
+     * soon.
+     */
     public void pollNow(ResourceID rs) {
         Watched w = watched.get(rs);
         ExecutorService p = pollers;
         if (w != null && p != null) {
+            w.fastUntil = clock.millis() + FAST_FOR_MILLIS;
             w.pollAll(p);
         }
     }
@@ -147,8 +156,12 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
         if (p == null) {
             return;
         }
+        long now = clock.millis();
         for (Watched w : watched.values()) {
-            w.pollAll(p);
+            if (now >= w.nextPoll) {
+                w.nextPoll = now + (now < w.fastUntil ? FAST_POLL_MILLIS : POLL_MILLIS);
+                w.pollAll(p);
+            }
         }
     }
 
@@ -176,6 +189,8 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
         final Map<String, Look> looks = new ConcurrentHashMap<>();
         final Set<String> inFlight = ConcurrentHashMap.newKeySet();
         volatile boolean closed;
+        volatile long fastUntil;
+        volatile long nextPoll;
 
         Watched(ResourceID id, NodeClient commands) {
             this.id = id;

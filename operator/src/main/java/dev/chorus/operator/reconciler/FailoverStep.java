@@ -64,10 +64,11 @@ final class FailoverStep {
         }
         NodeState old = obs.node(p.master);
         out.add(new Phase("FailingOver"));
-        out.add(new StartAttempt(StepAttempt.SETTLE, old != null && old.reachable() ? old.pod() : null));
+        String pause = old != null && old.reachable() ? old.pod() : null;
+        out.add(new StartAttempt(StepAttempt.SETTLE, pause));
         out.add(new StepTransition.Event("Warning", "FailingOver", decision.get().reason()
                 .replaceFirst("; promoting .*$", "") + "; taking a last look before choosing the successor"));
-        return Decision.busy(out, Duration.ofMillis(SETTLE_MILLIS));
+        return Decision.busy(out, Duration.ofMillis(pause != null ? 20 : SETTLE_MILLIS + 25));
     }
 
     /**
@@ -82,7 +83,6 @@ final class FailoverStep {
         boolean paused = a.getPausedOffset() != null && a.getPausedOffset() >= 0;
         long window = paused ? Switchover.CATCH_UP_MILLIS : SETTLE_MILLIS;
         Optional<NodeState> best = FailoverPolicy.candidate(oldMaster, obs.nodes());
-        List<StepTransition> phase = List.of(new Phase("FailingOver"));
         if (best.isPresent() && freshSince(obs, oldMaster, started)) {
             NodeState c = best.get();
             boolean caughtUp = paused && c.offset() >= a.getPausedOffset();
@@ -96,12 +96,11 @@ final class FailoverStep {
                         + "): the most advanced replica in a fresh look; " + how)), ReplicaSetReconciler.SOON);
             }
         }
+        // Keep the looks coming (the source looks every 20 ms while asked). With the old master paused a replica may
+        // reach its offset any moment; without, nothing can be decided before the window ends and a look after it.
         long left = Math.max(0, window - elapsed);
-        if (left == 0) {
-            // the time is up but the last look began before it: take one now rather than wait for the next poll
-            return Decision.busy(List.of(new Phase("FailingOver"), new StepTransition.Look()), Duration.ofMillis(20));
-        }
-        return Decision.busy(phase, Duration.ofMillis(Math.max(20, Math.min(left, 100))));
+        long recheck = paused || left == 0 ? 20 : left + 25;
+        return Decision.busy(List.of(new Phase("FailingOver"), new StepTransition.Look()), Duration.ofMillis(recheck));
     }
 
     /** Every reachable node but the old master was last looked at after {@code since}. */
