@@ -63,6 +63,7 @@ final class StepExecutor {
                     p.targetMaster = null;
                 }
                 r.record();
+                LOG.infof("%s: %s", r.name(), e.message());
                 r.event(e.eventType(), e.eventReason(), e.message());
             } else if (t instanceof Abandon a) {
                 p.attempt = null;
@@ -98,6 +99,8 @@ final class StepExecutor {
         r.progress.attempt = new StepAttempt(s.step(), now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1).toString(), pausedPod,
                 offset);
         r.record();
+        LOG.infof("%s: %s started at %s (%s)", r.name(), s.step(), r.progress.attempt.getStartedAt(),
+                pausedPod == null ? "nothing paused" : pausedPod + " paused at offset " + offset);
         r.nodesPoll.run();
     }
 
