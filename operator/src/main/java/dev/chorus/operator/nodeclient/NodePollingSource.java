@@ -86,8 +86,8 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
 
     /**
      * Sets the nodes of {@code rs} to watch (the pods' facts as the reconcile sees them) and returns the latest
-     * observation of exactly those nodes, or null when some node with an IP has not been looked at since it got that
-     * IP (a look is started at once and its result triggers a reconcile).
+     * observation of exactly those nodes. A node with an IP not looked at since it got that IP shows as unreachable and
+     * {@linkplain Observation#neverLookedAt never looked at} (a look starts at once; its result triggers a reconcile).
      */
     public Observation watch(ResourceID rs, List<NodeTarget> targets, String password) {
         Watched w = watched.compute(rs, (id, old) -> {
@@ -105,7 +105,6 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
             if (p != null) {
                 w.pollAll(p);
             }
-            return null;
         }
         return w.observation(targets);
     }

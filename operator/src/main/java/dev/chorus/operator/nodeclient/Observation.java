@@ -11,6 +11,16 @@ import java.util.Map;
  * only looks that started after it.
  */
 public record Observation(List<NodeState> nodes, Map<String, Instant> polledAt) {
+    /** Every node with an address has been looked at at that address (else it shows as unreachable, never looked at). */
+    public boolean complete() {
+        return nodes.stream().allMatch(n -> n.ip() == null || !neverLookedAt(n.pod()));
+    }
+
+    /** The node has an address but no look at it yet: unknown, not known to be down. */
+    public boolean neverLookedAt(String pod) {
+        return polledAt(pod).equals(Instant.MIN);
+    }
+
     public NodeState node(String pod) {
         return nodes.stream().filter(n -> n.pod().equals(pod)).findFirst().orElse(null);
     }

@@ -103,9 +103,13 @@ final class FailoverStep {
         return Decision.busy(List.of(new Phase("FailingOver"), new StepTransition.Look()), Duration.ofMillis(recheck));
     }
 
-    /** Every reachable node but the old master was last looked at after {@code since}. */
+    /**
+     * Every node but the old master that is reachable, or has an address not looked at yet (it could be the most
+     * advanced), was last looked at after {@code since}.
+     */
     private static boolean freshSince(Observation obs, String oldMaster, Instant since) {
-        return obs.nodes().stream().filter(n -> !n.pod().equals(oldMaster) && n.reachable())
+        return obs.nodes().stream().filter(n -> !n.pod().equals(oldMaster)
+                        && (n.reachable() || obs.neverLookedAt(n.pod())))
                 .allMatch(n -> !obs.polledAt(n.pod()).isBefore(since));
     }
 

@@ -100,8 +100,10 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         // Observe: pods from the informer, nodes from the polling source (it never waits for a node)
         List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
         Observation observation = nodeSource.watch(id, targets(rs, pods, progress.master), password);
-        if (observation == null) {
-            // a node has a new address and has not been looked at yet: its first look triggers the next reconcile
+        if (!observation.complete() && progress.master == null) {
+            // Choosing the first master needs every node's answer: a node with a new address not looked at yet could
+            // be the most advanced. Its first look triggers the next reconcile. (With a master recorded, such a node
+            // counts as unreachable for now; a failover's last look waits for it, see FailoverStep.)
             return UpdateControl.<ReplicaSet>noUpdate().rescheduleAfter(SOON);
         }
         NodeClient nodes = nodeSource.commands(id);

@@ -76,10 +76,13 @@ class NodePollingSourceIT {
 
     @Test
     void aHungNodeDoesNotHoldUpTheOthersAndAChangeTriggersAReconcile() {
-        assertThat(source.watch(RS, targets(), PASSWORD)).as("nothing looked at yet").isNull();
+        Observation none = source.watch(RS, targets(), PASSWORD);
+        assertThat(none.complete()).as("nothing looked at yet").isFalse();
+        assertThat(none.neverLookedAt("rs-0")).isTrue();
+        assertThat(none.node("rs-0").reachable()).isFalse();
         Observation first = await("a first look at every node").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50)).until(() -> source.watch(RS, targets(), PASSWORD),
-                        o -> o != null);
+                        Observation::complete);
         assertThat(first.node("rs-0").role()).isEqualTo(Role.MASTER);
         assertThat(first.node("rs-1").reachable()).isFalse();
         assertThat(first.node("rs-2").reachable()).as("no IP: unreachable without a look").isFalse();
@@ -107,7 +110,7 @@ class NodePollingSourceIT {
     @Test
     void commandsUseTheCurrentPasswordAndPauseReturnsTheOffset() {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                .until(() -> source.watch(RS, targets(), PASSWORD) != null);
+                .until(() -> source.watch(RS, targets(), PASSWORD).complete());
         NodeClient commands = source.commands(RS);
         long offset = commands.pauseWrites("127.0.0.1", redisPort, 1000);
         assertThat(offset).isGreaterThanOrEqualTo(0);

@@ -135,6 +135,21 @@ class FailoverStepTest {
     }
 
     @Test
+    void aNodeWithANewAddressNotLookedAtYetHoldsTheLastLook() {
+        Map<String, Instant> at = new HashMap<>(Map.of("rs-0", T0.plusMillis(300), "rs-1", T0.plusMillis(300),
+                "rs-2", Instant.MIN));
+        Observation obs = new Observation(List.of(DEAD, replica("rs-1", 1, 90),
+                NodeState.unreachable("rs-2", 2, "10.0.0.9", true)), at);
+        var d = FailoverStep.decide(obs, settling(null), T0.plusMillis(400), KILLED);
+        assertThat(d.transitions()).noneMatch(t -> t instanceof Elect);
+        // once looked at and found down, the others decide
+        at.put("rs-2", T0.plusMillis(300));
+        var after = FailoverStep.decide(new Observation(obs.nodes(), at), settling(null), T0.plusMillis(400), KILLED);
+        assertThat(after.transitions()).filteredOn(t -> t instanceof Elect).singleElement()
+                .satisfies(t -> assertThat(((Elect) t).pod()).isEqualTo("rs-1"));
+    }
+
+    @Test
     void aPausedOldMasterNobodyReachesIsReplacedByTheMostAdvancedAfterTheCatchUpWindow() {
         Progress p = settling(500L);
         var d = FailoverStep.decide(seen(3000, master(500, false), replica("rs-1", 1, 480),
