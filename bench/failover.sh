@@ -64,17 +64,18 @@ SECTION="$WORK/section.md"
     echo "(*to acked writes*), and until every other pod, the restarted old master included, reports"
     echo "\`master_host:<new master>\` and \`master_link_status:up\` (*to re-attached*; polled every 20 ms). Before each kill"
     echo "every pod has run for 21 s, so the kubelet's crash back-off (1 s before the first restart) is the same in every"
-    echo "run. Target: to writes ≤ 5 s with the default timeout.${CONFIG:+ spec.config: \`$CONFIG\`.}"
+    echo "run. Target (issue \"Operator: survive its own failures\"): to writes median ≤ 0.5 s and max ≤ 1 s.${CONFIG:+ spec.config: \`$CONFIG\`.}"
     echo
-    echo "| image | runs | to writes median (s) | to writes max (s) | to acked writes median (s) | to acked writes max (s) | to re-attached median (s) | to re-attached max (s) | failed runs | target ≤ 5 s |"
+    echo "| image | runs | to writes median (s) | to writes max (s) | to acked writes median (s) | to acked writes max (s) | to re-attached median (s) | to re-attached max (s) | failed runs | target median ≤ 0.5 s, max ≤ 1 s |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for kind in ${KINDS//,/ }; do
         n=$(col "$kind" 2 | wc -l)
         md=$(med $(col "$kind" 3))
         mx=$(maximum $(col "$kind" 3))
         failed=$(failed_runs "$kind")
-        met=$(awk -v m="$md" -v x="$mx" 'BEGIN { if (x != "" && x <= 5000) print "met (median and max)";
-            else if (m != "n/a" && m <= 5000) print "median met, max missed"; else print "missed" }')
+        met=$(awk -v m="$md" -v x="$mx" 'BEGIN { mm = (m != "n/a" && m != "" && m <= 500); xm = (x != "" && x <= 1000);
+            if (mm && xm) print "met (median and max)"; else if (mm) print "median met, max missed";
+            else if (xm) print "max met, median missed"; else print "missed" }')
         [[ "$failed" == 0 ]] || met="missed ($failed failed)"
         echo "| $kind | $n | $(secs "$md") | $(secs "$mx") | $(secs "$(med $(col "$kind" 4))")" \
             "| $(secs "$(maximum $(col "$kind" 4))") | $(secs "$(med $(col "$kind" 5))")" \

@@ -35,6 +35,8 @@ public class ReplicaSetStatus {
     @JsonPropertyDescription("UID of the pod a rolling update last restarted; the next restart waits until that pod "
             + "is gone. Absent when no rolling update is in progress.")
     private String updateRestartedPodUid;
+    @JsonPropertyDescription("A failover's settle or a switchover's catch-up in progress; absent when none is.")
+    private StepAttempt stepAttempt;
     @JsonPropertyDescription("Service that routes to the master.")
     private String writeService;
     @JsonPropertyDescription("Service that routes to the replicas.")
@@ -142,5 +144,13 @@ public class ReplicaSetStatus {
 
     public void setUpdateRestartedPodUid(String updateRestartedPodUid) {
         this.updateRestartedPodUid = updateRestartedPodUid;
+    }
+
+    public StepAttempt getStepAttempt() {
+        return stepAttempt;
+    }
+
+    public void setStepAttempt(StepAttempt stepAttempt) {
+        this.stepAttempt = stepAttempt;
     }
 }

@@ -2,90 +2,75 @@ package dev.chorus.operator.nodeclient;
 
 import dev.chorus.operator.topology.NodeState;
 import dev.chorus.operator.topology.Role;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
+import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Talks RESP to one node (Chorus node or stock Redis): reads its role and replication position, and tells it whom to
- * follow. Short timeouts: an unreachable node must not stall the reconcile loop.
+ * Commands to the nodes of one ReplicaSet (Chorus node or stock Redis) over long-lived connections, one per node,
+ * opened with the ReplicaSet's current password and reopened after a failure. Observing is the
+ * {@link NodePollingSource}'s job; this tells nodes whom to follow, pauses and resumes writes, and sets config.
  */
-public final class NodeClient {
-    /** Connect quickly or call the node unreachable: a partitioned master must not hold up a failover. */
-    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
-    private static final int TIMEOUT_MILLIS = 2000;
-
+public final class NodeClient implements AutoCloseable {
     private final String password;
+    private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
 
-    public NodeClient(String password) {
+    NodeClient(String password) {
         this.password = password;
     }
 
-    private Jedis connect(String host, int port) {
-        JedisClientConfig config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
-                .socketTimeoutMillis(TIMEOUT_MILLIS)
-                .password(password == null || password.isEmpty() ? null : password)
-                .clientName("chorus-operator")
-                .build();
-        return new Jedis(new HostAndPort(host, port), config);
+    String password() {
+        return password;
     }
 
-    /** ROLE, INFO replication and DBSIZE of the node at {@code ip:port}; unreachable when any of them fails. */
-    public NodeState observe(String pod, int ordinal, String ip, int port, boolean podReady) {
-        if (ip == null) {
-            return NodeState.unreachable(pod, ordinal, null, podReady);
-        }
-        try (Jedis j = connect(ip, port)) {
-            Map<String, String> info = parseInfo(j.info("replication"));
-            long keys = j.dbSize();
-            boolean master = "master".equals(info.get("role"));
-            long offset = parseLong(info.get(master ? "master_repl_offset" : "slave_repl_offset"),
-                    parseLong(info.get("master_repl_offset"), 0));
-            return new NodeState(pod, ordinal, ip, podReady, master ? Role.MASTER : Role.REPLICA,
-                    master ? null : info.get("master_host"), (int) parseLong(info.get("master_port"), 0),
-                    "up".equals(info.get("master_link_status")), offset, info.get("master_replid"), keys,
-                    (int) parseLong(info.get("slave_priority"), 100));
-        } catch (JedisException | IllegalStateException e) {
-            return NodeState.unreachable(pod, ordinal, ip, podReady);
-        }
+    private NodeConnection connection(String ip, int port) {
+        return connections.computeIfAbsent(ip + ":" + port, k -> new NodeConnection(ip, port, password));
+    }
+
+    /** Closes connections to addresses no pod has any more. */
+    void retain(java.util.Set<String> addresses) {
+        connections.entrySet().removeIf(e -> {
+            if (addresses.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
     }
 
     /** REPLICAOF host port. */
     public void follow(String ip, int port, String masterHost, int masterPort) {
-        try (Jedis j = connect(ip, port)) {
-            j.replicaof(masterHost, masterPort);
-        }
+        connection(ip, port).call(j -> j.replicaof(masterHost, masterPort));
     }
 
     /** REPLICAOF NO ONE: the node keeps its data and becomes a master. */
     public void promote(String ip, int port) {
-        try (Jedis j = connect(ip, port)) {
-            j.replicaofNoOne();
-        }
+        connection(ip, port).call(Jedis::replicaofNoOne);
     }
 
     /**
-     * CLIENT PAUSE millis WRITE: clients' writes wait (they do not fail) and the master's offset stays put, so a
-     * switchover target can catch up exactly. The pause ends by itself after {@code millis} should the operator die.
+     * CLIENT PAUSE millis WRITE, then the node's replication offset: clients' writes wait (they do not fail) and the
+     * offset stays put from here on, so a successor can be judged against it exactly. The pause ends by itself after
+     * {@code millis} should the operator die.
+     *
+     * @return the paused node's replication offset
      */
-    public void pauseWrites(String ip, int port, long millis) {
-        try (Jedis j = connect(ip, port)) {
+    public long pauseWrites(String ip, int port, long millis) {
+        return connection(ip, port).call(j -> {
             j.clientPause(millis, ClientPauseMode.WRITE);
-        }
+            return offset(parseInfo(j.info("replication")));
+        });
     }
 
     /** CLIENT UNPAUSE: waiting clients go on (on a demoted master their writes now get READONLY). */
     public void unpause(String ip, int port) {
-        try (Jedis j = connect(ip, port)) {
-            j.clientUnpause();
-        }
+        connection(ip, port).call(Jedis::clientUnpause);
     }
 
     /**
@@ -93,9 +78,9 @@ public final class NodeClient {
      * (immutable at run time: those take effect when the pod restarts with its rendered file). Throws
      * {@link ConfigRejected} when the node refuses a value (the directives after it are not sent).
      */
-    public java.util.List<String> applyConfig(String ip, int port, Map<String, String> wanted) {
-        java.util.List<String> notApplied = new java.util.ArrayList<>();
-        try (Jedis j = connect(ip, port)) {
+    public List<String> applyConfig(String ip, int port, Map<String, String> wanted) {
+        return connection(ip, port).call(j -> {
+            List<String> notApplied = new ArrayList<>();
             for (Map.Entry<String, String> e : wanted.entrySet()) {
                 Map<String, String> current = j.configGet(e.getKey());
                 if (e.getValue().equals(current.get(e.getKey()))) {
@@ -115,8 +100,37 @@ public final class NodeClient {
                     notApplied.add(e.getKey());
                 }
             }
+            return notApplied;
+        });
+    }
+
+    @Override
+    public void close() {
+        connections.values().forEach(NodeConnection::close);
+        connections.clear();
+    }
+
+    /** ROLE, INFO replication and DBSIZE over {@code c}; unreachable when any of them fails. */
+    static NodeState observe(NodeConnection c, NodeTarget t) {
+        try {
+            return c.call(j -> {
+                Map<String, String> info = parseInfo(j.info("replication"));
+                long keys = j.dbSize();
+                boolean master = "master".equals(info.get("role"));
+                return new NodeState(t.pod(), t.ordinal(), t.ip(), t.podReady(), master ? Role.MASTER : Role.REPLICA,
+                        master ? null : info.get("master_host"), (int) parseLong(info.get("master_port"), 0),
+                        "up".equals(info.get("master_link_status")), offset(info), info.get("master_replid"), keys,
+                        (int) parseLong(info.get("slave_priority"), 100));
+            });
+        } catch (JedisException | IllegalStateException e) {
+            return NodeState.unreachable(t.pod(), t.ordinal(), t.ip(), t.podReady());
         }
-        return notApplied;
+    }
+
+    private static long offset(Map<String, String> info) {
+        boolean master = "master".equals(info.get("role"));
+        return parseLong(info.get(master ? "master_repl_offset" : "slave_repl_offset"),
+                parseLong(info.get("master_repl_offset"), 0));
     }
 
     /** A node refused a spec.config value at CONFIG SET (its error says why). */

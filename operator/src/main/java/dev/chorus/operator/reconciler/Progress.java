@@ -1,6 +1,7 @@
 package dev.chorus.operator.reconciler;
 
 import dev.chorus.operator.api.ReplicaSetStatus;
+import dev.chorus.operator.api.StepAttempt;
 
 /**
  * What the operator has recorded in status about the master and any change in flight. Each step of a failover or
@@ -12,6 +13,8 @@ final class Progress {
     String targetMaster;
     /** The pod a rolling update last restarted (its UID): the next restart waits until the informer saw it go. */
     String updateRestartedPodUid;
+    /** A settle or catch-up in progress (null: none). */
+    StepAttempt attempt;
     /** Phase to report instead of the one derived from the nodes while a change is in flight (null: none). */
     String phase;
 
@@ -22,6 +25,7 @@ final class Progress {
             p.masterFailingSince = status.getMasterFailingSince();
             p.targetMaster = status.getTargetMaster();
             p.updateRestartedPodUid = status.getUpdateRestartedPodUid();
+            p.attempt = status.getStepAttempt();
         }
         return p;
     }
@@ -31,5 +35,6 @@ final class Progress {
         status.setMasterFailingSince(masterFailingSince);
         status.setTargetMaster(targetMaster);
         status.setUpdateRestartedPodUid(updateRestartedPodUid);
+        status.setStepAttempt(attempt);
     }
 }

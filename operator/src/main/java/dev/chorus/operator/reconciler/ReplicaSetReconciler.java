@@ -16,6 +16,9 @@ import dev.chorus.operator.dependent.ReadServiceDependent;
 import dev.chorus.operator.dependent.StatefulSetDependent;
 import dev.chorus.operator.dependent.WriteServiceDependent;
 import dev.chorus.operator.nodeclient.NodeClient;
+import dev.chorus.operator.nodeclient.NodePollingSource;
+import dev.chorus.operator.nodeclient.NodeTarget;
+import dev.chorus.operator.nodeclient.Observation;
 import dev.chorus.operator.status.Conditions;
 import dev.chorus.operator.topology.NodeAction;
 import dev.chorus.operator.topology.NodeState;
@@ -36,6 +39,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +49,8 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles a ReplicaSet in four steps: observe (pods from the informer, each node's role and offset over RESP),
+ * Reconciles a ReplicaSet in four steps: observe (pods from the informer, each node's role and offset from the
+ * {@link NodePollingSource}, which polls the nodes over long-lived connections and triggers a reconcile on change),
  * decide ({@link TopologyPlanner}: pure), act (owned objects through the dependents, then REPLICAOF and role labels),
  * and report (status and conditions; written only when they changed, so an unchanged resource causes no writes).
  */
@@ -69,6 +74,10 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     /** While a failover, switchover or update is in flight. */
     static final Duration SOON = Duration.ofMillis(500);
 
+    /** The one source of node observations (per reconciler instance, so per operator). */
+    private NodePollingSource nodeSource;
+    private final StepExecutor executor = new StepExecutor(Clock.systemUTC());
+
     @Override
     public List<EventSource<?, ReplicaSet>> prepareEventSources(EventSourceContext<ReplicaSet> context) {
         var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, ReplicaSet.class)
@@ -79,7 +88,8 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
                             : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
                 })
                 .build(), context);
-        return List.of(pods, new UserSecretSource(context));
+        nodeSource = new NodePollingSource();
+        return List.of(pods, new UserSecretSource(context), nodeSource);
     }
 
     @Override
@@ -87,21 +97,30 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         String password = Passwords.read(rs, ((UserSecretSource) context.eventSourceRetriever()
                 .getEventSourceFor(Secret.class, UserSecretSource.NAME)).secretOf(rs));
         Passwords.put(context, password);
-        NodeClient nodes = new NodeClient(password);
         Progress progress = Progress.of(rs.getStatus());
+        ResourceID id = ResourceID.fromResource(rs);
 
-        // Observe
+        // Observe: pods from the informer, nodes from the polling source (it never waits for a node)
         List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-        List<NodeState> observed = observe(rs, nodes, pods, progress.master);
-        Round round = new Round(rs, context, nodes, pods, observed, progress);
+        Observation observation = nodeSource.watch(id, targets(rs, pods, progress.master), password);
+        if (!observation.complete() && progress.master == null) {
+            // Choosing the first master needs every node's answer: a node with a new address not looked at yet could
+            // be the most advanced. Its first look triggers the next reconcile. (With a master recorded, such a node
+            // counts as unreachable for now; a failover's last look waits for it, see FailoverStep.)
+            return UpdateControl.<ReplicaSet>noUpdate().rescheduleAfter(SOON);
+        }
+        NodeClient nodes = nodeSource.commands(id);
+        List<NodeState> observed = observation.nodes();
+        Round round = new Round(rs, context, nodes, pods, observation, progress, () -> nodeSource.pollNow(id));
         Set<String> outdated = RollingUpdateStep.outdated(round);
 
         // Decide who is master: a failover first, else a switchover in flight or asked for
         String recordedBefore = progress.master;
-        boolean busy = FailoverStep.run(round);
-        if (!busy && Objects.equals(recordedBefore, progress.master)) {
-            busy = SwitchoverStep.run(round, outdated);
+        StepTransition.Decision step = FailoverStep.run(round, executor);
+        if (!step.busy() && Objects.equals(recordedBefore, progress.master)) {
+            step = SwitchoverStep.run(round, executor, outdated);
         }
+        boolean busy = step.busy();
         ReplicationPlan plan = TopologyPlanner.plan(progress.master, observed, rs.getSpec().getPort());
         progress.master = plan.master();
 
@@ -123,6 +142,9 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         if (!busy && plan.actions().isEmpty() && progress.targetMaster == null) {
             busy = RollingUpdateStep.run(round, outdated, healthy);
         }
+        if (!plan.actions().isEmpty()) {
+            nodeSource.pollNow(id); // see the nodes' new roles soon
+        }
 
         // Report
         ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods, progress);
@@ -136,12 +158,15 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
             patch.setStatus(status);
             control = UpdateControl.patchStatus(patch);
         }
-        return control.rescheduleAfter(busy || !plan.actions().isEmpty() ? SOON : RESYNC);
+        Duration next = step.busy() && step.recheck() != null ? step.recheck()
+                : busy || !plan.actions().isEmpty() ? SOON : RESYNC;
+        return control.rescheduleAfter(next);
     }
 
-    private static List<NodeState> observe(ReplicaSet rs, NodeClient nodes, List<Pod> pods, String recordedMaster) {
+    /** The nodes to observe: every pod up to the replicas asked for, and never fewer than the recorded master's. */
+    private static List<NodeTarget> targets(ReplicaSet rs, List<Pod> pods, String recordedMaster) {
         int expected = Math.max(rs.getSpec().getReplicas(), masterOrdinalFloor(rs, recordedMaster));
-        List<NodeState> observed = new ArrayList<>();
+        List<NodeTarget> targets = new ArrayList<>();
         for (int i = 0; i < expected; i++) {
             String name = Names.pod(rs, i);
             Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElse(null);
@@ -149,9 +174,9 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
             // master on its way out must be fenced like any other. It is never Ready for the operator's purposes.
             String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
             boolean ready = PodFacts.ready(pod) && pod.getMetadata().getDeletionTimestamp() == null;
-            observed.add(nodes.observe(name, i, ip, rs.getSpec().getPort(), ready));
+            targets.add(new NodeTarget(name, i, ip, rs.getSpec().getPort(), ready));
         }
-        return observed;
+        return targets;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.chorus.operator.reconciler;
 
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.nodeclient.NodeClient;
+import dev.chorus.operator.nodeclient.Observation;
 import dev.chorus.operator.status.EventRecorder;
 import dev.chorus.operator.topology.NodeState;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,18 +17,24 @@ final class Round {
     final NodeClient nodes;
     final List<Pod> pods;
     final List<NodeState> observed;
+    /** The observation {@link #observed} comes from (with when each node was looked at). */
+    final Observation observation;
+    /** Asks the node source for a fresh look now (it triggers a reconcile when it sees a change). */
+    final Runnable nodesPoll;
     final Progress progress;
     final int port;
     /** The old master a failover paused before choosing its successor (unpaused once demoted); null if none. */
     NodeState fenced;
 
-    Round(ReplicaSet rs, Context<ReplicaSet> context, NodeClient nodes, List<Pod> pods, List<NodeState> observed,
-          Progress progress) {
+    Round(ReplicaSet rs, Context<ReplicaSet> context, NodeClient nodes, List<Pod> pods, Observation observation,
+          Progress progress, Runnable nodesPoll) {
         this.rs = rs;
         this.context = context;
         this.nodes = nodes;
         this.pods = pods;
-        this.observed = observed;
+        this.observation = observation;
+        this.observed = observation.nodes();
+        this.nodesPoll = nodesPoll;
         this.progress = progress;
         this.port = rs.getSpec().getPort();
     }
@@ -38,12 +45,6 @@ final class Round {
 
     NodeState node(String pod) {
         return observed.stream().filter(n -> n.pod().equals(pod)).findFirst().orElse(null);
-    }
-
-    /** Asks every node but {@code except} again (a failover's final look), keeping the pods' facts of this round. */
-    void reobserve(String except) {
-        observed.replaceAll(n -> n.pod().equals(except) ? n
-                : nodes.observe(n.pod(), n.ordinal(), n.ip(), port, n.podReady()));
     }
 
     Pod pod(String name) {

@@ -1,14 +1,28 @@
 package dev.chorus.operator.reconciler;
 
+import dev.chorus.operator.api.StepAttempt;
+import dev.chorus.operator.nodeclient.Observation;
+import dev.chorus.operator.reconciler.StepTransition.Abandon;
+import dev.chorus.operator.reconciler.StepTransition.Decision;
+import dev.chorus.operator.reconciler.StepTransition.Elect;
+import dev.chorus.operator.reconciler.StepTransition.Phase;
+import dev.chorus.operator.reconciler.StepTransition.StartAttempt;
+import dev.chorus.operator.reconciler.StepTransition.Target;
 import dev.chorus.operator.topology.NodeState;
 import dev.chorus.operator.topology.Switchover;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Switchover to status.targetMaster, or to spec.master when it names another pod: record the target, pause the
- * master's writes, wait until the target has the master's exact offset, record the target as master; the plan then
- * demotes the old master and promotes the target, and {@link #finish} resumes the paused clients. Every step is
+ * master's writes and record the paused offset (a catch-up attempt, in status), and let later reconciles judge from
+ * fresh observations whether the target has the master's exact offset; then record the target as master. The plan
+ * then demotes the old master and promotes the target, and {@link #finish} resumes the paused clients. An attempt
+ * that does not catch up within {@link Switchover#CATCH_UP_MILLIS} resumes writes and is tried again. Every step is
  * recorded first and safe to repeat, so an operator restart anywhere converges.
  */
 final class SwitchoverStep {
@@ -17,67 +31,81 @@ final class SwitchoverStep {
     private SwitchoverStep() {
     }
 
-    /** @return whether a switchover is in flight (the reconcile should come back soon) */
-    static boolean run(Round r, Set<String> outdated) {
-        Progress p = r.progress;
-        String target = p.targetMaster != null ? p.targetMaster : r.rs.getSpec().getMaster();
+    /** Pure: the next move of a switchover, if one is asked for. */
+    static Decision decide(Observation obs, Progress p, Instant now, String specMaster, Set<String> outdated) {
+        String target = p.targetMaster != null ? p.targetMaster : specMaster;
+        StepAttempt attempt = p.attempt != null && StepAttempt.CATCH_UP.equals(p.attempt.getStep()) ? p.attempt
+                : null;
+        List<StepTransition> out = new ArrayList<>();
         if (target == null || target.equals(p.master) || p.master == null) {
-            return false;
+            if (attempt != null) {
+                out.add(new Abandon(attempt.getPausedPod(), null, null, null));
+            }
+            return Decision.idle(out);
         }
         if (p.targetMaster == null && outdated.contains(target)) {
-            return false; // spec.master names a pod a rolling update is about to restart: after it
+            return Decision.idle(out); // spec.master names a pod a rolling update is about to restart: after it
         }
-        var blocker = Switchover.blocker(target, p.master, r.observed);
+        var blocker = Switchover.blocker(target, p.master, obs.nodes());
         if (blocker.isPresent()) {
-            // Not started, or started and the target stopped qualifying: nothing was paused that is still paused
-            // (a pause never outlives one attempt), so drop the target; spec.master, if it named it, asks again.
-            LOG.infof("%s: switchover to %s waits: %s", r.name(), target, blocker.get());
+            // Not started, or started and the target stopped qualifying: resume what this attempt paused and drop the
+            // target; spec.master, if it named it, asks again.
+            if (attempt != null) {
+                out.add(new Abandon(attempt.getPausedPod(), null, null, null));
+            }
             if (p.targetMaster != null) {
-                r.event("Warning", "SwitchoverWaiting", "Switchover to " + target + " waits: " + blocker.get());
-                p.targetMaster = null;
+                out.add(new Target(null, "Warning", "SwitchoverWaiting", "Switchover to " + target + " waits: "
+                        + blocker.get()));
             }
-            return false;
+            return Decision.idle(out);
         }
+        out.add(new Phase("SwitchingOver"));
         if (p.targetMaster == null) {
-            p.targetMaster = target;
-            p.phase = "SwitchingOver";
-            r.record();
-            r.event("Normal", "SwitchingOver", "Switching the master over from " + p.master + " to " + target);
+            out.add(new Target(target, "Normal", "SwitchingOver", "Switching the master over from " + p.master
+                    + " to " + target));
         }
-        p.phase = "SwitchingOver";
-        NodeState master = r.node(p.master);
-        NodeState t = r.node(target);
-        try {
-            r.nodes.pauseWrites(master.ip(), r.port, Switchover.PAUSE_MILLIS);
-            long masterOffset = r.nodes.observe(master.pod(), master.ordinal(), master.ip(), r.port, true).offset();
-            long deadline = System.currentTimeMillis() + Switchover.CATCH_UP_MILLIS;
-            long targetOffset = -1;
-            while (System.currentTimeMillis() < deadline) {
-                targetOffset = r.nodes.observe(t.pod(), t.ordinal(), t.ip(), r.port, true).offset();
-                if (Switchover.caughtUp(targetOffset, masterOffset)) {
-                    break;
-                }
-                Thread.sleep(20); // production polling of a node, not a test: the pause bounds the whole wait
-            }
-            if (!Switchover.caughtUp(targetOffset, masterOffset)) {
-                r.nodes.unpause(master.ip(), r.port);
-                LOG.infof("%s: %s reached offset %d of the master's %d", r.name(), target, targetOffset, masterOffset);
-                r.event("Warning", "SwitchoverDelayed", target + " did not reach the master's offset within "
-                        + Switchover.CATCH_UP_MILLIS + " ms with writes paused; writes resumed, trying again");
-                return true;
-            }
-            p.master = target;
-            r.record();
-            r.event("Normal", "CaughtUp", target + " has the master's offset " + masterOffset
-                    + " with writes paused; promoting it");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.warnf("%s: switchover to %s: %s", r.name(), target, e.getMessage());
-            r.event("Warning", "SwitchoverDelayed", "Switchover to " + target + " failed a step: " + e.getMessage());
-            unpauseQuietly(r, master);
+        if (attempt == null) {
+            out.add(new StartAttempt(StepAttempt.CATCH_UP, p.master));
+            return Decision.busy(out, Duration.ofMillis(20));
         }
-        return true;
+        Instant started = Instant.parse(attempt.getStartedAt());
+        long elapsed = Duration.between(started, now).toMillis();
+        Long paused = attempt.getPausedOffset();
+        NodeState master = obs.node(p.master);
+        NodeState t = obs.node(target);
+        boolean masterFresh = !obs.polledAt(p.master).isBefore(started);
+        if (paused == null || paused < 0 || !p.master.equals(attempt.getPausedPod())
+                || masterFresh && master.offset() > paused) {
+            // not paused, or the pause did not hold (the master moved past the paused offset): start over
+            out.add(new Abandon(attempt.getPausedPod(), "Warning", "SwitchoverDelayed", "Switchover to " + target
+                    + ": the master's writes were not held at one offset; writes resumed, trying again"));
+            return Decision.busy(out, ReplicaSetReconciler.SOON);
+        }
+        if (elapsed >= Switchover.CATCH_UP_MILLIS) {
+            out.add(new Abandon(p.master, "Warning", "SwitchoverDelayed", target + " did not reach the master's "
+                    + "offset " + paused + " within " + Switchover.CATCH_UP_MILLIS + " ms with writes paused (at "
+                    + t.offset() + "); writes resumed, trying again"));
+            return Decision.busy(out, ReplicaSetReconciler.SOON);
+        }
+        if (!obs.polledAt(target).isBefore(started) && Switchover.caughtUp(t.offset(), paused)) {
+            out.add(new Elect(target, false, "Normal", "CaughtUp", target + " has the master's offset " + paused
+                    + " with writes paused; promoting it"));
+            return Decision.busy(out, ReplicaSetReconciler.SOON);
+        }
+        out.add(new StepTransition.Look()); // the target is behind or its look predates the pause: look again now
+        return Decision.busy(out, Duration.ofMillis(20));
+    }
+
+    /** Decides and applies; @return whether a switchover is in flight (the reconcile should come back soon). */
+    static Decision run(Round r, StepExecutor executor, Set<String> outdated) {
+        Decision d = decide(r.observation, r.progress, executor.now(), r.rs.getSpec().getMaster(), outdated);
+        for (StepTransition t : d.transitions()) {
+            if (t instanceof Target target && target.pod() == null) {
+                LOG.infof("%s: %s", r.name(), target.message());
+            }
+        }
+        executor.apply(r, d.transitions());
+        return d;
     }
 
     /** Once the target is the master: resume clients paused on the old master and clear the target. */
@@ -89,19 +117,11 @@ final class SwitchoverStep {
         NodeState m = r.node(planMaster);
         for (NodeState n : r.observed) {
             if (n != m && n.reachable()) {
-                unpauseQuietly(r, n);
+                StepExecutor.unpauseQuietly(r, n);
             }
         }
         p.targetMaster = null;
         p.phase = null;
         r.event("Normal", "SwitchedOver", planMaster + " is the master");
-    }
-
-    private static void unpauseQuietly(Round r, NodeState n) {
-        try {
-            r.nodes.unpause(n.ip(), r.port);
-        } catch (RuntimeException e) {
-            LOG.warnf("%s: could not unpause %s: %s", r.name(), n.pod(), e.getMessage());
-        }
     }
 }
