@@ -217,7 +217,8 @@ public final class SortCommands implements CommandFamily {
             Comparator<Item> cmp = comparator(alpha, sortby != null, storekey != null, desc);
             Item[] arr = vector.toArray(new Item[0]);
             if (sortby != null && (start != 0 || end != arr.length - 1)) {
-                pqsort(arr, cmp, start, end);
+                // Redis 7.0.15's pqsort.c (one port, shared with GEO): ties come out in Redis' order.
+                dev.chorus.node.command.geo.Sorts.pqsort(arr, arr.length, cmp::compare, (int) start, (int) end);
             } else {
                 Arrays.sort(arr, cmp); // stable, as glibc's merge sort
             }
@@ -399,117 +400,5 @@ public final class SortCommands implements CommandFamily {
             return ((HashValue) e.value()).get(field);
         }
         return e.type() == ValueType.STRING ? (byte[]) e.value() : null;
-    }
-
-    // ---- pqsort.c: NetBSD's qsort (Bentley & McIlroy) that only recurses into parts overlapping [lrange, rrange] ----
-
-    static <T> void pqsort(T[] a, Comparator<? super T> cmp, long lrange, long rrange) {
-        // Byte-address arithmetic of the C code with an element size of 2, so its "-1" bounds stay exact.
-        pqsort(a, 0, a.length, cmp, 2 * lrange, 2 * (rrange + 1) - 1);
-    }
-
-    private static <T> void pqsort(T[] a, int base, int n, Comparator<? super T> cmp, long lrange, long rrange) {
-        while (true) {
-            boolean swapped = false;
-            if (n < 7) {
-                insertionSort(a, base, n, cmp);
-                return;
-            }
-            int pm = base + n / 2;
-            if (n > 7) {
-                int pl = base;
-                int pn = base + n - 1;
-                if (n > 40) {
-                    int d = n / 8;
-                    pl = med3(a, pl, pl + d, pl + 2 * d, cmp);
-                    pm = med3(a, pm - d, pm, pm + d, cmp);
-                    pn = med3(a, pn - 2 * d, pn - d, pn, cmp);
-                }
-                pm = med3(a, pl, pm, pn, cmp);
-            }
-            swap(a, base, pm);
-            int pa = base + 1;
-            int pb = pa;
-            int pc = base + n - 1;
-            int pd = pc;
-            int r;
-            for (;;) {
-                while (pb <= pc && (r = cmp.compare(a[pb], a[base])) <= 0) {
-                    if (r == 0) {
-                        swapped = true;
-                        swap(a, pa, pb);
-                        pa++;
-                    }
-                    pb++;
-                }
-                while (pb <= pc && (r = cmp.compare(a[pc], a[base])) >= 0) {
-                    if (r == 0) {
-                        swapped = true;
-                        swap(a, pc, pd);
-                        pd--;
-                    }
-                    pc--;
-                }
-                if (pb > pc) {
-                    break;
-                }
-                swap(a, pb, pc);
-                swapped = true;
-                pb++;
-                pc--;
-            }
-            if (!swapped) {
-                insertionSort(a, base, n, cmp);
-                return;
-            }
-            int pn = base + n;
-            r = Math.min(pa - base, pb - pa);
-            vecswap(a, base, pb - r, r);
-            r = Math.min(pd - pc, pn - pd - 1);
-            vecswap(a, pb, pn - r, r);
-            if ((r = pb - pa) > 1) {
-                long l = 2L * base;
-                long rr = 2L * (base + r) - 1;
-                if (!((lrange < l && rrange < l) || (lrange > rr && rrange > rr))) {
-                    pqsort(a, base, r, cmp, lrange, rrange);
-                }
-            }
-            if ((r = pd - pc) > 1) {
-                base = pn - r;
-                n = r;
-                long l = 2L * base;
-                long rr = 2L * (base + r) - 1;
-                if (!((lrange < l && rrange < l) || (lrange > rr && rrange > rr))) {
-                    continue;
-                }
-            }
-            return;
-        }
-    }
-
-    private static <T> void insertionSort(T[] a, int base, int n, Comparator<? super T> cmp) {
-        for (int pm = base + 1; pm < base + n; pm++) {
-            for (int pl = pm; pl > base && cmp.compare(a[pl - 1], a[pl]) > 0; pl--) {
-                swap(a, pl, pl - 1);
-            }
-        }
-    }
-
-    private static <T> int med3(T[] a, int x, int y, int z, Comparator<? super T> cmp) {
-        return cmp.compare(a[x], a[y]) < 0
-                ? (cmp.compare(a[y], a[z]) < 0 ? y : (cmp.compare(a[x], a[z]) < 0 ? z : x))
-                : (cmp.compare(a[y], a[z]) > 0 ? y : (cmp.compare(a[x], a[z]) < 0 ? x : z));
-    }
-
-    private static <T> void swap(T[] a, int i, int j) {
-        T t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-    }
-
-    private static <T> void vecswap(T[] a, int i, int j, int n) {
-        for (int k = 0; k < n; k++) {
-            swap(a, i + k, j + k);
-        }
     }
 }

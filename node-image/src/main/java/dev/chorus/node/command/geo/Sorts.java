@@ -1,7 +1,7 @@
 package dev.chorus.node.command.geo;
 
 /**
- * The two sorts geo.c uses, ported so that elements comparing equal (the same distance) come out in the same order
+ * The two sorts geo.c (and, for pqsort, sort.c) uses, ported so that elements comparing equal (the same distance) come out in the same order
  * as in Redis: glibc's qsort (a top-down merge sort, msort.c, as long as memory allows) for a full sort, and
  * Redis 7.0's pqsort.c (NetBSD's quicksort, partial, without the switch to insertion sort) when COUNT asks for fewer than all results.
  */
