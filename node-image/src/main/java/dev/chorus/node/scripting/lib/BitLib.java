@@ -74,7 +74,7 @@ final class BitLib {
         }
         // n == INT_MIN stays negative after negation in C too; lua_pushlstring would then get a huge size_t.
         if (n < 0) {
-            throw CApi.error("not enough memory");
+            throw CApi.runtimeError("not enough memory");
         }
         byte[] buf = new byte[n];
         for (int i = n; --i >= 0; ) {

@@ -17,14 +17,51 @@ final class CApi {
     private CApi() {
     }
 
-    /** luaL_error from a C function: luaL_where(L, 1) is empty there, so the message has no position. */
+    /**
+     * luaL_error: the message gets luaL_where(L, 1), the position of the function that called the C function when that
+     * is a Lua function. LuaJ adds its position the same way to a string LuaError leaving a Lua function.
+     */
     static LuaError error(String message) {
+        return new LuaError(message);
+    }
+
+    /** luaG_runerror raised inside a C function (e.g. "table index is nil"): never a position. */
+    static LuaError runtimeError(String message) {
         return new LuaError(LuaValue.valueOf(message));
     }
 
-    /** luaL_argerror: "bad argument #n to 'name' (extra)". The name is the one the library registers the function under. */
+    /**
+     * luaL_argerror: "bad argument #n to 'name' (extra)". Lua 5.1 names the function from the calling instruction
+     * when the caller is a Lua function (the library's name for it, as scripts call cjson.encode(...)), and '?' when
+     * it is a C function such as pcall.
+     */
     static LuaError argError(String function, int narg, String extra) {
-        return error("bad argument #" + narg + " to '" + function + "' (" + extra + ")");
+        String name = calledFromLua() ? function : "?";
+        return error("bad argument #" + narg + " to '" + name + "' (" + extra + ")");
+    }
+
+    private static final java.util.Set<String> CALL_PLUMBING = java.util.Set.of("org.luaj.vm2.LuaValue",
+            "org.luaj.vm2.LuaFunction", "org.luaj.vm2.lib.LibFunction", "org.luaj.vm2.lib.VarArgFunction",
+            "org.luaj.vm2.Varargs");
+    private static final String LIB_PACKAGE = CApi.class.getPackageName() + ".";
+
+    /** Whether the library function now failing was called by Lua code (a LuaJ closure or its tail call). */
+    static boolean calledFromLua() {
+        return StackWalker.getInstance().walk(frames -> {
+            boolean inLibrary = false;
+            for (var it = frames.iterator(); it.hasNext(); ) {
+                String c = it.next().getClassName();
+                if (c.startsWith(LIB_PACKAGE)) {
+                    inLibrary = true;
+                    continue;
+                }
+                if (!inLibrary || CALL_PLUMBING.contains(c)) {
+                    continue;
+                }
+                return c.equals("org.luaj.vm2.LuaClosure") || c.equals("org.luaj.vm2.TailcallVarargs");
+            }
+            return false;
+        });
     }
 
     /** luaL_typerror. */

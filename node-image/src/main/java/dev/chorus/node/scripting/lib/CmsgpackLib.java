@@ -466,10 +466,10 @@ final class CmsgpackLib {
                 return null;
             }
             if (k.isnil()) {
-                throw CApi.error("table index is nil");
+                throw CApi.runtimeError("table index is nil");
             }
             if (k.type() == LuaValue.TNUMBER && Double.isNaN(k.todouble())) {
-                throw CApi.error("table index is NaN");
+                throw CApi.runtimeError("table index is NaN");
             }
             t.rawset(k, v);
             c.top--;

@@ -136,8 +136,15 @@ final class StructLib {
         }
     }
 
-    private static Varargs pack(Varargs args) {
-        LuaString format = CApi.checkLString("pack", args, 1);
+    private static Varargs pack(Varargs given) {
+        LuaString format = CApi.checkLString("pack", given, 1);
+        // b_pack pushes a nil (separating the arguments from the string buffer): one argument more reads as nil.
+        LuaValue[] withMark = new LuaValue[given.narg() + 1];
+        for (int i = 0; i < given.narg(); i++) {
+            withMark[i] = given.arg(i + 1);
+        }
+        withMark[given.narg()] = LuaValue.NIL;
+        Varargs args = LuaValue.varargsOf(withMark);
         Fmt fmt = new Fmt("pack", format);
         Header h = new Header();
         int arg = 2;
