@@ -357,68 +357,107 @@ final class CjsonLib {
         json.add(CNumbers.formatG(num, cfg.encodeNumberPrecision));
     }
 
+    /** A table being encoded: an array (1..len) or an object (lua_next order). */
+    private static final class EncodeFrame {
+        final LuaTable table;
+        final boolean array;
+        final int len;
+        final int depth;
+        final int top;
+        int i;
+        LuaValue key = LuaValue.NIL;
+        boolean comma;
+
+        EncodeFrame(LuaTable table, boolean array, int len, int depth, int top) {
+            this.table = table;
+            this.array = array;
+            this.len = len;
+            this.depth = depth;
+            this.top = top;
+        }
+    }
+
     /**
-     * json_append_data. {@code top} counts the Lua stack slots the C code would be using (lua_checkstack in
-     * json_check_encode_depth fails past LUAI_MAXCSTACK).
+     * json_append_data, with an explicit stack instead of C's recursion. {@code top} counts the Lua stack slots the C
+     * code would be using: lua_checkstack in json_check_encode_depth fails past LUAI_MAXCSTACK.
      */
-    private static void appendData(Config cfg, LuaValue v, int depth, Buf json, int top) {
-        switch (v.type()) {
-            case LuaValue.TSTRING -> appendString(json, v.checkstring());
-            case LuaValue.TNUMBER -> appendNumber(cfg, json, v);
-            case LuaValue.TBOOLEAN -> json.add(v.toboolean() ? "true" : "false");
-            case LuaValue.TTABLE -> {
-                int d = depth + 1;
-                if (!(d <= cfg.encodeMaxDepth && top + 3 <= CApi.MAX_C_STACK)) {
-                    throw CApi.error("Cannot serialise, excessive nesting (" + d + ")");
+    private static void appendData(Config cfg, LuaValue value, int startDepth, Buf json, int startTop) {
+        java.util.ArrayDeque<EncodeFrame> stack = new java.util.ArrayDeque<>();
+        LuaValue v = value;
+        int depth = startDepth;
+        int top = startTop;
+        while (true) {
+            switch (v.type()) {
+                case LuaValue.TSTRING -> appendString(json, v.checkstring());
+                case LuaValue.TNUMBER -> appendNumber(cfg, json, v);
+                case LuaValue.TBOOLEAN -> json.add(v.toboolean() ? "true" : "false");
+                case LuaValue.TTABLE -> {
+                    int d = depth + 1;
+                    if (!(d <= cfg.encodeMaxDepth && top + 3 <= CApi.MAX_C_STACK)) {
+                        throw CApi.error("Cannot serialise, excessive nesting (" + d + ")");
+                    }
+                    LuaTable t = (LuaTable) v;
+                    int len = arrayLength(cfg, t);
+                    json.add(len > 0 ? '[' : '{');
+                    stack.push(new EncodeFrame(t, len > 0, len, d, top));
                 }
-                LuaTable t = (LuaTable) v;
-                int len = arrayLength(cfg, t);
-                if (len > 0) {
-                    json.add('[');
-                    for (int i = 1; i <= len; i++) {
-                        if (i > 1) {
-                            json.add(',');
-                        }
-                        appendData(cfg, t.rawget(i), d, json, top + 1);
+                case LuaValue.TNIL -> json.add("null");
+                default -> {
+                    if (v == NULL) {
+                        json.add("null");
+                    } else {
+                        throw encodeException(v, "type not supported");
                     }
-                    json.add(']');
-                } else {
-                    json.add('{');
-                    boolean comma = false;
-                    LuaValue k = LuaValue.NIL;
-                    while (true) {
-                        Varargs n = t.next(k);
-                        k = n.arg1();
-                        if (k.isnil()) {
-                            break;
-                        }
-                        if (comma) {
-                            json.add(',');
-                        } else {
-                            comma = true;
-                        }
-                        if (k.type() == LuaValue.TNUMBER) {
-                            json.add('"');
-                            appendNumber(cfg, json, k);
-                            json.add("\":");
-                        } else if (k.type() == LuaValue.TSTRING) {
-                            appendString(json, k.checkstring());
-                            json.add(':');
-                        } else {
-                            throw encodeException(k, "table key must be a number or string");
-                        }
-                        appendData(cfg, n.arg(2), d, json, top + 2);
-                    }
-                    json.add('}');
                 }
             }
-            case LuaValue.TNIL -> json.add("null");
-            default -> {
-                if (v == NULL) {
-                    json.add("null");
-                } else {
-                    throw encodeException(v, "type not supported");
+            // The next value to append: the next element of the innermost open table, closing finished ones.
+            while (true) {
+                EncodeFrame f = stack.peek();
+                if (f == null) {
+                    return;
                 }
+                if (f.array) {
+                    if (f.i < f.len) {
+                        if (f.i > 0) {
+                            json.add(',');
+                        }
+                        f.i++;
+                        v = f.table.rawget(f.i);
+                        depth = f.depth;
+                        top = f.top + 1;
+                        break;
+                    }
+                    json.add(']');
+                    stack.pop();
+                    continue;
+                }
+                Varargs n = f.table.next(f.key);
+                LuaValue k = n.arg1();
+                if (k.isnil()) {
+                    json.add('}');
+                    stack.pop();
+                    continue;
+                }
+                f.key = k;
+                if (f.comma) {
+                    json.add(',');
+                } else {
+                    f.comma = true;
+                }
+                if (k.type() == LuaValue.TNUMBER) {
+                    json.add('"');
+                    appendNumber(cfg, json, k);
+                    json.add("\":");
+                } else if (k.type() == LuaValue.TSTRING) {
+                    appendString(json, k.checkstring());
+                    json.add(':');
+                } else {
+                    throw encodeException(k, "table key must be a number or string");
+                }
+                v = n.arg(2);
+                depth = f.depth;
+                top = f.top + 2;
+                break;
             }
         }
     }
@@ -694,71 +733,98 @@ final class CjsonLib {
         throw CApi.error("Found too many nested data structures (" + json.depth + ") at character " + json.ptr);
     }
 
-    private static LuaValue parseObject(Parser json, int top) {
-        descend(json, 3, top);
-        LuaTable t = new LuaTable();
-        Token token = new Token();
-        nextToken(json, token);
-        if (token.type == T_OBJ_END) {
-            json.depth--;
-            return t;
+    /** An object or array being decoded. */
+    private static final class DecodeFrame {
+        final LuaTable table = new LuaTable();
+        final boolean object;
+        final int top;
+        int index = 1;
+        LuaString key;
+
+        DecodeFrame(boolean object, int top) {
+            this.object = object;
+            this.top = top;
         }
+    }
+
+    /** Reads "key" ":" of an object member, leaving the token at the member's value. */
+    private static void objectKey(Parser json, Token token, DecodeFrame f) {
+        if (token.type != T_STRING) {
+            throw parseError(json, "object key string", token);
+        }
+        f.key = token.string;
+        nextToken(json, token);
+        if (token.type != T_COLON) {
+            throw parseError(json, "colon", token);
+        }
+        nextToken(json, token);
+    }
+
+    /**
+     * json_process_value with json_parse_object_context / json_parse_array_context, with an explicit stack instead
+     * of C's recursion; {@code top} counts the Lua stack slots in use as in the C code (for lua_checkstack).
+     */
+    private static LuaValue processValue(Parser json, Token token, int startTop) {
+        java.util.ArrayDeque<DecodeFrame> stack = new java.util.ArrayDeque<>();
+        int top = startTop;
         while (true) {
-            if (token.type != T_STRING) {
-                throw parseError(json, "object key string", token);
+            LuaValue v;
+            switch (token.type) {
+                case T_STRING -> v = token.string;
+                case T_NUMBER -> v = CApi.number(token.number);
+                case T_BOOLEAN -> v = LuaValue.valueOf(token.bool);
+                case T_NULL -> v = NULL;
+                case T_OBJ_BEGIN, T_ARR_BEGIN -> {
+                    boolean object = token.type == T_OBJ_BEGIN;
+                    descend(json, object ? 3 : 2, top);
+                    DecodeFrame f = new DecodeFrame(object, top);
+                    nextToken(json, token);
+                    if (token.type == (object ? T_OBJ_END : T_ARR_END)) {
+                        json.depth--;
+                        v = f.table;
+                    } else {
+                        stack.push(f);
+                        if (object) {
+                            objectKey(json, token, f);
+                            top = f.top + 2;
+                        } else {
+                            top = f.top + 1;
+                        }
+                        continue;
+                    }
+                }
+                default -> throw parseError(json, "value", token);
             }
-            LuaString key = token.string;
-            nextToken(json, token);
-            if (token.type != T_COLON) {
-                throw parseError(json, "colon", token);
+            // Store v in the innermost open container; finish containers whose end follows.
+            while (true) {
+                DecodeFrame f = stack.peek();
+                if (f == null) {
+                    return v;
+                }
+                if (f.object) {
+                    f.table.rawset(f.key, v);
+                } else {
+                    f.table.rawset(f.index++, v);
+                }
+                nextToken(json, token);
+                if (token.type == (f.object ? T_OBJ_END : T_ARR_END)) {
+                    json.depth--;
+                    stack.pop();
+                    v = f.table;
+                    continue;
+                }
+                if (token.type != T_COMMA) {
+                    throw parseError(json, f.object ? "comma or object end" : "comma or array end", token);
+                }
+                nextToken(json, token);
+                if (f.object) {
+                    objectKey(json, token, f);
+                    top = f.top + 2;
+                } else {
+                    top = f.top + 1;
+                }
+                break;
             }
-            nextToken(json, token);
-            LuaValue value = processValue(json, token, top + 2);
-            t.rawset(key, value);
-            nextToken(json, token);
-            if (token.type == T_OBJ_END) {
-                json.depth--;
-                return t;
-            }
-            if (token.type != T_COMMA) {
-                throw parseError(json, "comma or object end", token);
-            }
-            nextToken(json, token);
         }
-    }
-
-    private static LuaValue parseArray(Parser json, int top) {
-        descend(json, 2, top);
-        LuaTable t = new LuaTable();
-        Token token = new Token();
-        nextToken(json, token);
-        if (token.type == T_ARR_END) {
-            json.depth--;
-            return t;
-        }
-        for (int i = 1; ; i++) {
-            t.rawset(i, processValue(json, token, top + 1));
-            nextToken(json, token);
-            if (token.type == T_ARR_END) {
-                json.depth--;
-                return t;
-            }
-            if (token.type != T_COMMA) {
-                throw parseError(json, "comma or array end", token);
-            }
-            nextToken(json, token);
-        }
-    }
-
-    private static LuaValue processValue(Parser json, Token token, int top) {
-        return switch (token.type) {
-            case T_STRING -> token.string;
-            case T_NUMBER -> CApi.number(token.number);
-            case T_BOOLEAN -> LuaValue.valueOf(token.bool);
-            case T_OBJ_BEGIN -> parseObject(json, top);
-            case T_ARR_BEGIN -> parseArray(json, top);
-            case T_NULL -> NULL;
-            default -> throw parseError(json, "value", token);
-        };
     }
 }

@@ -254,14 +254,31 @@ final class CmsgpackLib {
         }
     }
 
-    /** mp_decode_to_lua_type; on a cursor error returns null (the C code returns with c->err set). */
-    private static LuaValue decodeType(Cursor c) {
+    /** A table being decoded: an array of len elements or a map of len pairs. */
+    private static final class Container {
+        final LuaTable table = new LuaTable();
+        final boolean map;
+        long remaining;
+        int index = 1;
+        LuaValue key;
+
+        Container(boolean map, long len) {
+            this.map = map;
+            this.remaining = len;
+        }
+    }
+
+    /**
+     * The start of mp_decode_to_lua_type: a scalar value, or for an array or map the Container whose header was
+     * read; null on a cursor error (the C code returns with c->err set).
+     */
+    private static Object decodeItem(Cursor c) {
         if (!c.need(1)) {
             return null;
         }
         checkStack(c, 1, "too many return values at once; use unpack_one or unpack_limit instead.");
         int first = c.u8(0);
-        LuaValue v;
+        Object v;
         switch (first) {
             case 0xcc -> {
                 if (!c.need(2)) {
@@ -379,7 +396,7 @@ final class CmsgpackLib {
                 }
                 long l = c.be(1, 2);
                 c.consume(3);
-                v = decodeArray(c, l);
+                v = new Container(false, l);
             }
             case 0xdd -> {
                 if (!c.need(5)) {
@@ -387,7 +404,7 @@ final class CmsgpackLib {
                 }
                 long l = c.be(1, 4);
                 c.consume(5);
-                v = decodeArray(c, l);
+                v = new Container(false, l);
             }
             case 0xde -> {
                 if (!c.need(3)) {
@@ -395,7 +412,7 @@ final class CmsgpackLib {
                 }
                 long l = c.be(1, 2);
                 c.consume(3);
-                v = decodeHash(c, l);
+                v = new Container(true, l);
             }
             case 0xdf -> {
                 if (!c.need(5)) {
@@ -403,7 +420,7 @@ final class CmsgpackLib {
                 }
                 long l = c.be(1, 4);
                 c.consume(5);
-                v = decodeHash(c, l);
+                v = new Container(true, l);
             }
             default -> {
                 if ((first & 0x80) == 0) {
@@ -421,10 +438,10 @@ final class CmsgpackLib {
                     c.consume(1 + l);
                 } else if ((first & 0xf0) == 0x90) {
                     c.consume(1);
-                    v = decodeArray(c, first & 0xf);
+                    v = new Container(false, first & 0xf);
                 } else if ((first & 0xf0) == 0x80) {
                     c.consume(1);
-                    v = decodeHash(c, first & 0xf);
+                    v = new Container(true, first & 0xf);
                 } else {
                     c.err = ERR_BADFMT;
                     return null;
@@ -434,48 +451,71 @@ final class CmsgpackLib {
         return v;
     }
 
-    private static LuaValue decodeArray(Cursor c, long len) {
-        LuaTable t = new LuaTable();
-        c.top++; // the table
-        checkStack(c, 1, "in function mp_decode_to_lua_array");
-        int index = 1;
-        while (len-- > 0) {
-            c.top++; // the index
-            LuaValue v = decodeType(c);
-            if (v == null) {
+    /**
+     * mp_decode_to_lua_type with mp_decode_to_lua_array / mp_decode_to_lua_hash, with an explicit stack instead of
+     * C's recursion; c.top follows the Lua stack slots the C code uses, for its luaL_checkstack calls.
+     */
+    private static LuaValue decodeType(Cursor c) {
+        java.util.ArrayDeque<Container> stack = new java.util.ArrayDeque<>();
+        while (true) {
+            Object item = decodeItem(c);
+            if (item == null) {
                 return null;
             }
-            t.rawset(index++, v);
-            c.top--;
+            LuaValue v;
+            if (item instanceof Container t) {
+                c.top++; // lua_newtable
+                if (!t.map) {
+                    checkStack(c, 1, "in function mp_decode_to_lua_array");
+                }
+                if (t.remaining > 0) {
+                    stack.push(t);
+                    if (!t.map) {
+                        c.top++; // the index pushed before the element
+                    }
+                    continue;
+                }
+                c.top--; // a finished value is counted by whoever stores it
+                v = t.table;
+            } else {
+                v = (LuaValue) item;
+            }
+            while (true) {
+                Container t = stack.peek();
+                if (t == null) {
+                    return v;
+                }
+                if (t.map && t.key == null) {
+                    t.key = v;
+                    c.top++; // the key stays on the stack while the value is decoded
+                    break;
+                }
+                if (t.map) {
+                    if (t.key.isnil()) {
+                        throw CApi.runtimeError("table index is nil");
+                    }
+                    if (t.key.type() == LuaValue.TNUMBER && Double.isNaN(t.key.todouble())) {
+                        throw CApi.runtimeError("table index is NaN");
+                    }
+                    t.table.rawset(t.key, v);
+                    t.key = null;
+                    c.top--; // lua_settable pops key and value
+                } else {
+                    t.table.rawset(t.index++, v);
+                    c.top--; // lua_settable pops index and value
+                }
+                if (--t.remaining == 0) {
+                    stack.pop();
+                    c.top--;
+                    v = t.table;
+                    continue;
+                }
+                if (!t.map) {
+                    c.top++;
+                }
+                break;
+            }
         }
-        c.top--;
-        return t;
-    }
-
-    private static LuaValue decodeHash(Cursor c, long len) {
-        LuaTable t = new LuaTable();
-        c.top++;
-        while (len-- > 0) {
-            LuaValue k = decodeType(c);
-            if (k == null) {
-                return null;
-            }
-            c.top++;
-            LuaValue v = decodeType(c);
-            if (v == null) {
-                return null;
-            }
-            if (k.isnil()) {
-                throw CApi.runtimeError("table index is nil");
-            }
-            if (k.type() == LuaValue.TNUMBER && Double.isNaN(k.todouble())) {
-                throw CApi.runtimeError("table index is NaN");
-            }
-            t.rawset(k, v);
-            c.top--;
-        }
-        c.top--;
-        return t;
     }
 
     /** mp_unpack_full. */
