@@ -103,10 +103,9 @@ class BundledLibrariesTest {
         switch (v.type()) {
             case LuaValue.TSTRING -> {
                 LuaString s = v.checkstring();
-                String text = s.tojstring();
-                Matcher m = LUAJ_POSITION.matcher(text);
                 byte[] bytes = new byte[s.m_length];
                 System.arraycopy(s.m_bytes, s.m_offset, bytes, 0, s.m_length);
+                Matcher m = LUAJ_POSITION.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
                 if (m.find()) {
                     bytes = (m.replaceFirst("user_script:$1: ")).getBytes(StandardCharsets.ISO_8859_1);
                 }
