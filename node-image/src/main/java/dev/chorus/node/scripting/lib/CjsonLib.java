@@ -291,7 +291,7 @@ final class CjsonLib {
     }
 
     private static void appendString(Buf json, LuaString s) {
-        json.ensure(s.m_length * 6 + 2);
+        json.ensure(s.m_length + 2); // C reserves len * 6 + 2 (every byte escaped); grow as needed instead
         json.add('"');
         for (int i = 0; i < s.m_length; i++) {
             int c = s.m_bytes[s.m_offset + i] & 0xff;
