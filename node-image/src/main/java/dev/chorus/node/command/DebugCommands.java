@@ -323,8 +323,8 @@ public final class DebugCommands implements CommandFamily {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
         Object value = e.value();
-        String encoding = KeyspaceCommands.encodingOf(value);
-        Long asInt = value instanceof byte[] b ? CommandContext.parseLongOrNull(b) : null;
+        String encoding = KeyspaceCommands.encodingOf(e);
+        Long asInt = value instanceof byte[] b && "int".equals(encoding) ? CommandContext.parseLongOrNull(b) : null;
         long refcount = asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1;
         long serialized = RedisLayout.serializedLength(value,
                 ctx.server().config().getBool(Directives.RDBCOMPRESSION));

@@ -351,7 +351,8 @@ public final class StringCommands implements CommandFamily {
             throw new CommandError("ERR increment would produce NaN or Infinity");
         }
         byte[] result = bytes(sum.toHumanString());
-        ctx.db().setKeepTtl(key, result);
+        // createStringObjectFromLongDouble: embstr (raw when long), never int-encoded like INCR's results.
+        ctx.db().setKeepTtl(key, result).fixEncoding(KeyEntry.NOT_INT);
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrbyfloat", key);
         ctx.reply().bulk(result);
@@ -371,7 +372,8 @@ public final class StringCommands implements CommandFamily {
             next = Arrays.copyOf(cur, (int) total);
             System.arraycopy(add, 0, next, cur.length, add.length);
         }
-        ctx.db().setKeepTtl(key, next);
+        // Appending to an existing value unshares it into a raw sds; a new key is encoded by content (tryObjectEncoding).
+        ctx.db().setKeepTtl(key, next).fixEncoding(cur == null ? 0 : KeyEntry.RAW);
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "append", key);
         ctx.reply().integer(next.length);
@@ -406,7 +408,7 @@ public final class StringCommands implements CommandFamily {
             checkStringLength(ctx, offset, patch.length);
             byte[] next = new byte[(int) (offset + patch.length)];
             System.arraycopy(patch, 0, next, (int) offset, patch.length);
-            ctx.db().set(key, next, 0);
+            ctx.db().set(key, next, 0).fixEncoding(KeyEntry.RAW);
             ctx.dirty();
             ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", key);
             ctx.reply().integer(next.length);
@@ -419,7 +421,7 @@ public final class StringCommands implements CommandFamily {
         checkStringLength(ctx, offset, patch.length);
         byte[] next = Arrays.copyOf(cur, (int) Math.max(cur.length, offset + patch.length));
         System.arraycopy(patch, 0, next, (int) offset, patch.length);
-        ctx.db().setKeepTtl(key, next);
+        ctx.db().setKeepTtl(key, next).fixEncoding(KeyEntry.RAW); // dbUnshareStringValue: a raw sds
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", key);
         ctx.reply().integer(next.length);
