@@ -512,15 +512,28 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().nullBulk();
             return;
         }
-        // Redis shares the integers 0..9999 and reports them with INT_MAX, except with a maxmemory and an LRU or LFU
-        // policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each value needs its own access data).
+        ctx.reply().integer(refcount(ctx, e));
+    }
+
+    /** OBJ_SHARED_INTEGERS: the integers 0..9999 are shared objects. */
+    static final long SHARED_INTEGERS = 10000;
+
+    /**
+     * The value's reference count as Redis reports it: INT_MAX for a shared integer (0..9999, int-encoded), except
+     * with a maxmemory and an LRU or LFU policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each value needs its own access
+     * data); 1 otherwise.
+     */
+    static long refcount(CommandContext ctx, KeyEntry e) {
         Long asInt = e.value() instanceof byte[] b && encodingOf(e).equals("int") ? CommandContext.parseLongOrNull(b)
                 : null;
+        if (asInt == null || asInt < 0 || asInt >= SHARED_INTEGERS) {
+            return 1;
+        }
         Eviction.Policy policy = ctx.server().keyspace().eviction().policy();
         boolean perKeyAccess = policy == Eviction.Policy.ALLKEYS_LRU || policy == Eviction.Policy.VOLATILE_LRU
                 || policy.lfu();
         boolean shared = ctx.server().config().getLong(Directives.MAXMEMORY) == 0 || !perKeyAccess;
-        ctx.reply().integer(shared && asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1);
+        return shared ? Integer.MAX_VALUE : 1;
     }
 
     static void objectFreq(CommandContext ctx) {

@@ -327,7 +327,15 @@ public final class StringCommands implements CommandFamily {
         if (e == null) {
             db.set(key, bytes(value), 0);
         } else {
+            // Redis changes an int-encoded object that is not shared in place when the result is not a shared
+            // integer either: DEBUG OBJECT shows the same address.
+            boolean inPlace = (value < 0 || value >= KeyspaceCommands.SHARED_INTEGERS)
+                    && KeyspaceCommands.encodingOf(e).equals("int") && KeyspaceCommands.refcount(ctx, e) == 1;
+            long address = e.objectAddress();
             db.replaceValue(e, bytes(value)); // the entry from the lookup above: no second dict lookup
+            if (inPlace) {
+                e.keepAddress(address);
+            }
         }
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key);
