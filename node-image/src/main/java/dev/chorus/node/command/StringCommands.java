@@ -320,6 +320,7 @@ public final class StringCommands implements CommandFamily {
         if (e != null) {
             value = CommandContext.parseLong((byte[]) e.value(), Errors.NOT_INTEGER);
         }
+        long old = value;
         if ((by < 0 && value < 0 && by < Long.MIN_VALUE - value) || (by > 0 && value > 0 && by > Long.MAX_VALUE - value)) {
             throw new CommandError(Errors.OVERFLOW);
         }
@@ -329,9 +330,10 @@ public final class StringCommands implements CommandFamily {
         } else {
             // Redis changes an int-encoded object that is not shared in place when the result is not a shared
             // integer either: DEBUG OBJECT shows the same address.
-            boolean inPlace = (value < 0 || value >= KeyspaceCommands.SHARED_INTEGERS)
-                    && KeyspaceCommands.encodingOf(e).equals("int") && KeyspaceCommands.refcount(ctx, e) == 1;
-            long address = e.objectAddress();
+            // (The old value parsed as a long, so it is int-encoded unless its writer fixed another encoding.)
+            boolean inPlace = (value < 0 || value >= KeyspaceCommands.SHARED_INTEGERS) && e.fixedEncoding() == 0
+                    && (old < 0 || old >= KeyspaceCommands.SHARED_INTEGERS || KeyspaceCommands.refcount(ctx, e) == 1);
+            long address = inPlace ? e.objectAddress() : 0;
             db.replaceValue(e, bytes(value)); // the entry from the lookup above: no second dict lookup
             if (inPlace) {
                 e.keepAddress(address);
