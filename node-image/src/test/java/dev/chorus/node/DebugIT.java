@@ -82,6 +82,45 @@ class DebugIT {
         assertThat(run.apply(servers.node())).isEqualTo(run.apply(servers.redis()));
     }
 
+    /**
+     * DEBUG OBJECT's address stays the same when INCR changes an unshared int-encoded object in place (result outside
+     * the shared 0..9999), and changes when a new object is made (shared small integers, SET, APPEND's raw string).
+     */
+    @Test
+    void incrModifiesUnsharedIntegersInPlace() {
+        Function<ServerProcess, List<String>> run = server -> {
+            List<String> out = new ArrayList<>();
+            try (RawConnection c = server.connect()) {
+                c.call("FLUSHALL");
+                String[][] steps = {
+                    {"SET", "foo", "20000"}, {"INCR", "foo"}, {"INCR", "foo"}, {"DECRBY", "foo", "30000"},
+                    {"SET", "foo", "5"}, {"INCR", "foo"}, {"INCRBY", "foo", "20000"}, {"INCR", "foo"},
+                    {"SET", "foo", "20000"}, {"APPEND", "foo", "1"}, {"INCR", "foo"}, {"INCR", "foo"},
+                    {"SET", "foo", "20000"}, {"INCRBY", "foo", "-15000"}, {"SET", "foo", "-7"}, {"INCR", "foo"},
+                };
+                String before = address(c);
+                for (String[] step : steps) {
+                    c.call(step);
+                    String after = address(c);
+                    out.add(String.join(" ", step) + (after.equals(before) ? " same object" : " new object")
+                            + " refcount " + c.callText("OBJECT", "REFCOUNT", "foo").strip()
+                            + " " + c.callText("OBJECT", "ENCODING", "foo").replace("\r\n", " ").strip());
+                    before = after;
+                }
+            }
+            return out;
+        };
+        List<String> redis = run.apply(servers.redis());
+        assertThat(redis).contains("INCR foo same object refcount :1 $3 int",
+                "SET foo 5 new object refcount :2147483647 $3 int", "APPEND foo 1 new object refcount :1 $3 raw");
+        assertThat(run.apply(servers.node())).isEqualTo(redis);
+    }
+
+    private static String address(RawConnection c) {
+        String s = c.callText("DEBUG", "OBJECT", "foo");
+        return s.substring(0, s.indexOf(' ', s.indexOf("at:")));
+    }
+
     @Test
     void setActiveExpireZeroLeavesExpiredKeysUntilAccessed() {
         for (ServerProcess server : List.of(servers.redis(), servers.node())) {

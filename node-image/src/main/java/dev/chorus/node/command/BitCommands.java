@@ -56,6 +56,8 @@ public final class BitCommands implements CommandFamily {
             store(ctx.db(), key, cur, next);
             ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setbit", key);
             ctx.dirty();
+        } else {
+            unshared(ctx.db(), key);
         }
         ctx.reply().integer(old);
     }
@@ -96,9 +98,20 @@ public final class BitCommands implements CommandFamily {
 
     private static void store(Database db, byte[] key, byte[] cur, byte[] next) {
         if (cur == null) {
-            db.set(key, next, 0);
+            db.set(key, next, 0).fixEncoding(KeyEntry.RAW);
         } else {
-            db.setKeepTtl(key, next);
+            db.setKeepTtl(key, next).fixEncoding(KeyEntry.RAW);
+        }
+    }
+
+    /**
+     * lookupStringForBitCommand unshares an existing string before writing bits (dbUnshareStringValue): it is raw
+     * afterwards even when no bit changed.
+     */
+    private static void unshared(Database db, byte[] key) {
+        KeyEntry e = db.peek(key);
+        if (e != null) {
+            e.fixEncoding(KeyEntry.RAW);
         }
     }
 
@@ -268,7 +281,7 @@ public final class BitCommands implements CommandFamily {
         }
         Database db = ctx.db();
         if (maxLen > 0) {
-            db.set(dest, combine(op, src, maxLen), 0);
+            db.set(dest, combine(op, src, maxLen), 0).fixEncoding(KeyEntry.RAW); // createObject: a raw sds
             ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "set", dest);
             ctx.dirty();
         } else if (db.delete(dest)) {
@@ -348,6 +361,8 @@ public final class BitCommands implements CommandFamily {
         // as a change, so it is not propagated either.
         if (grows || changes > 0) {
             store(ctx.db(), key, cur, buf);
+        } else {
+            unshared(ctx.db(), key);
         }
         if (changes > 0) {
             ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setbit", key);

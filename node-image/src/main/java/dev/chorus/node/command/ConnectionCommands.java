@@ -167,6 +167,7 @@ public final class ConnectionCommands implements CommandFamily {
         ctx.server().watchedKeys().unwatchAll(c);
         PubSubCommands.unsubscribeAll(c, ctx.server().pubsub());
         ctx.server().shared().tracking().disable(c);
+        ctx.server().shared().monitors().stop(c);
         if (c.replyOff()) {
             c.setReplyOff(false);
         }

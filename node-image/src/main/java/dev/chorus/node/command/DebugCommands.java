@@ -323,9 +323,8 @@ public final class DebugCommands implements CommandFamily {
             throw new CommandError(Errors.NO_SUCH_KEY);
         }
         Object value = e.value();
-        String encoding = KeyspaceCommands.encodingOf(value);
-        Long asInt = value instanceof byte[] b ? CommandContext.parseLongOrNull(b) : null;
-        long refcount = asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1;
+        String encoding = KeyspaceCommands.encodingOf(e);
+        long refcount = KeyspaceCommands.refcount(ctx, e);
         long serialized = RedisLayout.serializedLength(value,
                 ctx.server().config().getBool(Directives.RDBCOMPRESSION));
         long lru = e.lru() & ((1 << 24) - 1);
@@ -334,7 +333,7 @@ public final class DebugCommands implements CommandFamily {
         String extra = value instanceof ListValue list ? quicklistFields(list) : "";
         ctx.reply().simple(String.format(Locale.ROOT,
                 "Value at:0x7f%010x refcount:%d encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d%s",
-                System.identityHashCode(value) & 0xffffffffL, refcount, encoding, serialized, lru, idle, extra));
+                e.objectAddress(), refcount, encoding, serialized, lru, idle, extra));
     }
 
     /** The quicklist fields of DEBUG OBJECT for the quicklist Redis would build (list-max-listpack-size -2). */

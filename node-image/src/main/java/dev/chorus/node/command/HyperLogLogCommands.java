@@ -51,6 +51,7 @@ public final class HyperLogLogCommands implements CommandFamily {
     private static void storeBack(CommandContext ctx, KeyEntry e, HyperLogLog h) {
         if (h.modified()) {
             ctx.db().replaceValue(e, h.toBytes());
+            e.fixEncoding(KeyEntry.RAW); // an HLL is a raw sds edited in place
         }
     }
 
@@ -63,10 +64,11 @@ public final class HyperLogLogCommands implements CommandFamily {
         long updated = 0;
         if (e == null) {
             h = HyperLogLog.create();
-            e = ctx.db().set(key, h.toBytes(), 0);
+            e = ctx.db().set(key, h.toBytes(), 0).fixEncoding(KeyEntry.RAW);
             updated++;
         } else {
             h = hllOf(e);
+            e.fixEncoding(KeyEntry.RAW); // pfaddCommand unshares the existing value (dbUnshareStringValue)
         }
         long maxBytes = sparseMaxBytes(ctx);
         for (int j = 2; j < ctx.argc(); j++) {
@@ -151,7 +153,7 @@ public final class HyperLogLogCommands implements CommandFamily {
         HyperLogLog h;
         if (e == null) {
             h = HyperLogLog.create();
-            e = ctx.db().set(key, h.toBytes(), 0);
+            e = ctx.db().set(key, h.toBytes(), 0).fixEncoding(KeyEntry.RAW);
         } else {
             h = HyperLogLog.of((byte[]) e.value()); // checked while merging
         }
@@ -166,6 +168,7 @@ public final class HyperLogLogCommands implements CommandFamily {
         }
         h.invalidateCache();
         ctx.db().replaceValue(e, h.toBytes()); // signalModifiedKey even when nothing changed
+        e.fixEncoding(KeyEntry.RAW);
         // A PFADD event for PFMERGE, as Redis sends: in theory it is a mass-add of elements.
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "pfadd", key);
         ctx.dirty();

@@ -175,6 +175,7 @@ public final class Info {
                 + "pubsub_channels:" + server.pubsub().channelCount() + "\n"
                 + "pubsub_patterns:" + server.pubsub().patternCount() + "\n"
                 + "pubsubshard_channels:" + server.pubsub().shardChannelCount() + "\n"
+                + "migrate_cached_sockets:" + MigrateCommand.cachedSockets(server) + "\n"
                 + "tracking_total_keys:" + server.shared().tracking().totalKeys() + "\n"
                 + "tracking_total_items:" + server.shared().tracking().totalItems() + "\n"
                 + "tracking_total_prefixes:" + server.shared().tracking().totalPrefixes() + "\n"

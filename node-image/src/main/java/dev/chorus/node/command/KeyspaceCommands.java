@@ -199,8 +199,9 @@ public final class KeyspaceCommands implements CommandFamily {
         Object value = e.value();
         long expireAt = e.expireAt();
         db.delete(dst); // an overwritten destination goes first: the new one is added ("new"), as Redis' dbAdd
+        byte encoding = e.fixedEncoding();
         db.delete(src);
-        db.set(dst, value, expireAt);
+        db.set(dst, value, expireAt).fixEncoding(encoding);
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_from", src);
         ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_to", dst);
@@ -232,8 +233,9 @@ public final class KeyspaceCommands implements CommandFamily {
         }
         Object value = e.value();
         long expireAt = e.expireAt();
+        byte encoding = e.fixedEncoding();
         ctx.db().delete(key);
-        dst.set(key, value, expireAt);
+        dst.set(key, value, expireAt).fixEncoding(encoding);
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_from", key);
         ctx.server().shared().keyChanges().notify(KeyspaceEvents.GENERIC, "move_to", key, dst.index());
@@ -276,7 +278,7 @@ public final class KeyspaceCommands implements CommandFamily {
             target.delete(dst);
         }
         Object value = e.value() instanceof RedisValue rv ? rv.copy() : e.value();
-        target.set(dst, value, e.expireAt());
+        target.set(dst, value, e.expireAt()).fixEncoding(e.fixedEncoding());
         ctx.dirty();
         ctx.server().shared().keyChanges().notify(KeyspaceEvents.GENERIC, "copy_to", dst, target.index());
         ctx.reply().integer(1);
@@ -462,7 +464,22 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().nullBulk();
             return;
         }
-        ctx.reply().bulk(encodingOf(e.value()));
+        ctx.reply().bulk(encodingOf(e));
+    }
+
+    /** OBJECT ENCODING of a key: a string keeps the encoding its writer gave it (raw after APPEND...). */
+    public static String encodingOf(KeyEntry e) {
+        if (e.value() instanceof byte[] b) {
+            switch (e.fixedEncoding()) {
+                case KeyEntry.RAW:
+                    return "raw";
+                case KeyEntry.NOT_INT:
+                    return b.length <= 44 ? "embstr" : "raw";
+                default:
+                    break;
+            }
+        }
+        return encodingOf(e.value());
     }
 
     /** OBJECT ENCODING for any value; strings follow Redis' int / embstr (≤ 44 bytes) / raw rule. */
@@ -495,14 +512,28 @@ public final class KeyspaceCommands implements CommandFamily {
             ctx.reply().nullBulk();
             return;
         }
-        // Redis shares the integers 0..9999 and reports them with INT_MAX, except with a maxmemory and an LRU or LFU
-        // policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each value needs its own access data).
-        Long asInt = e.value() instanceof byte[] b ? CommandContext.parseLongOrNull(b) : null;
+        ctx.reply().integer(refcount(ctx, e));
+    }
+
+    /** OBJ_SHARED_INTEGERS: the integers 0..9999 are shared objects. */
+    static final long SHARED_INTEGERS = 10000;
+
+    /**
+     * The value's reference count as Redis reports it: INT_MAX for a shared integer (0..9999, int-encoded), except
+     * with a maxmemory and an LRU or LFU policy (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each value needs its own access
+     * data); 1 otherwise.
+     */
+    static long refcount(CommandContext ctx, KeyEntry e) {
+        Long asInt = e.value() instanceof byte[] b && encodingOf(e).equals("int") ? CommandContext.parseLongOrNull(b)
+                : null;
+        if (asInt == null || asInt < 0 || asInt >= SHARED_INTEGERS) {
+            return 1;
+        }
         Eviction.Policy policy = ctx.server().keyspace().eviction().policy();
         boolean perKeyAccess = policy == Eviction.Policy.ALLKEYS_LRU || policy == Eviction.Policy.VOLATILE_LRU
                 || policy.lfu();
         boolean shared = ctx.server().config().getLong(Directives.MAXMEMORY) == 0 || !perKeyAccess;
-        ctx.reply().integer(shared && asInt != null && asInt >= 0 && asInt < 10000 ? Integer.MAX_VALUE : 1);
+        return shared ? Integer.MAX_VALUE : 1;
     }
 
     static void objectFreq(CommandContext ctx) {

@@ -109,6 +109,12 @@ public final class MigrateCommand implements CommandFamily {
         });
     }
 
+    /** INFO's migrate_cached_sockets: the connections MIGRATE keeps open for reuse. */
+    public static synchronized int cachedSockets(Server server) {
+        Map<String, CachedSocket> m = CACHES.get(server);
+        return m == null ? 0 : m.size();
+    }
+
     /** Redis' migrateCloseTimedoutSockets (serverCron). */
     private static void closeTimedOut(Map<String, CachedSocket> cache) {
         long now = System.currentTimeMillis();

@@ -256,6 +256,11 @@ final class RedisLayout {
 
     /** MEMORY USAGE: the key's sds and dict entry, plus objectComputeSize of the value, sampling as Redis does. */
     static long usage(KeyEntry e, long samples) {
+        if (e.value() instanceof byte[] s && e.fixedEncoding() != 0) {
+            String enc = KeyspaceCommands.encodingOf(e);
+            return sdsSize(e.key().length) + DICT_ENTRY
+                    + (enc.equals("embstr") ? mallocSize(ROBJ + 3L + s.length + 1) : ROBJ + sdsSize(s.length));
+        }
         return sdsSize(e.key().length) + DICT_ENTRY + objectSize(e.value(), samples);
     }
 

@@ -320,6 +320,7 @@ public final class StringCommands implements CommandFamily {
         if (e != null) {
             value = CommandContext.parseLong((byte[]) e.value(), Errors.NOT_INTEGER);
         }
+        long old = value;
         if ((by < 0 && value < 0 && by < Long.MIN_VALUE - value) || (by > 0 && value > 0 && by > Long.MAX_VALUE - value)) {
             throw new CommandError(Errors.OVERFLOW);
         }
@@ -327,7 +328,16 @@ public final class StringCommands implements CommandFamily {
         if (e == null) {
             db.set(key, bytes(value), 0);
         } else {
+            // Redis changes an int-encoded object that is not shared in place when the result is not a shared
+            // integer either: DEBUG OBJECT shows the same address.
+            // (The old value parsed as a long, so it is int-encoded unless its writer fixed another encoding.)
+            boolean inPlace = (value < 0 || value >= KeyspaceCommands.SHARED_INTEGERS) && e.fixedEncoding() == 0
+                    && (old < 0 || old >= KeyspaceCommands.SHARED_INTEGERS || KeyspaceCommands.refcount(ctx, e) == 1);
+            long address = inPlace ? e.objectAddress() : 0;
             db.replaceValue(e, bytes(value)); // the entry from the lookup above: no second dict lookup
+            if (inPlace) {
+                e.keepAddress(address);
+            }
         }
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrby", key);
@@ -351,7 +361,8 @@ public final class StringCommands implements CommandFamily {
             throw new CommandError("ERR increment would produce NaN or Infinity");
         }
         byte[] result = bytes(sum.toHumanString());
-        ctx.db().setKeepTtl(key, result);
+        // createStringObjectFromLongDouble: embstr (raw when long), never int-encoded like INCR's results.
+        ctx.db().setKeepTtl(key, result).fixEncoding(KeyEntry.NOT_INT);
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "incrbyfloat", key);
         ctx.reply().bulk(result);
@@ -371,7 +382,8 @@ public final class StringCommands implements CommandFamily {
             next = Arrays.copyOf(cur, (int) total);
             System.arraycopy(add, 0, next, cur.length, add.length);
         }
-        ctx.db().setKeepTtl(key, next);
+        // Appending to an existing value unshares it into a raw sds; a new key is encoded by content (tryObjectEncoding).
+        ctx.db().setKeepTtl(key, next).fixEncoding(cur == null ? 0 : KeyEntry.RAW);
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "append", key);
         ctx.reply().integer(next.length);
@@ -406,7 +418,7 @@ public final class StringCommands implements CommandFamily {
             checkStringLength(ctx, offset, patch.length);
             byte[] next = new byte[(int) (offset + patch.length)];
             System.arraycopy(patch, 0, next, (int) offset, patch.length);
-            ctx.db().set(key, next, 0);
+            ctx.db().set(key, next, 0).fixEncoding(KeyEntry.RAW);
             ctx.dirty();
             ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", key);
             ctx.reply().integer(next.length);
@@ -419,7 +431,7 @@ public final class StringCommands implements CommandFamily {
         checkStringLength(ctx, offset, patch.length);
         byte[] next = Arrays.copyOf(cur, (int) Math.max(cur.length, offset + patch.length));
         System.arraycopy(patch, 0, next, (int) offset, patch.length);
-        ctx.db().setKeepTtl(key, next);
+        ctx.db().setKeepTtl(key, next).fixEncoding(KeyEntry.RAW); // dbUnshareStringValue: a raw sds
         ctx.dirty();
         ctx.notifyKeyspaceEvent(KeyspaceEvents.STRING, "setrange", key);
         ctx.reply().integer(next.length);

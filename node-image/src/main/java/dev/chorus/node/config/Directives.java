@@ -334,6 +334,12 @@ public final class Directives {
     }, v -> (String) v, "dump.rdb", true).flag(Directive.PROTECTED | Directive.STRING);
     public static final Directive RDBCOMPRESSION = bool("rdbcompression", true, true);
     public static final Directive RDBCHECKSUM = bool("rdbchecksum", true, false);
+    // Redis' test-only HIDDEN_CONFIGs (config.c): microseconds slept after each key an RDB save writes / a load reads
+    // (debugDelay: a negative -n sleeps 1 us with probability 1/n). Found by exact name only.
+    public static final Directive RDB_KEY_SAVE_DELAY = integer("rdb-key-save-delay", 0, Integer.MIN_VALUE,
+            Integer.MAX_VALUE, true).flag(Directive.HIDDEN);
+    public static final Directive KEY_LOAD_DELAY = integer("key-load-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE,
+            true).flag(Directive.HIDDEN);
     public static final Directive STOP_WRITES_ON_BGSAVE_ERROR = bool("stop-writes-on-bgsave-error", true, true);
     public static final Directive APPENDONLY = define("appendonly", List.of(), args -> {
         if (parseBool(args)) {

@@ -84,4 +84,22 @@ public final class Rdb {
             default -> "unknown";
         };
     }
+
+    /**
+     * Redis' debugDelay(usec), slept after each key by an RDB save (rdb-key-save-delay) or load (key-load-delay): a
+     * positive value sleeps that many microseconds, a negative -n sleeps one microsecond once in n calls on average.
+     * An interrupted sleep throws, so a cancelled background save stops at once.
+     */
+    static void debugDelay(int usec) throws java.io.InterruptedIOException {
+        if (usec < 0) {
+            usec = java.util.concurrent.ThreadLocalRandom.current().nextInt(-usec) == 0 ? 1 : 0;
+        }
+        if (usec > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(usec * 1000L);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("RDB key delay interrupted");
+            }
+        }
+    }
 }

@@ -29,6 +29,7 @@ public final class RdbLoader {
     /** A RESIZEDB claim read from a stream is trusted up to this many keys (a corrupt one must not allocate much). */
     private static final long STREAM_PRESIZE_LIMIT = 1 << 16;
     private java.util.function.Consumer<Map<String, String>> afterAux;
+    private java.util.function.IntSupplier keyLoadDelay = () -> 0;
 
     /** {@code databases}: how many databases the server has (SELECTDB beyond that is an error, as in Redis). */
     public RdbLoader(RdbValueCodec codec, int databases) {
@@ -58,6 +59,15 @@ public final class RdbLoader {
      */
     public RdbLoader stamp(StagedDatabase.Stamp stamp) {
         this.stamp = stamp;
+        return this;
+    }
+
+    /**
+     * Microseconds to sleep after each key read (Redis' key-load-delay, see Rdb.debugDelay), asked again for every key
+     * as Redis reads server.key_load_delay while it loads.
+     */
+    public RdbLoader keyLoadDelay(java.util.function.IntSupplier usec) {
+        this.keyLoadDelay = usec;
         return this;
     }
 
@@ -200,6 +210,10 @@ public final class RdbLoader {
                     throw new RdbFormatException("RDB has duplicated key '" + printable(key) + "' in DB " + db);
                 }
                 loaded++;
+            }
+            int delay = keyLoadDelay.getAsInt();
+            if (delay != 0) {
+                Rdb.debugDelay(delay);
             }
             hasExpire = false;
             expireAt = 0;

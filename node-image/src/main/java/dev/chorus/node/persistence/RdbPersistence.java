@@ -179,7 +179,8 @@ public final class RdbPersistence implements RdbTransfer {
         return new RdbLoader(codec, keyspace.databases())
                 .skipExpiredKeys(!keyspace.isReplica(), System.currentTimeMillis())
                 .verifyChecksum(server.config().getBool(Directives.RDBCHECKSUM) && !RdbPayload.skipChecksumValidation)
-                .stamp(keyspace.stamp());
+                .stamp(keyspace.stamp())
+                .keyLoadDelay(() -> server.config().getInt(Directives.KEY_LOAD_DELAY));
     }
 
     private RdbLoadResult loadFile(Path file) throws IOException {
@@ -277,7 +278,8 @@ public final class RdbPersistence implements RdbTransfer {
      */
     public RdbSnapshot.Outcome save() {
         long dirtyBefore = server.dirty();
-        RdbSnapshot.Outcome o = RdbSave.saveToFile(keyspace, codec, auxForSave(), compression(), dir(), dbfilename());
+        RdbSnapshot.Outcome o = RdbSave.saveToFile(keyspace, codec, auxForSave(), compression(),
+                server.config().getInt(Directives.RDB_KEY_SAVE_DELAY), dir(), dbfilename());
         if (o.ok()) {
             Log.notice("DB saved on disk");
             server.addDirty(-dirtyBefore);
@@ -410,7 +412,8 @@ public final class RdbPersistence implements RdbTransfer {
 
     private void begin(Kind kind, Map<String, String> aux, RdbSnapshot.Target target,
                        Consumer<RdbSnapshot.Outcome> done) {
-        active = RdbSnapshot.start(keyspace, codec, aux, compression(), target, server.loop(), o -> {
+        active = RdbSnapshot.start(keyspace, codec, aux, compression(),
+                server.config().getInt(Directives.RDB_KEY_SAVE_DELAY), target, server.loop(), o -> {
             active = null;
             activeKind = null;
             done.accept(o);

@@ -16,10 +16,16 @@ public final class RdbSave {
     /** Writes every key of {@code keyspace} to {@code target} (server thread). */
     public static RdbSnapshot.Outcome save(Keyspace keyspace, RdbValueCodec codec, Map<String, String> aux,
                                            boolean compression, RdbSnapshot.Target target) {
+        return save(keyspace, codec, aux, compression, 0, target);
+    }
+
+    /** {@code keySaveDelay}: microseconds slept after each key (rdb-key-save-delay). */
+    public static RdbSnapshot.Outcome save(Keyspace keyspace, RdbValueCodec codec, Map<String, String> aux,
+                                           boolean compression, int keySaveDelay, RdbSnapshot.Target target) {
         long start = System.currentTimeMillis();
         RdbWriter writer = null;
         try {
-            writer = new RdbWriter(target.open(), codec, compression)
+            writer = new RdbWriter(target.open(), codec, compression).keySaveDelay(keySaveDelay)
                     .resizeHint(db -> new long[] {keyspace.db(db).size(), keyspace.db(db).expiresCount()});
             writer.writeHeader(aux);
             for (int i = 0; i < keyspace.databases(); i++) {
@@ -52,6 +58,13 @@ public final class RdbSave {
     /** SAVE to {@code dir/dbfilename} (temp file, fsync, rename). */
     public static RdbSnapshot.Outcome saveToFile(Keyspace keyspace, RdbValueCodec codec, Map<String, String> aux,
                                                  boolean compression, Path dir, String dbfilename) {
-        return save(keyspace, codec, aux, compression, new RdbFileTarget(dir, dbfilename));
+        return saveToFile(keyspace, codec, aux, compression, 0, dir, dbfilename);
+    }
+
+    /** {@link #saveToFile} sleeping {@code keySaveDelay} microseconds after each key (rdb-key-save-delay). */
+    public static RdbSnapshot.Outcome saveToFile(Keyspace keyspace, RdbValueCodec codec, Map<String, String> aux,
+                                                 boolean compression, int keySaveDelay, Path dir,
+                                                 String dbfilename) {
+        return save(keyspace, codec, aux, compression, keySaveDelay, new RdbFileTarget(dir, dbfilename));
     }
 }

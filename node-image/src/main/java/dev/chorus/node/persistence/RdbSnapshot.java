@@ -81,6 +81,7 @@ public final class RdbSnapshot {
     private final RdbValueCodec codec;
     private final Map<String, String> aux;
     private final boolean compression;
+    private int keySaveDelay;
     private final Target target;
     private final Executor serverThread;
     private final Consumer<Outcome> onDone;
@@ -123,7 +124,15 @@ public final class RdbSnapshot {
     public static RdbSnapshot start(Keyspace keyspace, RdbValueCodec codec, Map<String, String> aux,
                                     boolean compression, Target target, Executor serverThread,
                                     Consumer<Outcome> onDone) {
+        return start(keyspace, codec, aux, compression, 0, target, serverThread, onDone);
+    }
+
+    /** {@code keySaveDelay}: microseconds the writer sleeps after each key (rdb-key-save-delay, read at the start). */
+    public static RdbSnapshot start(Keyspace keyspace, RdbValueCodec codec, Map<String, String> aux,
+                                    boolean compression, int keySaveDelay, Target target, Executor serverThread,
+                                    Consumer<Outcome> onDone) {
         RdbSnapshot s = new RdbSnapshot(keyspace, codec, aux, compression, target, serverThread, onDone);
+        s.keySaveDelay = keySaveDelay;
         s.capture = keyspace.beginSnapshot(s.new QueueSink());
         s.writerThread = new Thread(s::writeAll, "rdb-writer");
         s.writerThread.setDaemon(true);
@@ -284,7 +293,7 @@ public final class RdbSnapshot {
         RdbWriter writer = null;
         try {
             OutputStream out = target.open();
-            writer = new RdbWriter(new StoppableStream(out), codec, compression)
+            writer = new RdbWriter(new StoppableStream(out), codec, compression).keySaveDelay(keySaveDelay)
                     .resizeHint(db -> db < sizesAtStart.length && sizesAtStart[db][0] > 0 ? sizesAtStart[db] : null);
             writer.writeHeader(aux);
             while (true) {

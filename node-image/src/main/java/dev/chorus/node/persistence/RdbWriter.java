@@ -31,10 +31,17 @@ public final class RdbWriter {
     private final boolean[] selectedBefore = new boolean[1 << 16];
     private int currentDb = -1;
     private long keys;
+    private int keySaveDelay;
 
     public RdbWriter(OutputStream stream, RdbValueCodec codec, boolean compression) {
         this.out = new RdbOutput(stream, compression);
         this.codec = codec;
+    }
+
+    /** Sleeps this many microseconds after each key written (Redis' rdb-key-save-delay, see Rdb.debugDelay). */
+    public RdbWriter keySaveDelay(int usec) {
+        this.keySaveDelay = usec;
+        return this;
     }
 
     /** Emits RESIZEDB after the first SELECTDB of each database, as Redis does. */
@@ -108,6 +115,9 @@ public final class RdbWriter {
         out.writeString(key);
         writeValue(value);
         keys++;
+        if (keySaveDelay != 0) {
+            Rdb.debugDelay(keySaveDelay);
+        }
     }
 
     /** The RDB type byte {@link #writeValue} uses for this value (DUMP payloads start with it too). */

@@ -94,6 +94,7 @@ class MigrateIT {
             out.add(s.callText("MIGRATE", "127.0.0.1", lockedPort, "copy-me", "0", "5000", "AUTH", "wrong"));
             out.add(s.callText("MIGRATE", "127.0.0.1", lockedPort, "copy-me", "0", "5000", "AUTH2", "default",
                     "secret"));
+            out.add("cached sockets: " + Info.field(source, "stats", "migrate_cached_sockets"));
             out.add(s.callText("WAIT", "1", "5000"));
             out.add("source: " + RespFrames.show(s.call("KEYS", "*")) + " " + s.callText("DBSIZE"));
             out.add("target db0: " + t.callText("DBSIZE") + t.callText("GET", "str") + t.callText("GET", "busy")

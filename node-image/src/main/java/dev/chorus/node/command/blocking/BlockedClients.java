@@ -120,14 +120,16 @@ public final class BlockedClients {
 
     /**
      * Redis' scanDatabaseForReadyKeys (after SWAPDB): every key of {@code db} some client waits on and that now holds
-     * a value becomes ready, as if it had just been added; they are served after the command as usual.
+     * a value becomes ready, as if it had just been added; they are served after the command as usual. Like Redis'
+     * dictFind there, an expired key is neither skipped nor deleted here: the lookup that serves it after the command
+     * expires it (and propagates its DEL after the SWAPDB).
      */
     public void scanDatabaseForReadyKeys(Database db) {
         for (BlockedKey k : new ArrayList<>(waitersByKey.keySet())) {
             if (k.db != db.index()) {
                 continue;
             }
-            KeyEntry e = db.lookup(k.key);
+            KeyEntry e = db.peek(k.key);
             if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET)) {
                 readyKeys.add(k);
             }

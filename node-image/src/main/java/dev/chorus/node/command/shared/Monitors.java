@@ -32,6 +32,14 @@ public final class Monitors {
         monitors.remove(c);
     }
 
+    /** RESET (clearClientConnectionState): a monitoring client stops receiving the feed and loses its O flag. */
+    public void stop(Client c) {
+        if (c.monitor()) {
+            monitors.remove(c);
+            c.setMonitor(false);
+        }
+    }
+
     /** A command ran: feed it to the monitors unless it is one they must not see. */
     public void commandExecuted(Client c, CommandSpec spec, byte[][] argv) {
         if (monitors.isEmpty() || spec.has(CommandFlag.ADMIN) || spec.has(CommandFlag.SKIP_MONITOR)) {
