@@ -151,6 +151,13 @@ public final class OciImage {
         return strings("Env");
     }
 
+    /** The config's labels (OCI annotations such as org.opencontainers.image.source). */
+    public Map<String, String> labels() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        config.path("config").path("Labels").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+
     public String user() {
         return config.path("config").path("User").asText("");
     }
