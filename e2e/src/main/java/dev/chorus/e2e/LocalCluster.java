@@ -6,6 +6,7 @@ import dev.chorus.e2e.host.BedSlot;
 import dev.chorus.e2e.host.HostMountPoints;
 import dev.chorus.e2e.host.PodNetwork;
 import dev.chorus.e2e.kubelet.Images;
+import dev.chorus.e2e.kubelet.OciImage;
 import dev.chorus.e2e.kubelet.ProcessKubelet;
 import dev.chorus.e2e.support.Logs;
 import dev.chorus.e2e.support.ManagedProcess;
@@ -157,7 +158,9 @@ public final class LocalCluster implements TestCluster {
         admin = controlPlane.newClient(controlPlane.adminConfig());
         Path nodeJar = stageNodeJar(RepoPaths.nodeJar());
         String java = System.getProperty("chorus.node.java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Images images = new Images(nodeJar, this::stagedOperatorApp, java);
+        // chorus.images: image tarballs (mvn -Pimages) whose names run the image itself: its root filesystem,
+        // entrypoint, env and user (docs/testing.md, "Images").
+        Images images = new Images(nodeJar, this::stagedOperatorApp, java, OciImage.byName(System.getProperty("chorus.images")));
         kubelet = ProcessKubelet.start(admin, NODE_NAME, network, mountPoints, stateDir.resolve("kubelet"), images);
         // The serviceaccount controller creates "default" in every namespace: proof the controllers run, and pods
         // can't be created before it exists (ServiceAccount admission).
@@ -214,7 +217,8 @@ public final class LocalCluster implements TestCluster {
 
     @Override
     public String nodeImage() {
-        return NODE_IMAGE;
+        // -Dchorus.node.image=<a name from chorus.images> runs the scenarios on the node image itself
+        return System.getProperty("chorus.node.image", NODE_IMAGE);
     }
 
     @Override

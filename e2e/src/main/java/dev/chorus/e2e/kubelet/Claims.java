@@ -42,7 +42,10 @@ final class Claims {
         }
         Path dir = dirFor(pvc);
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                PodVolumes.worldWritable(dir); // as hostPath/local-path provisioners make it (0777): non-root images write
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

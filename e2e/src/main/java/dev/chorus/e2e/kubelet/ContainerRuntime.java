@@ -51,6 +51,8 @@ final class ContainerRuntime {
     private boolean killedForRestart;
     private volatile Map<String, String> env = Map.of();
     private volatile String workingDir = "/";
+    private volatile long[] imageIds;   // uid, gid of a container run from an image tarball
+    private volatile String imageId;    // its config digest
 
     ContainerRuntime(PodWorker pod, Container spec, boolean init) {
         this.pod = pod;
@@ -301,15 +303,41 @@ final class ContainerRuntime {
         }
         String wd = spec.getWorkingDir() != null && !spec.getWorkingDir().isEmpty() ? spec.getWorkingDir() : launch.workingDir();
         Path log = pod.logFile(name(), instance);
+        OciImage oci = launch.image();
+        String script;
+        Map<String, String> processEnv = new LinkedHashMap<>();
+        try {
+            if (oci == null) {
+                script = pod.setupScript(this, wd, instance);
+                processEnv.putAll(baseEnv());
+            } else {
+                long[] ids = ImageUser.resolve(oci, spec, pod.podSecurityContext(), pod.kubeletImageCache());
+                script = pod.imageSetupScript(this, oci, wd, instance, ids[0], ids[1], readOnlyRootFilesystem());
+                for (String e : oci.env()) {
+                    int eq = e.indexOf('=');
+                    if (eq > 0) {
+                        processEnv.put(e.substring(0, eq), e.substring(eq + 1));
+                    }
+                }
+                processEnv.put("HOSTNAME", pod.hostname());
+                processEnv.putIfAbsent("HOME", ImageUser.home(oci, ids[0], pod.kubeletImageCache()));
+                imageIds = ids;
+            }
+        } catch (RuntimeException e) {
+            waitingReason = "CreateContainerError";
+            waitingMessage = e.getMessage();
+            notBefore = now.plusSeconds(2);
+            return;
+        }
         List<String> argv = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + pod.netnsPath(), "--",
                 "unshare", "--mount", "--uts", "--propagation", "private", "--",
-                "/bin/sh", "-c", pod.setupScript(this, wd, instance), name()));
+                "/bin/sh", "-c", script, name()));
         argv.addAll(launch.argv());
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().clear();
-        pb.environment().putAll(baseEnv());
+        pb.environment().putAll(processEnv);
         pb.environment().putAll(containerEnv);
         try {
             Files.createDirectories(log.getParent());
@@ -322,8 +350,11 @@ final class ContainerRuntime {
             notBefore = now.plusSeconds(2);
             return;
         }
-        env = containerEnv;
+        Map<String, String> effective = new LinkedHashMap<>(processEnv);
+        effective.putAll(containerEnv);
+        env = oci == null ? containerEnv : effective;
         workingDir = wd;
+        imageId = oci == null ? null : oci.configDigest();
         if (instance > 0) {
             restartCount++;
         }
@@ -340,6 +371,10 @@ final class ContainerRuntime {
         waitingReason = null;
         waitingMessage = null;
         pod.log("started container " + name() + " pid " + process.pid() + ": " + String.join(" ", launch.argv()));
+    }
+
+    private boolean readOnlyRootFilesystem() {
+        return spec.getSecurityContext() != null && Boolean.TRUE.equals(spec.getSecurityContext().getReadOnlyRootFilesystem());
     }
 
     private Map<String, String> baseEnv() {
@@ -359,9 +394,16 @@ final class ContainerRuntime {
         if (pid <= 0 || command == null || command.isEmpty()) {
             return new ExecResult(-1, "container not running");
         }
-        List<String> argv = new ArrayList<>(List.of("nsenter", "--target", Long.toString(pid), "--mount", "--uts", "--net",
-                "--wd=" + workingDir, "--"));
-        argv.add(Images.redisProgram(command.get(0)));
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--target", Long.toString(pid), "--mount", "--uts", "--net"));
+        long[] ids = imageIds;
+        if (imageId != null && ids != null) {
+            // the container's root (its chroot) and working dir, as its user
+            argv.addAll(List.of("--root", "--wd", "--setgid", Long.toString(ids[1]), "--setuid", Long.toString(ids[0]), "--"));
+            argv.add(command.get(0));
+        } else {
+            argv.addAll(List.of("--wd=" + workingDir, "--"));
+            argv.add(Images.redisProgram(command.get(0)));
+        }
         argv.addAll(command.subList(1, command.size()));
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -401,7 +443,8 @@ final class ContainerRuntime {
         ContainerStatusBuilder b = new ContainerStatusBuilder()
                 .withName(name())
                 .withImage(spec.getImage())
-                .withImageID(instance > 0 ? "chorus-bed://" + spec.getImage() : "")
+                .withImageID(instance == 0 ? "" : imageId != null ? "chorus-bed://" + spec.getImage() + "@" + imageId
+                        : "chorus-bed://" + spec.getImage())
                 .withReady(ready && process != null)
                 .withRestartCount(restartCount)
                 .withStarted(process != null && started)

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -13,7 +14,10 @@ import java.util.function.Supplier;
  * Kubernetes semantics: {@code command} replaces the entrypoint (and drops the default CMD), {@code args} replaces
  * the CMD.
  * <ul>
- *   <li>names containing {@code chorus-node}: ENTRYPOINT {@code java -XX:+UseSerialGC -jar <chorus-node.jar>}, no CMD,
+ *   <li>a name one of the bed's image tarballs carries ({@code chorus.images}: the OCI tarballs {@code mvn -Pimages}
+ *       builds): that image, run as a container runtime would (its entrypoint/cmd, env, user and working dir, in its
+ *       own root filesystem; see {@link OciImage} and the container runtime);</li>
+ *   <li>other names containing {@code chorus-node}: ENTRYPOINT {@code java -XX:+UseSerialGC -jar <chorus-node.jar>}, no CMD,
  *       WORKDIR /data;</li>
  *   <li>names containing {@code chorus-operator} (manifests/operator.yaml's image, any registry and tag): the Quarkus
  *       operator as its JVM image runs it, ENTRYPOINT {@code java -XX:+UseSerialGC -jar <quarkus-app>/quarkus-run.jar},
@@ -31,16 +35,29 @@ public final class Images {
     private final Path nodeJar;
     private final Supplier<Path> operatorApp;
     private final String java;
+    private final Map<String, OciImage> tarballs;
 
     /** @param operatorApp the Quarkus app directory; asked for only when an operator pod starts */
     public Images(Path nodeJar, Supplier<Path> operatorApp, String java) {
+        this(nodeJar, operatorApp, java, Map.of());
+    }
+
+    /** @param tarballs image tarballs by the names they carry: these names run the image itself */
+    public Images(Path nodeJar, Supplier<Path> operatorApp, String java, Map<String, OciImage> tarballs) {
         this.nodeJar = nodeJar;
         this.operatorApp = operatorApp;
         this.java = java;
+        this.tarballs = Map.copyOf(tarballs);
     }
 
-    /** The argv to exec and the image's working directory. */
-    public record Launch(List<String> argv, String workingDir) {
+    /**
+     * The argv to exec and the image's working directory; for an image run from its tarball also the image (root
+     * filesystem, env, user), else null: the argv then runs on the host's file system.
+     */
+    public record Launch(List<String> argv, String workingDir, OciImage image) {
+        public Launch(List<String> argv, String workingDir) {
+            this(argv, workingDir, null);
+        }
     }
 
     public static final class Unavailable extends Exception {
@@ -57,6 +74,16 @@ public final class Images {
      */
     public Launch launch(String image, List<String> command, List<String> args, BiPredicate<String, String> configMentions)
             throws Unavailable {
+        OciImage oci = tarballs.get(image);
+        if (oci != null) {
+            // Kubernetes: command replaces ENTRYPOINT (and drops CMD); args replace CMD.
+            List<String> argv = new ArrayList<>(command.isEmpty() ? oci.entrypoint() : command);
+            argv.addAll(!args.isEmpty() || !command.isEmpty() ? args : oci.cmd());
+            if (argv.isEmpty()) {
+                throw new Unavailable("image " + image + " has no entrypoint or cmd, and the container no command");
+            }
+            return new Launch(argv, oci.workingDir(), oci);
+        }
         if (image.contains("chorus-node")) {
             List<String> argv = new ArrayList<>();
             if (command.isEmpty()) {

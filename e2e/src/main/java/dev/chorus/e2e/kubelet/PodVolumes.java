@@ -53,6 +53,7 @@ final class PodVolumes {
             Path target = dir.resolve(v.getName());
             if (v.getEmptyDir() != null) {
                 mkdirs(target);
+                worldWritable(target); // as a kubelet makes it: any container user can write (0777)
             } else if (v.getConfigMap() != null) {
                 var src = v.getConfigMap();
                 ConfigMap cm = view.configMap(ns, src.getName());
@@ -235,6 +236,14 @@ final class PodVolumes {
             }
         }
         return s;
+    }
+
+    static void worldWritable(Path p) {
+        try {
+            java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void mkdirs(Path p) {

@@ -407,6 +407,14 @@ final class PodWorker implements Runnable {
         return kubelet.images();
     }
 
+    io.fabric8.kubernetes.api.model.PodSecurityContext podSecurityContext() {
+        return pod.getSpec().getSecurityContext();
+    }
+
+    Path kubeletImageCache() {
+        return kubelet.imageCache();
+    }
+
     Map<String, String> environment(Container c) throws ConfigError {
         return PodEnv.build(pod, c, kubelet.view(), podIp(), kubelet.hostIp());
     }
@@ -531,6 +539,71 @@ final class PodWorker implements Runnable {
         sb.append("cd ").append(Shell.quote(normalize(workingDir))).append('\n');
         sb.append("exec \"$@\"\n");
         return sb.toString();
+    }
+
+    /**
+     * The set-up script of a container run from an image tarball, in the container's new mount namespace: an overlay
+     * of the image's unpacked root filesystem (shared, read-only lower layer) and a per-run upper directory (the
+     * container's writable layer, new for each restart), /proc, /dev and /sys, the volumes and /etc/hosts at their
+     * paths inside it; with {@code securityContext.readOnlyRootFilesystem} the overlay is remounted read-only, so only
+     * volumes are writable, as on a real node. Then {@code unshare --root --wd --setuid --setgid} enters it as the
+     * image's (or the security context's) user and execs the argv with the image's PATH.
+     */
+    String imageSetupScript(ContainerRuntime c, OciImage image, String workingDir, int instance, long uid, long gid,
+            boolean readOnlyRoot) {
+        List<Mount> mounts;
+        try {
+            mounts = imageMounts(c.spec());
+        } catch (ConfigError e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        Path rootfs = image.rootfs(kubelet.imageCache());
+        Path run = dir.resolve("containers").resolve(c.name() + "-" + instance);
+        Path root = run.resolve("root");
+        for (String d : List.of("root", "upper", "work")) {
+            mkdirs(run.resolve(d));
+        }
+        String r = Shell.quote(root.toString());
+        StringBuilder sb = new StringBuilder("set -e\n");
+        sb.append("IMAGE_PATH=\"${PATH:-}\"; PATH=/usr/sbin:/usr/bin:/sbin:/bin\n");
+        sb.append("printf %s ").append(Shell.quote(hostname())).append(" > /proc/sys/kernel/hostname\n");
+        sb.append("mount -t overlay overlay -o ").append(Shell.quote("lowerdir=" + rootfs + ",upperdir=" + run.resolve("upper")
+                + ",workdir=" + run.resolve("work"))).append(' ').append(r).append('\n');
+        sb.append("mkdir -p ").append(r).append("/proc ").append(r).append("/dev ").append(r).append("/sys\n");
+        sb.append("mount -t proc proc ").append(r).append("/proc\n");
+        sb.append("mount --rbind /dev ").append(r).append("/dev\n");
+        sb.append("mount --rbind -o ro /sys ").append(r).append("/sys\n");
+        for (Mount m : mounts) {
+            String target = Shell.quote(root + m.target());
+            if (m.file()) {
+                sb.append("mkdir -p \"$(dirname ").append(target).append(")\"; [ -e ").append(target).append(" ] || : > ")
+                        .append(target).append('\n');
+            } else {
+                sb.append("mkdir -p ").append(target).append('\n');
+            }
+            sb.append("mount --bind ").append(Shell.quote(m.source().toString())).append(' ').append(target).append('\n');
+        }
+        for (Mount m : mounts) {
+            if (m.readOnly()) {
+                sb.append("mount -o remount,bind,ro ").append(Shell.quote(root + m.target())).append('\n');
+            }
+        }
+        sb.append("mkdir -p ").append(Shell.quote(root + normalize(workingDir))).append(" 2>/dev/null || true\n");
+        if (readOnlyRoot) {
+            sb.append("mount -o remount,bind,ro ").append(r).append('\n');
+        }
+        sb.append("if [ -n \"$IMAGE_PATH\" ]; then export PATH=\"$IMAGE_PATH\"; else unset PATH; fi; unset IMAGE_PATH\n");
+        sb.append("exec /usr/bin/unshare --root=").append(r).append(" --wd=").append(Shell.quote(normalize(workingDir)))
+                .append(" --setgid ").append(gid).append(" --setuid ").append(uid).append(" -- \"$@\"\n");
+        return sb.toString();
+    }
+
+    /** Volumes and /etc/hosts, outermost first; no scratch dirs: an image container has its own writable layer. */
+    private List<Mount> imageMounts(Container c) throws ConfigError {
+        List<Mount> mounts = new ArrayList<>(mounts(c, "/", 0).stream()
+                .filter(m -> !m.source().startsWith(dir.resolve("rootfs"))).toList());
+        mounts.sort(Comparator.comparingInt(m -> m.target().split("/").length));
+        return mounts;
     }
 
     /** Whether a config file (path as the container sees it) contains a directive; used by image launchers. */

@@ -412,6 +412,12 @@ public final class ProcessKubelet implements AutoCloseable, ClusterView {
         return images;
     }
 
+    /** Where image tarballs are unpacked, one root filesystem per config digest, shared by all beds. */
+    Path imageCache() {
+        return Path.of(System.getProperty("chorus.image.cache",
+                Path.of(System.getProperty("user.home"), ".cache", "chorus", "images", "rootfs").toString()));
+    }
+
     Claims claims() {
         return claims;
     }

@@ -15,8 +15,8 @@ import java.util.Map;
 /** What the user asks for. Validation lives in the CRD (OpenAPI + CEL) so kubectl rejects mistakes with a message. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ReplicaSetSpec {
-    /** The node image of this release; stock `redis:7` works too. */
-    public static final String DEFAULT_IMAGE = "ghcr.io/chorus-dev/chorus-node:0.1.0";
+    /** The node image of this release (the pom's image.node); stock `redis:7` works too. */
+    public static final String DEFAULT_IMAGE = ImageNames.NODE;
 
     @JsonPropertyDescription("Total number of nodes, the master included.")
     @Default("3")

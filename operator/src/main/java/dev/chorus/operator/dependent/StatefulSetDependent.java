@@ -50,7 +50,9 @@ public class StatefulSetDependent extends CRUDKubernetesDependentResource<Statef
                 .build());
         if (spec.getAuth() != null) {
             volumes.add(new VolumeBuilder().withName("auth").withNewSecret().withSecretName(Names.authSecret(rs))
-                    .withDefaultMode(0400).endSecret().build());
+                    // 0444: the node image runs as a non-root user (65532) and the kubelet's files are root's; 0400
+                    // would be unreadable to it (and to redis:7 after it drops to its redis user)
+                    .withDefaultMode(0444).endSecret().build());
             mounts.add(new VolumeMountBuilder().withName("auth").withMountPath(NodeConfig.AUTH_DIR).withReadOnly(true)
                     .build());
         }
