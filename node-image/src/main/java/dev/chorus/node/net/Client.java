@@ -44,7 +44,8 @@ public final class Client {
     private boolean multiFailed;
     private boolean watchedKeyTouched;
     private boolean executingTransaction;
-    private final Set<WatchedKey> watchedKeys = new HashSet<>();
+    private final java.util.Map<WatchedKey, dev.chorus.node.command.shared.WatchedKeys.Watch> watchedKeys =
+            new java.util.LinkedHashMap<>();
 
     // Pub/Sub
     private final Set<String> channels = new HashSet<>();
@@ -264,7 +265,7 @@ public final class Client {
         this.executingTransaction = executingTransaction;
     }
 
-    public Set<WatchedKey> watchedKeys() {
+    public java.util.Map<WatchedKey, dev.chorus.node.command.shared.WatchedKeys.Watch> watchedKeys() {
         return watchedKeys;
     }
 
