@@ -50,6 +50,9 @@ public final class Dispatcher {
             processCommand(client, argv);
         } finally {
             client.endReply();
+            // Redis checks the output buffer limits as the reply is added: a client over them is closed before any
+            // of this reply is sent, and what it pipelined after is not run.
+            client.checkOutputBufferLimits();
             boolean clientCommand = isClientCommand(argv[0]);
             client.tracking().commandDone(client.inMulti(), clientCommand);
             tracking.setCurrentClient(null);

@@ -43,6 +43,12 @@ public final class SharedState {
         });
         server.addAfterCommandHook(tracking::sendPendingInvalidations);
         server.addAfterCommandHook(blockedClients::serveReadyKeys);
+        // serverCron: the tracking table is kept within tracking-table-max-keys even when no command comes
+        server.addCronHook(() -> {
+            if (tracking.trackingClients() > 0) {
+                tracking.limitUsedSlots();
+            }
+        });
         server.clients().setBeforeFlush(tracking::broadcastInvalidations);
         server.addCloseListener(blockedClients::clientClosed);
         server.addCloseListener(clientPause::clientClosed);
