@@ -315,8 +315,11 @@ public final class Server {
             monitors.latency().addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
             closeIdleClients();
             // clientsCron's closeClientOnOutputBufferLimitReached: a soft limit runs out even with no traffic
+            long cronNow = System.currentTimeMillis();
             for (var c : List.copyOf(clients.all())) {
-                c.checkOutputBufferLimits();
+                if (!c.checkOutputBufferLimits()) {
+                    c.buffersCron(cronNow);
+                }
             }
             for (Runnable hook : cronHooks) {
                 hook.run();

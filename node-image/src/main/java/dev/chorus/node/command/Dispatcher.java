@@ -128,9 +128,6 @@ public final class Dispatcher {
             client.writer().simple("QUEUED");
             return;
         }
-        if (server.shared().tracking().trackingClients() > 0) {
-            server.shared().tracking().limitUsedSlots();
-        }
         call(client, spec, argv, startNanos);
         server.afterCommand();
     }
@@ -202,6 +199,7 @@ public final class Dispatcher {
             if (spec.isWrite() && !server.config().getBool(Directives.REPLICA_IGNORE_MAXMEMORY)) {
                 server.freeMemoryIfNeeded(); // replica-ignore-maxmemory no: the replica evicts on its own
             }
+            limitTrackingTable();
             return null;
         }
         boolean write = spec.isWrite();
@@ -232,6 +230,7 @@ public final class Dispatcher {
                 return Errors.OOM;
             }
         }
+        limitTrackingTable();
         if (write && !server.isReplica() && !server.persistence().writesAllowed()) {
             return MISCONF;
         }
@@ -246,6 +245,16 @@ public final class Dispatcher {
             return Errors.MASTERDOWN;
         }
         return null;
+    }
+
+    /**
+     * processCommand keeps the tracking table within tracking-table-max-keys right after making room for memory,
+     * before the command is refused, queued or run (its invalidations go out before the reply or the QUEUED).
+     */
+    private void limitTrackingTable() {
+        if (server.shared().tracking().trackingClients() > 0) {
+            server.shared().tracking().limitUsedSlots();
+        }
     }
 
     /** A known command refused before it ran: Redis counts it in INFO commandstats' rejected_calls. */

@@ -39,6 +39,9 @@ public final class Client {
     /** Output held outside the writer and the connection (a replica's stream during its full sync). */
     private java.util.function.LongSupplier heldOutput;
 
+    /** What Redis would have allocated for this client's query and reply buffers (CLIENT LIST qbuf-free, rbs, rbp). */
+    private final RedisBuffers buffers = new RedisBuffers(System.currentTimeMillis());
+
     // MULTI/EXEC
     private List<byte[][]> queuedCommands;
     private boolean multiFailed;
@@ -204,6 +207,7 @@ public final class Client {
             return;
         }
         if (writer.length() > 0) {
+            buffers.replied(writer.length());
             outbound.send(writer.array(), 0, writer.length());
             writer.reset();
             if (!closeAfterReply && checkOutputBufferLimits()) {
@@ -429,6 +433,20 @@ public final class Client {
         }
         server.clients().markPendingWrite(this);
         checkOutputBufferLimits();
+    }
+
+    // ---- Redis' buffer bookkeeping ----
+
+    public RedisBuffers buffers() {
+        return buffers;
+    }
+
+    /** serverCron's clientsCron for this client: clientsCronResizeQueryBuffer, clientsCronResizeOutputBuffer. */
+    public void buffersCron(long nowMillis) {
+        buffers.queryBufferCron(nowMillis / 1000 - lastInteraction() / 1000, parser.buffered(),
+                parser.pendingBulkLength());
+        buffers.replyBufferCron(nowMillis, dev.chorus.node.command.DebugCommands.replyBufferResizing(),
+                dev.chorus.node.command.DebugCommands.replyBufferPeakResetTime());
     }
 
     // ---- output buffer limits ----
