@@ -464,10 +464,23 @@ public final class Client {
         this.heldOutput = heldOutput;
     }
 
-    /** Output waiting for the peer: this turn's replies, what the connection has not written yet, held stream. */
+    /**
+     * Output waiting for the peer as Redis counts it (getClientOutputBufferMemoryUsage): what does not fit in the
+     * client's static reply buffer (rbs bytes; replies that fit there are never counted against the limits), what the
+     * connection has not written yet, and a replica's held stream.
+     */
+    /** Every reply byte not yet written to the socket (this turn's, the connection's, a replica's held stream). */
+    public long unsentBytes() {
+        return writer.length() + outbound.pendingBytes() + (heldOutput == null ? 0 : heldOutput.getAsLong());
+    }
+
     public long outputMemory() {
         long held = heldOutput == null ? 0 : heldOutput.getAsLong();
-        return writer.length() + outbound.pendingBytes() + held;
+        long pending = writer.length() + outbound.pendingBytes();
+        if (kind != Kind.REPLICA) {
+            pending = Math.max(0, pending - buffers.replyBufferSize());
+        }
+        return pending + held;
     }
 
     /**
