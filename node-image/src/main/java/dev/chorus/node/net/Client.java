@@ -469,6 +469,10 @@ public final class Client {
      * client's static reply buffer (rbs bytes; replies that fit there are never counted against the limits), what the
      * connection has not written yet, and a replica's held stream.
      */
+    /** A reply list block's usable bytes (PROTO_REPLY_CHUNK_BYTES + header, jemalloc's 20480 class) and node size. */
+    private static final long REPLY_BLOCK = 20464;
+    private static final long REPLY_NODE = 40;
+
     /** Every reply byte not yet written to the socket (this turn's, the connection's, a replica's held stream). */
     public long unsentBytes() {
         return writer.length() + outbound.pendingBytes() + (heldOutput == null ? 0 : heldOutput.getAsLong());
@@ -478,7 +482,11 @@ public final class Client {
         long held = heldOutput == null ? 0 : heldOutput.getAsLong();
         long pending = writer.length() + outbound.pendingBytes();
         if (kind != Kind.REPLICA) {
-            pending = Math.max(0, pending - buffers.replyBufferSize());
+            // Past the static buffer, replies go to a list of 16 KB blocks (zmalloc_usable: 20464 bytes each after
+            // the block header), each counted whole with its list node (reply_bytes + 40 per node).
+            long listed = Math.max(0, pending - buffers.replyBufferSize());
+            long blocks = (listed + REPLY_BLOCK - 1) / REPLY_BLOCK;
+            pending = blocks * (REPLY_BLOCK + REPLY_NODE);
         }
         return pending + held;
     }

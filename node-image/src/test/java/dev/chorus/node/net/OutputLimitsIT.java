@@ -82,6 +82,21 @@ class OutputLimitsIT {
     }
 
     @Test
+    void keysOverTheLimitCountsWholeReplyBlocks() {
+        // ~110 KB of names: under the limit as bytes past the 16 KB buffer, over it as Redis counts 16 KB blocks
+        for (ServerProcess s : both("--client-output-buffer-limit", "normal 100000 0 0")) {
+            try (s; RawConnection admin = s.connect(); RawConnection c = s.connect()) {
+                String prefix = "long-key-name-prefix-of-100-chars" + "-".repeat(67);
+                for (int i = 0; i < 1000; i++) {
+                    admin.call("SET", prefix + i, "v");
+                }
+                c.send(RawConnection.encode("KEYS", "*"));
+                assertThat(c.closedByPeer()).as("%s: closed without a byte of reply", s.kind()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void repliesThatFitTheStaticBufferDoNotCountAgainstTinyLimits() {
         for (ServerProcess s : both()) {
             try (s; RawConnection c = s.connect()) {
