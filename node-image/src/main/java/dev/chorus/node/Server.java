@@ -314,6 +314,13 @@ public final class Server {
             keyspace.activeExpireCycle(Math.max(1, 250 / hz)); // 25% of each cron period, as Redis' slow cycle
             monitors.latency().addSampleIfNeeded("expire-cycle", (System.nanoTime() - cycleStart) / 1_000_000);
             closeIdleClients();
+            // clientsCron's closeClientOnOutputBufferLimitReached: a soft limit runs out even with no traffic
+            long cronNow = System.currentTimeMillis();
+            for (var c : List.copyOf(clients.all())) {
+                if (!c.checkOutputBufferLimits()) {
+                    c.buffersCron(cronNow);
+                }
+            }
             for (Runnable hook : cronHooks) {
                 hook.run();
             }

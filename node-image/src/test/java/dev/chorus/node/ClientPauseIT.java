@@ -246,6 +246,10 @@ class ClientPauseIT {
         assertThat(link.user()).isEqualTo("(superuser)");
         assertThat(r.callText("GET", "b")).isEqualTo("$-1\r\n");
         assertThat(replicaOffset(replica)).isEqualTo(before);
+        // what was read from the master but is held is counted in slave_read_repl_offset only (read_reploff)
+        await("the held stream read").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Info.number(replica, "replication", "slave_read_repl_offset") == masterOffset(master));
+        assertThat(replicaOffset(replica)).isEqualTo(before);
 
         assertThat(r.callText("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
         await("the held write applied").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))

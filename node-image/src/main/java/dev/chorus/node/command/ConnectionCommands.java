@@ -197,12 +197,16 @@ public final class ConnectionCommands implements CommandFamily {
     /** One CLIENT LIST line (without the newline), with Redis 7.0's fields. */
     public static String describe(Server server, Client c) {
         long now = System.currentTimeMillis();
+        // The client running this command still has it in its query buffer (Redis trims it after the command).
+        long qbuf = c.parser().buffered()
+                + (c == server.shared().tracking().currentClient() ? c.parser().lastCommandBytes() : 0);
         return "id=" + c.id() + " addr=" + c.outbound().remoteAddress() + " laddr=" + c.outbound().localAddress()
                 + " fd=8 name=" + c.name() + " age=" + (now - c.createdAt()) / 1000 + " idle="
                 + (now - c.lastInteraction()) / 1000 + " flags=" + flags(c) + " db=" + c.dbIndex() + " sub="
                 + c.channels().size() + " psub=" + c.patterns().size() + " ssub=" + c.shardChannels().size() + " multi="
                 + (c.inMulti() ? c.queuedCommands().size() : -1)
-                + " qbuf=" + c.parser().buffered() + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0"
+                + " qbuf=" + qbuf + " qbuf-free=" + c.buffers().queryBufferFree(qbuf) + " argv-mem=0 multi-mem=0 rbs="
+                + c.buffers().replyBufferSize() + " rbp=" + c.buffers().replyBufferPeak() + " obl=0 oll=0"
                 + " omem=" + c.outputMemory() + " tot-mem=" + (c.outputMemory() + c.parser().capacity())
                 + " events=r cmd=" + c.lastCommand()
                 + " user=" + (c.isMaster() ? "(superuser)" : "default") + " redir=" + c.tracking().redirection() + " resp=" + c.protocol();

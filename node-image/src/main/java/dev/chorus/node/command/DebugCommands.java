@@ -37,6 +37,16 @@ public final class DebugCommands implements CommandFamily {
     /** DEBUG REPLYBUFFER settings: recorded; this node's reply buffers have no peak tracking or resizing to tune. */
     static volatile long replyBufferPeakResetTime = 5000;
     static volatile boolean replyBufferResizing = true;
+
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME (ms; -1: never): how often a client's reply buffer peak is forgotten. */
+    public static long replyBufferPeakResetTime() {
+        return replyBufferPeakResetTime;
+    }
+
+    /** DEBUG REPLYBUFFER RESIZING: whether reply buffers are resized at all (server.reply_buffer_resizing_enabled). */
+    public static boolean replyBufferResizing() {
+        return replyBufferResizing;
+    }
     /** DEBUG QUICKLIST-PACKED-THRESHOLD: recorded; lists here have no plain/packed node distinction. */
     static volatile long quicklistPackedThreshold = 1L << 30;
     /** DEBUG SET-DISABLE-DENY-SCRIPTS: recorded; this node runs no scripts. */

@@ -50,6 +50,9 @@ public final class Dispatcher {
             processCommand(client, argv);
         } finally {
             client.endReply();
+            // Redis checks the output buffer limits as the reply is added: a client over them is closed before any
+            // of this reply is sent, and what it pipelined after is not run.
+            client.checkOutputBufferLimits();
             boolean clientCommand = isClientCommand(argv[0]);
             client.tracking().commandDone(client.inMulti(), clientCommand);
             tracking.setCurrentClient(null);
@@ -89,6 +92,10 @@ public final class Dispatcher {
             reject(client, spec, Errors.NOAUTH);
             return;
         }
+        if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
+            reject(client, spec, "ERR Command not allowed inside a transaction");
+            return;
+        }
         if (client.monitor() && (spec.isWrite() || spec.has(CommandFlag.READONLY)
                 || spec.has(CommandFlag.MAY_REPLICATE))) {
             reject(client, "ERR Replica can't interact with the keyspace");
@@ -101,28 +108,15 @@ public final class Dispatcher {
         }
         String denied = deniedByServerState(client, spec);
         if (denied != null) {
-            reject(client, spec, denied);
-            return;
-        }
-        if (client.inMulti() && !NOT_QUEUED_WHEN_OOM.contains(spec.name()) && !client.isMaster()
-                && !server.freeMemoryIfNeeded()) {
-            // Redis: queueing may take unbounded memory, so out of memory any command queued in MULTI is refused.
-            reject(client, spec, Errors.OOM);
-            return;
-        }
-        if (client.inMulti() && spec.name().equals("exec")) {
-            // Redis judges EXEC by the flags of the commands it queued (write, denyoom): a state that now refuses
-            // them aborts the whole transaction (rejectCommand -> execCommandAbort).
-            String deniedQueued = deniedForQueued(client);
-            if (deniedQueued != null) {
+            if (client.inMulti() && spec.name().equals("exec")) {
+                // Redis judges EXEC by the flags of the commands it queued (write, denyoom): a state that now
+                // refuses them aborts the whole transaction (rejectCommand -> execCommandAbort).
                 client.endMulti();
                 server.watchedKeys().unwatchAll(client);
-                reject(client, spec, "EXECABORT Transaction discarded because of: " + deniedQueued);
+                reject(client, spec, "EXECABORT Transaction discarded because of: " + denied);
                 return;
             }
-        }
-        if (client.inMulti() && spec.has(CommandFlag.NO_MULTI)) {
-            reject(client, spec, "ERR Command not allowed inside a transaction");
+            reject(client, spec, denied);
             return;
         }
         if (server.clientPause().postpones(client, spec)) {
@@ -133,9 +127,6 @@ public final class Dispatcher {
             client.queue(argv);
             client.writer().simple("QUEUED");
             return;
-        }
-        if (server.shared().tracking().trackingClients() > 0) {
-            server.shared().tracking().limitUsedSlots();
         }
         call(client, spec, argv, startNanos);
         server.afterCommand();
@@ -158,6 +149,7 @@ public final class Dispatcher {
         int dbBefore = client.dbIndex();
         Keyspace keyspace = server.keyspace();
         keyspace.beginCommand(start);
+        server.shared().tracking().enterCall();
         try {
             spec.handler().execute(ctx);
         } catch (CommandError e) {
@@ -172,6 +164,7 @@ public final class Dispatcher {
             stat.failedCalls++;
         } finally {
             keyspace.endCommand();
+            server.shared().tracking().exitCall();
         }
         long micros = (System.nanoTime() - start) / 1000;
         server.shared().tracking().afterCommand(client, spec, argv);
@@ -196,65 +189,72 @@ public final class Dispatcher {
         }
     }
 
-    /** Why the server's state refuses this command now (replica read-only, memory, replicas), or null. */
+    /**
+     * Why the server's state refuses this command now, in Redis' processCommand order: maxmemory (every command
+     * makes room first; denyoom commands and commands queued in MULTI are refused when it cannot), disk errors,
+     * min-replicas, read-only replica, then a replica's stale data. EXEC is judged by the commands it queued too.
+     */
     private String deniedByServerState(Client client, CommandSpec spec) {
         if (client.isMaster()) {
             if (spec.isWrite() && !server.config().getBool(Directives.REPLICA_IGNORE_MAXMEMORY)) {
                 server.freeMemoryIfNeeded(); // replica-ignore-maxmemory no: the replica evicts on its own
             }
+            limitTrackingTable();
             return null;
         }
-        if (server.isReplica() && !spec.has(CommandFlag.STALE) && !server.masterLinkUp()
-                && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA)) {
-            return Errors.MASTERDOWN;
-        }
-        if (!spec.isWrite()) {
-            return null;
-        }
-        return deniedForWrite(spec.has(CommandFlag.DENYOOM));
-    }
-
-    /** The refusal EXEC gets for the commands queued in its transaction, or null. */
-    private String deniedForQueued(Client client) {
-        if (client.isMaster()) {
-            return null;
-        }
-        boolean write = false;
-        boolean denyOom = false;
-        boolean denyStale = false;
-        for (byte[][] argv : client.queuedCommands()) {
-            CommandSpec s = server.commands().lookup(argv[0]);
-            if (s == null) {
-                continue;
+        boolean write = spec.isWrite();
+        boolean denyOom = spec.has(CommandFlag.DENYOOM);
+        boolean denyStale = !spec.has(CommandFlag.STALE);
+        if (client.inMulti() && spec.name().equals("exec")) {
+            for (byte[][] argv : client.queuedCommands()) {
+                CommandSpec s = server.commands().lookup(argv[0]);
+                if (s == null) {
+                    continue;
+                }
+                if (!s.subcommands().isEmpty() && argv.length >= 2 && s.subcommands().get(lower(argv[1])) != null) {
+                    s = s.subcommands().get(lower(argv[1]));
+                }
+                write |= s.isWrite();
+                denyOom |= s.has(CommandFlag.DENYOOM);
+                denyStale |= !s.has(CommandFlag.STALE);
             }
-            if (!s.subcommands().isEmpty() && argv.length >= 2 && s.subcommands().get(lower(argv[1])) != null) {
-                s = s.subcommands().get(lower(argv[1]));
+        }
+        if (server.config().getLong(Directives.MAXMEMORY) != 0) {
+            boolean outOfMemory = !server.freeMemoryIfNeeded();
+            // Evictions may have invalidated keys: those messages go out before this command's reply.
+            server.shared().tracking().sendPendingInvalidations();
+            // Queueing in MULTI may take unbounded memory: out of memory, any command but EXEC/DISCARD/QUIT/RESET
+            // is refused there.
+            boolean rejectOnOom = denyOom || (client.inMulti() && !NOT_QUEUED_WHEN_OOM.contains(spec.name()));
+            if (outOfMemory && rejectOnOom) {
+                return Errors.OOM;
             }
-            write |= s.isWrite();
-            denyOom |= s.has(CommandFlag.DENYOOM);
-            denyStale |= !s.has(CommandFlag.STALE);
+        }
+        limitTrackingTable();
+        if (write && !server.isReplica() && !server.persistence().writesAllowed()) {
+            return MISCONF;
+        }
+        if (write && !server.isReplica() && !server.enoughGoodReplicas()) {
+            return Errors.NOREPLICAS;
+        }
+        if (write && server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {
+            return Errors.READONLY;
         }
         if (denyStale && server.isReplica() && !server.masterLinkUp()
                 && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA)) {
             return Errors.MASTERDOWN;
         }
-        return write ? deniedForWrite(denyOom) : null;
+        return null;
     }
 
-    private String deniedForWrite(boolean denyOom) {
-        if (!server.isReplica() && !server.persistence().writesAllowed()) {
-            return MISCONF;
+    /**
+     * processCommand keeps the tracking table within tracking-table-max-keys right after making room for memory,
+     * before the command is refused, queued or run (its invalidations go out before the reply or the QUEUED).
+     */
+    private void limitTrackingTable() {
+        if (server.shared().tracking().trackingClients() > 0) {
+            server.shared().tracking().limitUsedSlots();
         }
-        if (server.isReplica() && server.config().getBool(Directives.REPLICA_READ_ONLY)) {
-            return Errors.READONLY;
-        }
-        if (denyOom && !server.freeMemoryIfNeeded()) {
-            return Errors.OOM;
-        }
-        if (!server.isReplica() && !server.enoughGoodReplicas()) {
-            return Errors.NOREPLICAS;
-        }
-        return null;
     }
 
     /** A known command refused before it ran: Redis counts it in INFO commandstats' rejected_calls. */

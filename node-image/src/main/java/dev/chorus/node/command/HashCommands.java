@@ -267,6 +267,9 @@ public final class HashCommands implements CommandFamily {
             r.array(Math.multiplyExact(n, perField));
             for (int i = 0; i < n; i++) {
                 writeField(r, h.random(), withValues, pairs);
+                if (RandomCounts.closedForOutput(ctx, i)) {
+                    break; // CLIENT_CLOSE_ASAP: the client is gone, stop mid-run
+                }
             }
             return;
         }

@@ -126,7 +126,12 @@ public final class Info {
                 + "maxmemory_policy:" + server.config().getString(Directives.MAXMEMORY_POLICY) + "\n"
                 + "mem_fragmentation_ratio:" + String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used)
                 + "\n"
-                + "mem_allocator:jvm\n";
+                // used_memory is the data set's estimate only: nothing in it is left out of eviction's count
+                + "mem_not_counted_for_evict:0\n"
+                + "mem_allocator:jvm\n"
+                // values are freed synchronously: nothing ever waits for a background free
+                + "lazyfree_pending_objects:0\n"
+                + "lazyfreed_objects:0\n";
     }
 
     /** Resident set size from /proc (0 where unavailable). */

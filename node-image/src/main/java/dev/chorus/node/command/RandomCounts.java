@@ -34,6 +34,14 @@ final class RandomCounts {
         return (int) n;
     }
 
+    /**
+     * Every 1024 elements of a long reply: whether the client went over its output buffer limits and was closed
+     * (Redis' loops stop on CLIENT_CLOSE_ASAP instead of building a reply nobody will get).
+     */
+    static boolean closedForOutput(CommandContext ctx, int i) {
+        return (i & 1023) == 1023 && ctx.client().checkOutputBufferLimits();
+    }
+
     /** Redis' *_SUB_STRATEGY_MUL: below size / 3, distinct elements are found by repeated random picks. */
     static final int SUB_STRATEGY_MUL = 3;
 

@@ -59,9 +59,6 @@ public final class ServerCommands implements CommandFamily {
         ctx.propagate(ctx.argv());
         if (all) {
             ctx.server().persistence().cancelBgsave();
-            for (int i = 0; i < ctx.server().keyspace().databases(); i++) {
-                ctx.server().watchedKeys().touchAllWatchedKeysInDb(ctx.server().keyspace().db(i), null);
-            }
             removed = 0;
             for (int i = 0; i < ctx.server().keyspace().databases(); i++) {
                 removed += ctx.server().keyspace().db(i).flush();
@@ -74,8 +71,7 @@ public final class ServerCommands implements CommandFamily {
                 return;
             }
         } else {
-            ctx.server().watchedKeys().touchAllWatchedKeysInDb(ctx.db(), null);
-            removed = ctx.db().flush();
+            removed = ctx.db().flush(); // touches the watched keys (signalFlushedDb)
             ctx.server().shared().keyChanges().flushed(ctx.client().dbIndex());
         }
         ctx.dirty(removed);

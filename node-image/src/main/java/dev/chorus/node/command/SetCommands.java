@@ -153,6 +153,9 @@ public final class SetCommands implements CommandFamily {
             r.array(n);
             for (int i = 0; i < n; i++) {
                 r.bulk(s.random());
+                if (RandomCounts.closedForOutput(ctx, i)) {
+                    break; // CLIENT_CLOSE_ASAP: the client is gone, stop mid-run
+                }
             }
             return;
         }

@@ -57,8 +57,9 @@ public final class TransactionCommands implements CommandFamily {
             throw new CommandError("ERR EXEC without MULTI");
         }
         boolean failed = c.multiFailed();
+        // EXEC with an expired watched key is disallowed (isWatchedKeyExpired).
+        boolean touched = c.watchedKeyTouched() || ctx.server().watchedKeys().watchedKeyExpired(c);
         List<byte[][]> queued = c.endMulti();
-        boolean touched = c.watchedKeyTouched();
         ctx.server().watchedKeys().unwatchAll(c);
         if (failed) {
             throw new CommandError(Errors.EXECABORT);

@@ -39,10 +39,10 @@ final class ZRandMember {
             w.emptyArray();
             return;
         }
-        withCount(w, z, l, withScores);
+        withCount(ctx, w, z, l, withScores);
     }
 
-    private static void withCount(RespWriter w, ZSetValue z, long l, boolean withScores) {
+    private static void withCount(CommandContext ctx, RespWriter w, ZSetValue z, long l, boolean withScores) {
         boolean unique = l >= 0;
         long count = unique ? l : -l;
         int size = z.size();
@@ -57,6 +57,9 @@ final class ZRandMember {
             for (int i = 0; i < len; i++) {
                 Node n = z.random();
                 SortedSetCommands.element(w, n.member(), n.score(), withScores);
+                if (RandomCounts.closedForOutput(ctx, i)) {
+                    break; // CLIENT_CLOSE_ASAP: the client is gone, stop mid-run
+                }
             }
             return;
         }

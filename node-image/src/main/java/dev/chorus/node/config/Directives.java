@@ -612,8 +612,11 @@ public final class Directives {
     }
 
     private static Object parseBind(List<String> args) throws ConfigException {
-        if (args.isEmpty() || args.size() > 16) {
+        if (args.size() > 16) {
             throw new ConfigException("Too many bind addresses specified.");
+        }
+        if (args.size() == 1 && args.get(0).isEmpty()) {
+            return List.of(); // a single empty argument: no address at all (no TCP listener)
         }
         return List.copyOf(args);
     }

@@ -39,12 +39,16 @@ public final class Client {
     /** Output held outside the writer and the connection (a replica's stream during its full sync). */
     private java.util.function.LongSupplier heldOutput;
 
+    /** What Redis would have allocated for this client's query and reply buffers (CLIENT LIST qbuf-free, rbs, rbp). */
+    private final RedisBuffers buffers = new RedisBuffers(System.currentTimeMillis());
+
     // MULTI/EXEC
     private List<byte[][]> queuedCommands;
     private boolean multiFailed;
     private boolean watchedKeyTouched;
     private boolean executingTransaction;
-    private final Set<WatchedKey> watchedKeys = new HashSet<>();
+    private final java.util.Map<WatchedKey, dev.chorus.node.command.shared.WatchedKeys.Watch> watchedKeys =
+            new java.util.LinkedHashMap<>();
 
     // Pub/Sub
     private final Set<String> channels = new HashSet<>();
@@ -203,6 +207,7 @@ public final class Client {
             return;
         }
         if (writer.length() > 0) {
+            buffers.replied(writer.length());
             outbound.send(writer.array(), 0, writer.length());
             writer.reset();
             if (!closeAfterReply && checkOutputBufferLimits()) {
@@ -264,7 +269,7 @@ public final class Client {
         this.executingTransaction = executingTransaction;
     }
 
-    public Set<WatchedKey> watchedKeys() {
+    public java.util.Map<WatchedKey, dev.chorus.node.command.shared.WatchedKeys.Watch> watchedKeys() {
         return watchedKeys;
     }
 
@@ -430,6 +435,20 @@ public final class Client {
         checkOutputBufferLimits();
     }
 
+    // ---- Redis' buffer bookkeeping ----
+
+    public RedisBuffers buffers() {
+        return buffers;
+    }
+
+    /** serverCron's clientsCron for this client: clientsCronResizeQueryBuffer, clientsCronResizeOutputBuffer. */
+    public void buffersCron(long nowMillis) {
+        buffers.queryBufferCron(nowMillis / 1000 - lastInteraction() / 1000, parser.buffered(),
+                parser.pendingBulkLength());
+        buffers.replyBufferCron(nowMillis, dev.chorus.node.command.DebugCommands.replyBufferResizing(),
+                dev.chorus.node.command.DebugCommands.replyBufferPeakResetTime());
+    }
+
     // ---- output buffer limits ----
 
     /** The client-output-buffer-limit class: replica links, subscribers (RESP2 or 3), else normal (masters too). */
@@ -445,10 +464,31 @@ public final class Client {
         this.heldOutput = heldOutput;
     }
 
-    /** Output waiting for the peer: this turn's replies, what the connection has not written yet, held stream. */
+    /**
+     * Output waiting for the peer as Redis counts it (getClientOutputBufferMemoryUsage): what does not fit in the
+     * client's static reply buffer (rbs bytes; replies that fit there are never counted against the limits), what the
+     * connection has not written yet, and a replica's held stream.
+     */
+    /** A reply list block's usable bytes (PROTO_REPLY_CHUNK_BYTES + header, jemalloc's 20480 class) and node size. */
+    private static final long REPLY_BLOCK = 20464;
+    private static final long REPLY_NODE = 40;
+
+    /** Every reply byte not yet written to the socket (this turn's, the connection's, a replica's held stream). */
+    public long unsentBytes() {
+        return writer.length() + outbound.pendingBytes() + (heldOutput == null ? 0 : heldOutput.getAsLong());
+    }
+
     public long outputMemory() {
         long held = heldOutput == null ? 0 : heldOutput.getAsLong();
-        return writer.length() + outbound.pendingBytes() + held;
+        long pending = writer.length() + outbound.pendingBytes();
+        if (kind != Kind.REPLICA) {
+            // Past the static buffer, replies go to a list of 16 KB blocks (zmalloc_usable: 20464 bytes each after
+            // the block header), each counted whole with its list node (reply_bytes + 40 per node).
+            long listed = Math.max(0, pending - buffers.replyBufferSize());
+            long blocks = (listed + REPLY_BLOCK - 1) / REPLY_BLOCK;
+            pending = blocks * (REPLY_BLOCK + REPLY_NODE);
+        }
+        return pending + held;
     }
 
     /**

@@ -54,6 +54,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             int n = buf.readableBytes();
             server.stats().netInputBytes += n;
             var parser = client.parser();
+            client.buffers().bytesRead(n, parser.buffered(), parser.pendingBulkLength(), client.isMaster());
             byte[] window = parser.writeWindow(n);
             buf.readBytes(window, parser.writeOffset(), n);
             parser.commitWrite(n);
@@ -74,6 +75,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         processInput(client, server);
+        client.buffers().processed(client.parser().takeBigBulk(), client.parser().pendingBulkLength(),
+                client.parser().buffered(), client.isMaster());
     }
 
     /** Runs every complete command buffered for the client (also called when a blocked client is released). */

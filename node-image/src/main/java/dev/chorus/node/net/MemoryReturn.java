@@ -128,7 +128,7 @@ public final class MemoryReturn {
             return;
         }
         for (Client c : server.clients().all()) {
-            if (c.outputMemory() > 0) {
+            if (c.unsentBytes() > 0) {
                 return; // a reply still on its way: not idle
             }
         }

@@ -107,7 +107,7 @@ public final class NetServer implements AutoCloseable {
                         + e.getMessage(), e);
             }
         }
-        if (listeners.isEmpty()) {
+        if (listeners.isEmpty() && !server.config().getList(Directives.BIND).isEmpty()) {
             throw new IllegalStateException("Failed listening on port " + port + " (tcp), aborting.");
         }
         server.setTcpPort(port);

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * Redis' protected mode: with no password and no explicit bind, only loopback clients may connect, and others get
+ * Redis' protected mode: with no password, only loopback clients may connect, and others get
  * the explanation Redis gives.
  */
 final class ProtectedMode {
@@ -14,9 +14,9 @@ final class ProtectedMode {
     }
 
     static String denial(Server server, SocketAddress remote) {
+        // Redis 7.0: the bind addresses do not matter, only the default user having no password
         if (!server.config().getBool(Directives.PROTECTED_MODE)
-                || !server.config().getString(Directives.REQUIREPASS).isEmpty()
-                || !server.config().getList(Directives.BIND).equals(java.util.List.of("*", "-::*"))) {
+                || !server.config().getString(Directives.REQUIREPASS).isEmpty()) {
             return null;
         }
         if (remote instanceof InetSocketAddress in && in.getAddress() != null && in.getAddress().isLoopbackAddress()) {

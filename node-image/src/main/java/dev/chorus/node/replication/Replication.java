@@ -628,7 +628,8 @@ public final class Replication implements Server.Propagation {
             sb.append("master_link_status:").append(up ? "up" : "down").append('\n');
             sb.append("master_last_io_seconds_ago:").append(link == null ? -1 : link.lastIoSecondsAgo()).append('\n');
             sb.append("master_sync_in_progress:").append(link != null && link.syncing() ? 1 : 0).append('\n');
-            sb.append("slave_read_repl_offset:").append(ids.offset()).append('\n');
+            sb.append("slave_read_repl_offset:").append(ids.offset() + (link == null ? 0 : link.unappliedBytes()))
+                    .append('\n');
             sb.append("slave_repl_offset:").append(ids.offset()).append('\n');
             if (!up) {
                 sb.append("master_link_down_since_seconds:").append(link == null ? -1 : link.downSinceSeconds())

@@ -23,6 +23,10 @@ public final class RespRequestParser {
     private byte[] buf = new byte[256];
     /** Bytes (from start) the bulk being read needs in all, as its length line announced; 0 when none is pending. */
     private long announced;
+    /** The length of the bulk whose length line has been read but whose data has not all arrived, or -1. */
+    private long pendingBulkLength = -1;
+    /** The largest bulk of at least 32 KB taken since {@link #takeBigBulk()} was last called, or -1. */
+    private long bigBulkTaken = -1;
     private int start;
     private int end;
     private long maxBulkLength = 512L * 1024 * 1024;
@@ -70,6 +74,21 @@ public final class RespRequestParser {
 
     public void commitWrite(int len) {
         end += len;
+    }
+
+    /** Redis' PROTO_MBULK_BIG_ARG: a bulk this large gets a query buffer of its own. */
+    public static final int BIG_BULK = 32 * 1024;
+
+    /** The length of the bulk being read (its length line parsed, its data not all here), or -1: Redis' bulklen. */
+    public long pendingBulkLength() {
+        return pendingBulkLength;
+    }
+
+    /** The largest bulk of at least {@link #BIG_BULK} bytes taken since the last call, or -1 (and forgets it). */
+    public long takeBigBulk() {
+        long b = bigBulkTaken;
+        bigBulkTaken = -1;
+        return b;
     }
 
     public int buffered() {
@@ -252,6 +271,7 @@ public final class RespRequestParser {
                 // Only a hint for how far to grow as bytes arrive: never reserved up front (a peer that announces
                 // 512 MB and sends a few bytes must not cost 512 MB).
                 announced = needed;
+                pendingBulkLength = len;
                 return null;
             }
             addArg(lineEnd + 2, (int) len);
@@ -301,6 +321,10 @@ public final class RespRequestParser {
         argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + len);
         start = dataStart + len + 2;
         announced = 0;
+        pendingBulkLength = -1;
+        if (len >= BIG_BULK) {
+            bigBulkTaken = Math.max(bigBulkTaken, len);
+        }
     }
 
     private byte[][] complete(byte[][] args) {

@@ -241,6 +241,7 @@ public final class Database {
 
     /** Deletes every key. Returns how many there were. */
     public long flush() {
+        keyspace.listener().flushing(this);
         long n = dict.size();
         if (n == 0) {
             return 0;

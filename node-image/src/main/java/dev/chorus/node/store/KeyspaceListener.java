@@ -27,4 +27,11 @@ public interface KeyspaceListener {
     default void keyFlushed(Database db, byte[] key) {
         keyModified(db, key);
     }
+
+    /**
+     * A whole database is about to be emptied (before its keys are reported by {@link #keyFlushed}): Redis'
+     * signalFlushedDb touches the watched keys once, with touchAllWatchedKeysInDb(db, NULL).
+     */
+    default void flushing(Database db) {
+    }
 }

@@ -149,6 +149,8 @@ class ClientPauseTest {
 
         admin.call("CLIENT", "UNPAUSE");
         assertThat(writer.received()).isEqualTo("+OK\r\n");
-        assertThat(admin.call("DBSIZE")).as("evicted once the pause ended").isEqualTo(":1\r\n");
+        // Every command makes room first (processCommand's performEvictions), DBSIZE included: with maxmemory 1 nothing
+        // stays, as on redis-server 7.0.15.
+        assertThat(admin.call("DBSIZE")).as("evicted once the pause ended").isEqualTo(":0\r\n");
     }
 }

@@ -227,6 +227,22 @@ public final class BlockedClients {
 
     /** Runs the waiter's operation in its client's context; on success the client is answered and unblocked. */
     private boolean serve(Waiter w, byte[] key) {
+        // As Redis, the served client is the current one while its command runs (fixed_time_expire raised), so the
+        // invalidations its own command causes (BLMOVE's target) reach it after its reply (afterCommand).
+        dev.chorus.node.command.shared.Tracking tracking = server.shared().tracking();
+        Client previous = tracking.currentClient();
+        tracking.setCurrentClient(w.client);
+        tracking.enterCall();
+        try {
+            return serveAsCurrent(w, key);
+        } finally {
+            tracking.exitCall();
+            tracking.sendPendingInvalidations();
+            tracking.setCurrentClient(previous);
+        }
+    }
+
+    private boolean serveAsCurrent(Waiter w, byte[] key) {
         CommandContext ctx = w.client.context();
         ctx.reset(w.spec, w.argv);
         int mark = w.client.writer().length();

@@ -40,7 +40,7 @@ public final class KeyChanges implements KeyspaceListener {
 
     @Override
     public void keyModified(Database db, byte[] key) {
-        watchedKeys.touched(db.index(), key);
+        watchedKeys.touched(db, key);
         tracking.invalidateKey(key, true);
         blockedClients.keyModified(db, key);
     }
@@ -62,9 +62,13 @@ public final class KeyChanges implements KeyspaceListener {
 
     @Override
     public void keyFlushed(Database db, byte[] key) {
-        // Tracking hears of the flush once, from flushed(); WATCH and blocked clients see each key go.
-        watchedKeys.touched(db.index(), key);
+        // Tracking hears of the flush once, from flushed(), WATCH from flushing(); blocked clients see each key go.
         blockedClients.keyModified(db, key);
+    }
+
+    @Override
+    public void flushing(Database db) {
+        watchedKeys.touchAllWatchedKeysInDb(db, null);
     }
 
     /** Redis' notifyKeyspaceEvent(type, event, key, dbid). */

@@ -13,7 +13,7 @@ import dev.chorus.node.config.Directives;
  */
 public final class SharedState {
     private final PubSub pubsub = new PubSub();
-    private final WatchedKeys watchedKeys = new WatchedKeys();
+    private final WatchedKeys watchedKeys;
     private final KeyspaceEvents keyspaceEvents = new KeyspaceEvents(pubsub);
     private final ClientPause clientPause;
     private final BlockedClients blockedClients;
@@ -22,6 +22,7 @@ public final class SharedState {
     private final KeyChanges keyChanges;
 
     public SharedState(Server server) {
+        this.watchedKeys = new WatchedKeys(server::keyspace);
         this.clientPause = new ClientPause(server);
         this.blockedClients = new BlockedClients(server);
         this.tracking = new Tracking(server);
@@ -42,6 +43,12 @@ public final class SharedState {
         });
         server.addAfterCommandHook(tracking::sendPendingInvalidations);
         server.addAfterCommandHook(blockedClients::serveReadyKeys);
+        // serverCron: the tracking table is kept within tracking-table-max-keys even when no command comes
+        server.addCronHook(() -> {
+            if (tracking.trackingClients() > 0) {
+                tracking.limitUsedSlots();
+            }
+        });
         server.clients().setBeforeFlush(tracking::broadcastInvalidations);
         server.addCloseListener(blockedClients::clientClosed);
         server.addCloseListener(clientPause::clientClosed);

@@ -39,6 +39,8 @@ public final class Tracking {
     /** Invalidations for the client whose command is running: sent after its reply (null: a flush). */
     private final List<byte[]> pending = new ArrayList<>();
     private Client current;
+    /** Redis' server.fixed_time_expire: above 0 while a command runs (call(), or serving a blocked client). */
+    private int executing;
     private int limitTimeouts;
 
     private static final class Bcast {
@@ -54,6 +56,20 @@ public final class Tracking {
     /** The client whose command runs now (Redis' server.current_client), or null between commands. */
     public void setCurrentClient(Client c) {
         current = c;
+    }
+
+    /** The client whose command runs now, or null. */
+    public Client currentClient() {
+        return current;
+    }
+
+    /** A command starts running (call()): invalidations for its own client wait until after its reply. */
+    public void enterCall() {
+        executing++;
+    }
+
+    public void exitCall() {
+        executing--;
     }
 
     public int trackingClients() {
@@ -367,7 +383,9 @@ public final class Tracking {
             if (target.tracking().noloop && target == current) {
                 continue;
             }
-            if (target == current) {
+            if (target == current && executing > 0) {
+                // Its reply is being written: the invalidation follows it (before a command runs, e.g. an eviction
+                // in processCommand, it goes out at once, before the reply).
                 pending.add(keyBytes);
             } else {
                 send(target, singleKey(keyBytes));
@@ -395,7 +413,7 @@ public final class Tracking {
     }
 
     /** After a command: the invalidations for its own client go out behind its reply. */
-    void sendPendingInvalidations() {
+    public void sendPendingInvalidations() {
         if (pending.isEmpty()) {
             return;
         }

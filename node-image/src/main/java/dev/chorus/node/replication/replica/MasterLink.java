@@ -93,6 +93,17 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
 
     // ---- state for INFO and ROLE ----
 
+    /**
+     * Stream bytes read from the master but not applied yet (a command held by CLIENT PAUSE and what arrived behind
+     * it): Redis' read_reploff minus reploff, what INFO's slave_read_repl_offset is ahead of slave_repl_offset.
+     */
+    public long unappliedBytes() {
+        if (phase != Phase.STREAM || masterClient == null) {
+            return 0;
+        }
+        return masterClient.parser().buffered() + (postponedRaw == null ? 0 : postponedRaw.length);
+    }
+
     public boolean connected() {
         return phase == Phase.STREAM;
     }
