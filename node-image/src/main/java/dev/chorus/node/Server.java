@@ -352,6 +352,16 @@ public final class Server {
 
     // ---- replication and persistence integration ----
 
+    private dev.chorus.node.scripting.ScriptingEngine scripting;
+
+    /** EVAL's Lua state and script cache (created on first use). */
+    public dev.chorus.node.scripting.ScriptingEngine scripting() {
+        if (scripting == null) {
+            scripting = new dev.chorus.node.scripting.ScriptingEngine(this);
+        }
+        return scripting;
+    }
+
     public dev.chorus.node.replication.Replication replication() {
         return replication;
     }

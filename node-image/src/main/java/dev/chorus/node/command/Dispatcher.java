@@ -180,7 +180,7 @@ public final class Dispatcher {
         stat.micros += micros;
         server.monitors().afterCall(client, spec, argv, stat, micros);
         server.stats().commandsProcessed++;
-        List<byte[][]> propagation = ctx.propagation();
+        List<byte[][]> propagation = client.propagationOff() ? List.of() : ctx.propagation();
         if (propagation.size() > 1 && !client.executingTransaction()) {
             // Several effects of one command reach replicas as one transaction (Redis' also-propagate wrapping).
             server.beginTransactionPropagation();

@@ -255,6 +255,17 @@ public final class Client {
         return multiFailed;
     }
 
+    /** A script's redis.set_repl(REPL_NONE...): this client's writes are not propagated. */
+    private boolean propagationOff;
+
+    public boolean propagationOff() {
+        return propagationOff;
+    }
+
+    public void setPropagationOff(boolean off) {
+        propagationOff = off;
+    }
+
     /** True while EXEC runs the queued commands: blocking commands must not block then. */
     public boolean executingTransaction() {
         return executingTransaction;
