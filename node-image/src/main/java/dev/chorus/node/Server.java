@@ -110,6 +110,9 @@ public final class Server {
         this.replication = new dev.chorus.node.replication.Replication(this, persistence);
         persistence.setSaveInfo(() -> new dev.chorus.node.persistence.RdbPersistence.SaveInfo(
                 replication.ids().replid(), replication.ids().offset(), 0));
+        // Redis creates the Lua client (id 1) and the function engine's client (id 2) at start-up.
+        scripting();
+        clients.newId();
     }
 
     /** The size limits of the compact encodings (what OBJECT ENCODING reports; HGETALL/SMEMBERS order follows). */

@@ -21,11 +21,11 @@ public final class ScriptingCommands implements CommandFamily {
                 CommandSpec.of("evalsha_ro", -3, "readonly " + EVAL_FLAGS, ctx -> eval(ctx, true, true))
                         .getKeys(keys),
                 CommandSpec.of("script", -2, "")
-                        .sub(CommandSpec.of("debug", 3, "noscript", ScriptingCommands::debug))
+                        .sub(CommandSpec.of("help", 2, "loading stale", ScriptingCommands::help))
                         .sub(CommandSpec.of("exists", -3, "noscript", ScriptingCommands::exists))
                         .sub(CommandSpec.of("flush", -2, "noscript", ScriptingCommands::flush))
-                        .sub(CommandSpec.of("help", 2, "loading stale", ScriptingCommands::help))
                         .sub(CommandSpec.of("kill", 2, "noscript allow_busy", ScriptingCommands::kill))
+                        .sub(CommandSpec.of("debug", 3, "noscript", ScriptingCommands::debug))
                         .sub(CommandSpec.of("load", 3, "noscript stale", ScriptingCommands::load)));
     }
 
@@ -115,7 +115,7 @@ public final class ScriptingCommands implements CommandFamily {
             "LOAD <script>",
             "    Load a script into the scripts cache without executing it.",
             "HELP",
-            "    Print this help."};
+            "    Prints this help."};
         ctx.reply().array(help.length);
         for (String line : help) {
             ctx.reply().simple(line);
