@@ -81,6 +81,7 @@ public final class Dispatcher {
             reject(client, spec, Errors.arity(spec.fullName()).getMessage());
             return;
         }
+        spec = ScriptingCommands.withScriptFlags(server, spec, argv); // evalGetCommandFlags: a shebang's flags
         if (spec.handler() == DebugCommands.HANDLER && !DebugCommands.allowed(server, client)) {
             reject(client, DebugCommands.NOT_ALLOWED);
             return;

@@ -29,6 +29,41 @@ public final class ScriptingCommands implements CommandFamily {
                         .sub(CommandSpec.of("load", 3, "noscript stale", ScriptingCommands::load)));
     }
 
+    private static final java.util.Map<String, CommandSpec> VARIANTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * evalGetCommandFlags + scriptFlagsToCmdFlags: for a script with a shebang (known, or given to EVAL), the
+     * dispatcher's checks see write/deny-oom/stale as the script's flags say, not EVAL's own.
+     */
+    public static CommandSpec withScriptFlags(dev.chorus.node.Server server, CommandSpec spec, byte[][] argv) {
+        String name = spec.name();
+        if (spec.parent() != null || !name.startsWith("eval") || argv.length < 2) {
+            return spec;
+        }
+        boolean evalsha = name.startsWith("evalsha");
+        Integer scriptFlags = server.scripting().declaredFlags(argv[1], evalsha);
+        if (scriptFlags == null) {
+            return spec;
+        }
+        int f = scriptFlags;
+        return VARIANTS.computeIfAbsent(name + "/" + f, k -> {
+            java.util.EnumSet<CommandFlag> flags = java.util.EnumSet.copyOf(spec.flags());
+            flags.removeAll(java.util.EnumSet.of(CommandFlag.STALE, CommandFlag.DENYOOM, CommandFlag.WRITE,
+                    CommandFlag.MAY_REPLICATE));
+            if ((f & (ScriptingEngine.FLAG_ALLOW_OOM | ScriptingEngine.FLAG_NO_WRITES)) == 0) {
+                flags.add(CommandFlag.DENYOOM);
+            }
+            if ((f & ScriptingEngine.FLAG_NO_WRITES) == 0) {
+                flags.add(CommandFlag.WRITE);
+            }
+            if ((f & ScriptingEngine.FLAG_ALLOW_STALE) != 0) {
+                flags.add(CommandFlag.STALE);
+            }
+            return new CommandSpec(spec.name(), spec.arity(), java.util.Collections.unmodifiableSet(flags),
+                    spec.handler(), spec.keysProc(), spec.meta(), spec.subcommands(), spec.parent());
+        });
+    }
+
     static void eval(CommandContext ctx, boolean evalsha, boolean ro) {
         ScriptingEngine engine = ctx.server().scripting();
         long numkeys = ctx.longArg(2);

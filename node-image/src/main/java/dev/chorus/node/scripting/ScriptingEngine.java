@@ -116,6 +116,18 @@ public final class ScriptingEngine {
         sandbox = new LuaSandbox(this);
     }
 
+    private byte[] lastBody;
+    private String lastSha;
+
+    /** The sha of a script body; the dispatcher and EVAL ask for the same argument one after the other. */
+    public String shaOf(byte[] body) {
+        if (body != lastBody) {
+            lastSha = sha1hex(body);
+            lastBody = body;
+        }
+        return lastSha;
+    }
+
     public static String sha1hex(byte[] body) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
@@ -129,7 +141,7 @@ public final class ScriptingEngine {
      * Redis' text for an invalid shebang or a compile error.
      */
     public String createFunction(byte[] body) {
-        String sha = sha1hex(body);
+        String sha = shaOf(body);
         if (scripts.containsKey(sha)) {
             return sha;
         }
@@ -214,7 +226,7 @@ public final class ScriptingEngine {
             return null;
         }
         String sha = evalsha ? new String(scriptOrSha, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT)
-                : sha1hex(scriptOrSha);
+                : shaOf(scriptOrSha);
         Script s = scripts.get(sha);
         int flags;
         if (s == null) {
