@@ -105,6 +105,10 @@ public final class Dispatcher {
             reject(client, spec, denied);
             return;
         }
+        if (server.scripting().busy() && !spec.has(CommandFlag.ALLOW_BUSY)) {
+            reject(client, spec, dev.chorus.node.scripting.ScriptingEngine.BUSY_EVAL); // a script past busy-reply-threshold
+            return;
+        }
         if (client.inMulti() && !NOT_QUEUED_WHEN_OOM.contains(spec.name()) && !client.isMaster()
                 && !server.freeMemoryIfNeeded()) {
             // Redis: queueing may take unbounded memory, so out of memory any command queued in MULTI is refused.

@@ -46,6 +46,10 @@ public final class ScriptingEngine {
             + "configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error "
             + "option). Please check the Redis logs for details about the RDB error.";
 
+    /** shared.slowevalerr: what other clients get while a script is past busy-reply-threshold. */
+    public static final String BUSY_EVAL =
+            "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+
     /** One cached script: its body, shebang flags and compiled function. */
     public record Script(byte[] body, int flags, LuaFunction function) {
     }
@@ -61,6 +65,7 @@ public final class ScriptingEngine {
         int replFlags = PROPAGATE_AOF | PROPAGATE_REPL;
         long startNanos;
         boolean killed;
+        boolean timedOut;
 
         RunContext(Client caller, String funcname) {
             this.caller = caller;
@@ -82,6 +87,51 @@ public final class ScriptingEngine {
         this.scriptClient = new Client(server.clients().newId(), server, new NoOutbound());
         scriptClient.setExecutingTransaction(true); // CLIENT_DENY_BLOCKING: blocking commands do not block
         this.sandbox = new LuaSandbox(this);
+        sandbox.tracker.setHook(this::onHook);
+    }
+
+    /** A script is running past busy-reply-threshold (Redis' scriptIsTimedout). */
+    public boolean busy() {
+        return run != null && run.timedOut;
+    }
+
+    /**
+     * luaMaskCountHook, every LineTracker.HOOK_INTERVAL instructions: past busy-reply-threshold the script enters
+     * timed-out mode (its client protected, the master's stream paused) and the server's I/O runs so other clients
+     * get -BUSY and SCRIPT KILL can arrive; a killed script then fails with an error pcall cannot catch.
+     */
+    private void onHook() {
+        RunContext r = run;
+        if (r == null) {
+            return;
+        }
+        if (!r.timedOut) {
+            long threshold = server.config().getLong(Directives.BUSY_REPLY_THRESHOLD);
+            long elapsed = (System.nanoTime() - r.startNanos) / 1_000_000;
+            if (threshold <= 0 || elapsed < threshold) {
+                return;
+            }
+            Log.warning("Slow script detected: still in execution after " + elapsed + " milliseconds. You can try "
+                    + "killing the script using the SCRIPT KILL command. Script name is: " + r.funcname + ".");
+            r.timedOut = true;
+            r.caller.setProtected(true);
+            pauseMasterStream(true);
+        }
+        if (server.loop() instanceof dev.chorus.node.net.ServerLoop loop) {
+            loop.processEventsWhileBlocked();
+            server.clients().flushPending();
+        }
+        if (r.killed) {
+            Log.warning("Lua script killed by user with SCRIPT KILL.");
+            throw new LuaError(LuaConversions.errorTable("Script killed by user with SCRIPT KILL..."));
+        }
+    }
+
+    private void pauseMasterStream(boolean paused) {
+        var link = server.replication().link();
+        if (link != null) {
+            link.setReadsPaused(paused);
+        }
     }
 
     // ---- the script cache ----
@@ -298,6 +348,10 @@ public final class ScriptingEngine {
             });
         } finally {
             run = null;
+            if (ctx.timedOut) {
+                caller.setProtected(false);
+                pauseMasterStream(false);
+            }
             scriptClient.writer().reset();
             if (wrap) {
                 server.endTransactionPropagation(scriptClient.dbIndex());
