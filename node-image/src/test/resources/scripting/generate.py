@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates bundled-libs.expected (and ../differential-pending/scripting-libs.redis) from bundled-libs.cases.
+"""Regenerates bundled-libs.expected (and ../differential/scripting-libs.redis) from bundled-libs.cases.
 
 Every snippet in bundled-libs.cases runs as EVAL "<snippet>" 0 on a real redis-server 7.0.15; the reply's raw RESP2
 bytes are written next to it. Each snippet runs in a fresh Lua interpreter (SCRIPT FLUSH before it), because the cjson
@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "bundled-libs.cases")
 EXPECTED = os.path.join(HERE, "bundled-libs.expected")
-DIFFERENTIAL = os.path.join(HERE, "..", "differential-pending", "scripting-libs.redis")
+DIFFERENTIAL = os.path.join(HERE, "..", "differential", "scripting-libs.redis")
 
 
 def read_cases():

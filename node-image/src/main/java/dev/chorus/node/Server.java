@@ -110,6 +110,9 @@ public final class Server {
         this.replication = new dev.chorus.node.replication.Replication(this, persistence);
         persistence.setSaveInfo(() -> new dev.chorus.node.persistence.RdbPersistence.SaveInfo(
                 replication.ids().replid(), replication.ids().offset(), 0));
+        // Redis creates the Lua client (id 1) and the function engine's client (id 2) at start-up.
+        scripting();
+        clients.newId();
     }
 
     /** The size limits of the compact encodings (what OBJECT ENCODING reports; HGETALL/SMEMBERS order follows). */
@@ -358,6 +361,16 @@ public final class Server {
     }
 
     // ---- replication and persistence integration ----
+
+    private dev.chorus.node.scripting.ScriptingEngine scripting;
+
+    /** EVAL's Lua state and script cache (created on first use). */
+    public dev.chorus.node.scripting.ScriptingEngine scripting() {
+        if (scripting == null) {
+            scripting = new dev.chorus.node.scripting.ScriptingEngine(this);
+        }
+        return scripting;
+    }
 
     public dev.chorus.node.replication.Replication replication() {
         return replication;

@@ -35,7 +35,9 @@ class DifferentialIT {
         Path dir = Path.of(DifferentialIT.class.getResource("/differential").toURI());
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".redis")).sorted().toList();
+            String only = System.getProperty("differential.only", ""); // e.g. -Ddifferential.only=scripting
+            files = s.filter(p -> p.toString().endsWith(".redis"))
+                    .filter(p -> p.getFileName().toString().contains(only)).sorted().toList();
         }
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
     }

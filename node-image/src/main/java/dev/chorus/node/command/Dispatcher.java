@@ -84,6 +84,7 @@ public final class Dispatcher {
             reject(client, spec, Errors.arity(spec.fullName()).getMessage());
             return;
         }
+        spec = ScriptingCommands.withScriptFlags(server, spec, argv); // evalGetCommandFlags: a shebang's flags
         if (spec.handler() == DebugCommands.HANDLER && !DebugCommands.allowed(server, client)) {
             reject(client, DebugCommands.NOT_ALLOWED);
             return;
@@ -117,6 +118,10 @@ public final class Dispatcher {
                 return;
             }
             reject(client, spec, denied);
+            return;
+        }
+        if (server.scripting().busy() && !spec.has(CommandFlag.ALLOW_BUSY)) {
+            reject(client, spec, dev.chorus.node.scripting.ScriptingEngine.BUSY_EVAL); // a script past busy-reply-threshold
             return;
         }
         if (server.clientPause().postpones(client, spec)) {
@@ -173,7 +178,7 @@ public final class Dispatcher {
         stat.micros += micros;
         server.monitors().afterCall(client, spec, argv, stat, micros);
         server.stats().commandsProcessed++;
-        List<byte[][]> propagation = ctx.propagation();
+        List<byte[][]> propagation = client.propagationOff() ? List.of() : ctx.propagation();
         if (propagation.size() > 1 && !client.executingTransaction()) {
             // Several effects of one command reach replicas as one transaction (Redis' also-propagate wrapping).
             server.beginTransactionPropagation();
@@ -219,7 +224,8 @@ public final class Dispatcher {
                 denyStale |= !s.has(CommandFlag.STALE);
             }
         }
-        if (server.config().getLong(Directives.MAXMEMORY) != 0) {
+        if (server.config().getLong(Directives.MAXMEMORY) != 0 && !server.scripting().busy()) {
+            // (Redis: no eviction while a busy script yields to other clients, isInsideYieldingLongCommand)
             boolean outOfMemory = !server.freeMemoryIfNeeded();
             // Evictions may have invalidated keys: those messages go out before this command's reply.
             server.shared().tracking().sendPendingInvalidations();

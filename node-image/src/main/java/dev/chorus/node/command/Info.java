@@ -121,6 +121,7 @@ public final class Info {
                 + "used_memory_peak_human:" + human(used) + "\n"
                 + "used_memory_dataset:" + used + "\n"
                 + "used_memory_heap:" + (rt.totalMemory() - rt.freeMemory()) + "\n"
+                + scripting(server)
                 + "maxmemory:" + max + "\n"
                 + "maxmemory_human:" + human(max) + "\n"
                 + "maxmemory_policy:" + server.config().getString(Directives.MAXMEMORY_POLICY) + "\n"
@@ -132,6 +133,28 @@ public final class Info {
                 // values are freed synchronously: nothing ever waits for a background free
                 + "lazyfree_pending_objects:0\n"
                 + "lazyfreed_objects:0\n";
+    }
+
+    /** The Lua fields of the memory section (server.c genRedisInfoString), in Redis' order. */
+    private static String scripting(Server server) {
+        dev.chorus.node.scripting.ScriptingEngine eval = server.scripting();
+        long vmEval = eval.vmMemory();
+        long vmFunctions = 32768;
+        long scriptsEval = eval.scriptsMemory();
+        long functions = 184;
+        return "used_memory_lua:" + vmEval + "\n"
+                + "used_memory_vm_eval:" + vmEval + "\n"
+                + "used_memory_lua_human:" + human(vmEval) + "\n"
+                + "used_memory_scripts_eval:" + scriptsEval + "\n"
+                + "number_of_cached_scripts:" + eval.cachedScripts() + "\n"
+                + "number_of_functions:0\n"
+                + "number_of_libraries:0\n"
+                + "used_memory_vm_functions:" + vmFunctions + "\n"
+                + "used_memory_vm_total:" + (vmEval + vmFunctions) + "\n"
+                + "used_memory_vm_total_human:" + human(vmEval + vmFunctions) + "\n"
+                + "used_memory_functions:" + functions + "\n"
+                + "used_memory_scripts:" + (scriptsEval + functions) + "\n"
+                + "used_memory_scripts_human:" + human(scriptsEval + functions) + "\n";
     }
 
     /** Resident set size from /proc (0 where unavailable). */

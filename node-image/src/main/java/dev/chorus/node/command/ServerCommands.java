@@ -91,6 +91,9 @@ public final class ServerCommands implements CommandFamily {
                 default -> throw Errors.syntax();
             }
         }
+        if (save != Boolean.FALSE && ctx.server().scripting().busy()) {
+            throw new CommandError(dev.chorus.node.scripting.ScriptingEngine.BUSY_EVAL); // only SHUTDOWN NOSAVE
+        }
         if (now) {
             ctx.server().shutdownNow(save);
         } else {

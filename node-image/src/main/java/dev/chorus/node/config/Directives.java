@@ -237,7 +237,7 @@ public final class Directives {
     public static final Directive STREAM_NODE_MAX_ENTRIES = integer("stream-node-max-entries", 100, 0,
             Long.MAX_VALUE, true).noEffect("the node has no stream type");
     public static final Directive BUSY_REPLY_THRESHOLD = integer("busy-reply-threshold", 5000, 0, Long.MAX_VALUE,
-            true, "lua-time-limit").noEffect("the node runs no scripts or functions that could be busy");
+            true, "lua-time-limit");
 
     // -- config: ACL (the node has the default user only; aclfile is refused rather than ignored) --
     public static final Directive ACLFILE = define("aclfile", List.of(), args -> {

@@ -260,6 +260,28 @@ public final class Client {
         return multiFailed;
     }
 
+    /** Running a script that went busy: its further input waits until the script ends (Redis' protectClient). */
+    private boolean protectedClient;
+
+    public boolean isProtected() {
+        return protectedClient;
+    }
+
+    public void setProtected(boolean p) {
+        protectedClient = p;
+    }
+
+    /** A script's redis.set_repl(REPL_NONE...): this client's writes are not propagated. */
+    private boolean propagationOff;
+
+    public boolean propagationOff() {
+        return propagationOff;
+    }
+
+    public void setPropagationOff(boolean off) {
+        propagationOff = off;
+    }
+
     /** True while EXEC runs the queued commands: blocking commands must not block then. */
     public boolean executingTransaction() {
         return executingTransaction;

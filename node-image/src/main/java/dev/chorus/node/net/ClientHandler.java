@@ -82,7 +82,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Runs every complete command buffered for the client (also called when a blocked client is released). */
     public static void processInput(Client client, Server server) {
         int outputBefore = client.writer().length();
-        while (!client.closing() && !client.blocked()) {
+        while (!client.closing() && !client.blocked() && !client.isProtected()) {
             byte[][] argv;
             try {
                 argv = client.parser().next();

@@ -48,7 +48,7 @@ public final class NetServer implements AutoCloseable {
     public NetServer(Server server) {
         this.server = server;
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.loop = new MultiThreadIoEventLoopGroup(1, r -> {
+        this.loop = new ServerLoop.Group(1, r -> {
             Thread t = new Thread(r, "chorus-server");
             t.setDaemon(false);
             return t;

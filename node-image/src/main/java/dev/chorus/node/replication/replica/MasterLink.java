@@ -574,4 +574,12 @@ public final class MasterLink extends ChannelInboundHandlerAdapter {
             return channel == null ? "" : String.valueOf(channel.localAddress()).replaceFirst("^/", "");
         }
     }
+
+    /** While a script is busy the master's stream waits (Redis does not process its master's input then). */
+    public void setReadsPaused(boolean paused) {
+        Channel c = channel;
+        if (c != null) {
+            c.config().setAutoRead(!paused);
+        }
+    }
 }
