@@ -37,6 +37,9 @@ public class ReplicaSetStatus {
     private String updateRestartedPodUid;
     @JsonPropertyDescription("A failover's settle or a switchover's catch-up in progress; absent when none is.")
     private StepAttempt stepAttempt;
+    @JsonPropertyDescription("The password the nodes use (its fingerprint) and a rotation in progress; absent without "
+            + "spec.auth.")
+    private AuthStatus auth;
     @JsonPropertyDescription("Service that routes to the master.")
     private String writeService;
     @JsonPropertyDescription("Service that routes to the replicas.")
@@ -144,6 +147,14 @@ public class ReplicaSetStatus {
 
     public void setUpdateRestartedPodUid(String updateRestartedPodUid) {
         this.updateRestartedPodUid = updateRestartedPodUid;
+    }
+
+    public AuthStatus getAuth() {
+        return auth;
+    }
+
+    public void setAuth(AuthStatus auth) {
+        this.auth = auth;
     }
 
     public StepAttempt getStepAttempt() {

@@ -89,6 +89,42 @@ public final class NodeConfig {
         return "requirepass " + quote(password) + "\nmasterauth " + quote(password) + "\n";
     }
 
+    /**
+     * The password an auth file rendered by {@link #renderAuth} carries (its requirepass), or null when it has none:
+     * what the nodes were last configured with, read back at the start of a rotation.
+     */
+    public static String parseAuth(String authFile) {
+        for (String line : authFile.split("\n")) {
+            if (line.startsWith("requirepass ")) {
+                return unquote(line.substring("requirepass ".length()));
+            }
+        }
+        return null;
+    }
+
+    /** The inverse of {@link #quote}. */
+    static String unquote(String v) {
+        if (!v.startsWith("\"")) {
+            return v;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < v.length() - 1; i++) {
+            char c = v.charAt(i);
+            if (c == '\\' && i + 1 < v.length() - 1) {
+                char n = v.charAt(++i);
+                sb.append(switch (n) {
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case 't' -> '\t';
+                    default -> n;
+                });
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     /** Quotes a value the way redis.conf parses it (double quotes with backslash escapes) when it needs quoting. */
     static String quote(String v) {
         if (!v.isEmpty() && v.chars().allMatch(c -> c > ' ' && c != '"' && c != '\'' && c != '\\' && c < 127)) {

@@ -1,5 +1,6 @@
 package dev.chorus.operator.reconciler;
 
+import dev.chorus.operator.api.AuthStatus;
 import dev.chorus.operator.api.ReplicaSetStatus;
 import dev.chorus.operator.api.StepAttempt;
 
@@ -15,6 +16,8 @@ final class Progress {
     String updateRestartedPodUid;
     /** A settle or catch-up in progress (null: none). */
     StepAttempt attempt;
+    /** The applied password's fingerprint and a password rotation in flight (null: no spec.auth). */
+    AuthStatus auth;
     /** Phase to report instead of the one derived from the nodes while a change is in flight (null: none). */
     String phase;
 
@@ -26,6 +29,7 @@ final class Progress {
             p.targetMaster = status.getTargetMaster();
             p.updateRestartedPodUid = status.getUpdateRestartedPodUid();
             p.attempt = status.getStepAttempt();
+            p.auth = status.getAuth();
         }
         return p;
     }
@@ -36,5 +40,6 @@ final class Progress {
         status.setTargetMaster(targetMaster);
         status.setUpdateRestartedPodUid(updateRestartedPodUid);
         status.setStepAttempt(attempt);
+        status.setAuth(auth);
     }
 }

@@ -15,6 +15,7 @@ import dev.chorus.operator.dependent.PodDisruptionBudgetDependent;
 import dev.chorus.operator.dependent.ReadServiceDependent;
 import dev.chorus.operator.dependent.StatefulSetDependent;
 import dev.chorus.operator.dependent.WriteServiceDependent;
+import dev.chorus.operator.nodeclient.Credentials;
 import dev.chorus.operator.nodeclient.NodeClient;
 import dev.chorus.operator.nodeclient.NodePollingSource;
 import dev.chorus.operator.nodeclient.NodeTarget;
@@ -96,13 +97,16 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     public UpdateControl<ReplicaSet> reconcile(ReplicaSet rs, Context<ReplicaSet> context) {
         String password = Passwords.read(rs, ((UserSecretSource) context.eventSourceRetriever()
                 .getEventSourceFor(Secret.class, UserSecretSource.NAME)).secretOf(rs));
-        Passwords.put(context, password);
+        // The nodes' password is the one in our rendered auth file until a rotation to the Secret's has completed
+        Credentials credentials = new Credentials(password, password == null ? null
+                : Passwords.applied(renderedAuth(rs, context)));
+        Passwords.put(context, credentials.rotating() ? credentials.previous() : password);
         Progress progress = Progress.of(rs.getStatus());
         ResourceID id = ResourceID.fromResource(rs);
 
         // Observe: pods from the informer, nodes from the polling source (it never waits for a node)
         List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-        Observation observation = nodeSource.watch(id, targets(rs, pods, progress.master), password);
+        Observation observation = nodeSource.watch(id, targets(rs, pods, progress.master), credentials);
         if (!observation.complete() && progress.master == null) {
             // Choosing the first master needs every node's answer: a node with a new address not looked at yet could
             // be the most advanced. Its first look triggers the next reconcile. (With a master recorded, such a node
@@ -116,11 +120,29 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
         // Decide who is master: a failover first, else a switchover in flight or asked for
         String recordedBefore = progress.master;
-        StepTransition.Decision step = FailoverStep.run(round, executor);
-        if (!step.busy() && Objects.equals(recordedBefore, progress.master)) {
-            step = SwitchoverStep.run(round, executor, outdated);
+        List<String> authFailed = observation.authFailed();
+        StepTransition.Decision step;
+        if (progress.master != null && authFailed.contains(progress.master)) {
+            // The master answers but takes no password the operator has: it is not down, and no failover starts
+            progress.masterFailingSince = null;
+            step = StepTransition.Decision.idle(List.of());
+        } else {
+            step = FailoverStep.run(round, executor);
+            if (!step.busy() && Objects.equals(recordedBefore, progress.master)) {
+                step = SwitchoverStep.run(round, executor, outdated);
+            }
         }
         boolean busy = step.busy();
+        SecretRotationStep.Decision rotation = null;
+        if (password == null) {
+            progress.auth = null;
+        } else if (!busy) {
+            rotation = SecretRotationStep.run(round, executor, credentials.rotating(),
+                    Passwords.fingerprint(rs, password));
+            if (rotation.applied()) {
+                Passwords.put(context, password); // every node has it: restarts use it from now on
+            }
+        }
         ReplicationPlan plan = TopologyPlanner.plan(progress.master, observed, rs.getSpec().getPort());
         progress.master = plan.master();
 
@@ -149,6 +171,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         // Report
         ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods, progress);
         ConfigErrors.report(round, status, ConfigErrors.problems(round, configRejected));
+        AuthFailures.report(round, status, authFailed, credentials);
         UpdateControl<ReplicaSet> control;
         if (StatusReport.same(rs.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -160,7 +183,26 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         }
         Duration next = step.busy() && step.recheck() != null ? step.recheck()
                 : busy || !plan.actions().isEmpty() ? SOON : RESYNC;
+        if (rotation != null && rotation.busy() && rotation.recheck().compareTo(next) < 0) {
+            next = rotation.recheck();
+        }
         return control.rescheduleAfter(next);
+    }
+
+    /** Our rendered auth Secret, from the auth dependent's informer (the user's Secret is watched apart). */
+    private static java.util.Optional<Secret> renderedAuth(ReplicaSet rs, Context<ReplicaSet> context) {
+        String name = Names.authSecret(rs);
+        for (var source : context.eventSourceRetriever().getEventSourcesFor(Secret.class)) {
+            if (source instanceof UserSecretSource) {
+                continue;
+            }
+            for (Secret s : source.getSecondaryResources(rs)) {
+                if (name.equals(s.getMetadata().getName())) {
+                    return java.util.Optional.of(s);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The nodes to observe: every pod up to the replicas asked for, and never fewer than the recorded master's. */

@@ -63,4 +63,12 @@ class NodeConfigTest {
         assertThat(NodeConfig.quote("")).isEqualTo("\"\"");
         assertThat(NodeConfig.quote("a b")).isEqualTo("\"a b\"");
     }
+
+    @Test
+    void theAppliedPasswordIsReadBackFromTheRenderedAuthFile() {
+        for (String pw : new String[] {"plain", "a b", "q\"uo\\te", "tab\there", "new\nline", "'single'"}) {
+            assertThat(NodeConfig.parseAuth(NodeConfig.renderAuth(pw))).isEqualTo(pw);
+        }
+        assertThat(NodeConfig.parseAuth("masterauth x\n")).isNull();
+    }
 }
