@@ -40,6 +40,9 @@ public class ReplicaSetStatus {
     @JsonPropertyDescription("The password the nodes use (its fingerprint) and a rotation in progress; absent without "
             + "spec.auth.")
     private AuthStatus auth;
+    @JsonPropertyDescription("spec.config values a running node refused at CONFIG SET: while spec.config asks for "
+            + "them they go to no further node and into no rendered file (both keep the value the node kept).")
+    private List<ConfigRefusal> configRefused;
     @JsonPropertyDescription("Service that routes to the master.")
     private String writeService;
     @JsonPropertyDescription("Service that routes to the replicas.")
@@ -147,6 +150,14 @@ public class ReplicaSetStatus {
 
     public void setUpdateRestartedPodUid(String updateRestartedPodUid) {
         this.updateRestartedPodUid = updateRestartedPodUid;
+    }
+
+    public List<ConfigRefusal> getConfigRefused() {
+        return configRefused;
+    }
+
+    public void setConfigRefused(List<ConfigRefusal> configRefused) {
+        this.configRefused = configRefused;
     }
 
     public AuthStatus getAuth() {

@@ -1,6 +1,8 @@
 package dev.chorus.operator.dependent;
 
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSet;
+import java.util.List;
 import dev.chorus.operator.api.ReplicaSetSpec;
 import dev.chorus.operator.config.DirectiveCheck;
 import dev.chorus.operator.topology.IsolationFence;
@@ -36,6 +38,12 @@ public final class NodeConfig {
      *                      yet, its stable DNS name is used so the replica stays a read-only replica meanwhile
      */
     public static String render(ReplicaSet rs, String pod, boolean isMaster, String masterAddress) {
+        return render(rs, pod, isMaster, masterAddress, List.of());
+    }
+
+    /** As {@link #render(ReplicaSet, String, boolean, String)}, keeping the values the nodes kept over refused ones. */
+    public static String render(ReplicaSet rs, String pod, boolean isMaster, String masterAddress,
+                                List<ConfigRefusal> refused) {
         ReplicaSetSpec spec = rs.getSpec();
         StringBuilder sb = new StringBuilder();
         sb.append("# Rendered by the Chorus operator for ").append(pod).append(". Changes here are overwritten;\n");
@@ -53,7 +61,7 @@ public final class NodeConfig {
         if (spec.getAuth() != null) {
             sb.append("include ").append(AUTH_DIR).append('/').append(AUTH_FILE).append('\n');
         }
-        for (Map.Entry<String, String> e : runtimeDirectives(rs).entrySet()) {
+        for (Map.Entry<String, String> e : runtimeDirectives(rs, refused).entrySet()) {
             sb.append(e.getKey()).append(' ').append(quote(e.getValue())).append('\n');
         }
         if (isMaster) {
@@ -71,6 +79,34 @@ public final class NodeConfig {
      * fence, an immediate full sync, then spec.config (which wins).
      */
     public static Map<String, String> runtimeDirectives(ReplicaSet rs) {
+        return runtimeDirectives(rs, List.of());
+    }
+
+    /**
+     * As {@link #runtimeDirectives(ReplicaSet)}, where a value a running node refused at CONFIG SET (and spec.config
+     * still asks for) is replaced by the value that node kept: the files follow what the nodes accepted, and the
+     * refused value is sent to no further node.
+     */
+    public static Map<String, String> runtimeDirectives(ReplicaSet rs, List<ConfigRefusal> refused) {
+        Map<String, String> d = fromSpec(rs);
+        for (ConfigRefusal r : stillAsked(rs, refused)) {
+            if (r.getKeptValue() != null) {
+                d.put(r.getDirective(), r.getKeptValue());
+            } else {
+                d.remove(r.getDirective());
+            }
+        }
+        return d;
+    }
+
+    /** The refusals whose value spec.config still asks for (a changed or removed value is tried afresh). */
+    public static List<ConfigRefusal> stillAsked(ReplicaSet rs, List<ConfigRefusal> refused) {
+        Map<String, String> config = rs.getSpec().getConfig();
+        return refused.stream().filter(r -> r.getValue() != null && r.getValue().equals(config.get(r.getDirective())))
+                .toList();
+    }
+
+    private static Map<String, String> fromSpec(ReplicaSet rs) {
         ReplicaSetSpec spec = rs.getSpec();
         Map<String, String> d = new LinkedHashMap<>(IsolationFence.directives(
                 Boolean.TRUE.equals(spec.getFailover().getEnabled()), spec.getReplicas(),

@@ -124,7 +124,8 @@ public final class NodeClient implements AutoCloseable {
                     String m = String.valueOf(ex.getMessage());
                     boolean refused = m.startsWith("ERR CONFIG SET failed") || m.startsWith("ERR Unknown option");
                     if (refused && !m.contains("immutable config") && !m.contains("protected config")) {
-                        throw new ConfigRejected(e.getKey(), e.getValue(), m); // the node refuses the value itself
+                        // the node refuses the value itself (and keeps its own)
+                        throw new ConfigRejected(e.getKey(), e.getValue(), current.get(e.getKey()), m);
                     }
                     if (!refused) {
                         throw ex; // not about the value (LOADING, NOAUTH...): this round did not apply it
@@ -246,11 +247,14 @@ public final class NodeClient implements AutoCloseable {
     public static final class ConfigRejected extends RuntimeException {
         public final String directive;
         public final String value;
+        /** The node's value, which it keeps (null when CONFIG GET did not know the directive). */
+        public final String kept;
 
-        public ConfigRejected(String directive, String value, String nodeError) {
+        public ConfigRejected(String directive, String value, String kept, String nodeError) {
             super(nodeError);
             this.directive = directive;
             this.value = value;
+            this.kept = kept;
         }
     }
 

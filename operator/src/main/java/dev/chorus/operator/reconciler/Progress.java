@@ -1,7 +1,10 @@
 package dev.chorus.operator.reconciler;
 
 import dev.chorus.operator.api.AuthStatus;
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSetStatus;
+import java.util.ArrayList;
+import java.util.List;
 import dev.chorus.operator.api.StepAttempt;
 
 /**
@@ -18,6 +21,8 @@ final class Progress {
     StepAttempt attempt;
     /** The applied password's fingerprint and a password rotation in flight (null: no spec.auth). */
     AuthStatus auth;
+    /** spec.config values a node refused at CONFIG SET, still asked for (empty: none). */
+    List<ConfigRefusal> configRefused = new ArrayList<>();
     /** Phase to report instead of the one derived from the nodes while a change is in flight (null: none). */
     String phase;
 
@@ -30,6 +35,9 @@ final class Progress {
             p.updateRestartedPodUid = status.getUpdateRestartedPodUid();
             p.attempt = status.getStepAttempt();
             p.auth = status.getAuth();
+            if (status.getConfigRefused() != null) {
+                p.configRefused = new ArrayList<>(status.getConfigRefused());
+            }
         }
         return p;
     }
@@ -41,5 +49,6 @@ final class Progress {
         status.setUpdateRestartedPodUid(updateRestartedPodUid);
         status.setStepAttempt(attempt);
         status.setAuth(auth);
+        status.setConfigRefused(configRefused.isEmpty() ? null : List.copyOf(configRefused));
     }
 }

@@ -1,5 +1,6 @@
 package dev.chorus.operator.reconciler;
 
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.api.ReplicaSetStatus;
 import dev.chorus.operator.dependent.AuthConfigured;
@@ -146,16 +147,19 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         ReplicationPlan plan = TopologyPlanner.plan(progress.master, observed, rs.getSpec().getPort());
         progress.master = plan.master();
 
-        // Act: fence, owned objects (config files carry the master's address), then the nodes
+        // Act: fence, spec.config to the running nodes (the files then carry only what they accepted), owned objects
+        // (config files carry the master's address), then the nodes
         RoleLabels.fence(context.getClient(), pods, plan.master());
+        progress.configRefused = new ArrayList<>(NodeConfig.stillAsked(rs, progress.configRefused));
+        applyRuntimeConfig(round, plan.master());
         PlanContext.put(context, plan);
+        PlanContext.putConfigRefused(context, progress.configRefused);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         for (NodeAction action : plan.actions()) {
             apply(round, action);
         }
         SwitchoverStep.finish(round, plan.master());
         FailoverStep.finish(round);
-        String configRejected = applyRuntimeConfig(rs, nodes, observed, plan.master());
         RoleLabels.apply(context.getClient(), pods, plan.master());
         if (recordedBefore == null && plan.master() != null) {
             round.event("Normal", "MasterElected", "Master is " + plan.master());
@@ -170,7 +174,8 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
         // Report
         ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods, progress);
-        ConfigErrors.report(round, status, ConfigErrors.problems(round, configRejected));
+        ConfigErrors.report(round, status, ConfigErrors.problems(round, ConfigErrors.refusals(progress.configRefused,
+                plan.master())));
         AuthFailures.report(round, status, authFailed, credentials);
         UpdateControl<ReplicaSet> control;
         if (StatusReport.same(rs.getStatus(), status)) {
@@ -224,12 +229,15 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     /**
      * spec.config reaches running nodes with CONFIG SET: a config change needs no restart and keeps the master. The
      * replicas go first and the master last, and a value a node refuses is sent to no further node: a change only
-     * some nodes reject never reaches the master. Returns what the refusing node said, or null.
+     * some nodes reject never reaches the master. The refusal is recorded in status at once (status.configRefused):
+     * while spec.config asks for that value, the nodes and the rendered files keep the value the refusing node kept.
      */
-    private String applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed, String master) {
+    private static void applyRuntimeConfig(Round r, String master) {
+        ReplicaSet rs = r.rs;
+        NodeClient nodes = r.nodes;
         int port = rs.getSpec().getPort();
-        Map<String, String> wanted = NodeConfig.runtimeDirectives(rs);
-        List<NodeState> order = new ArrayList<>(observed);
+        Map<String, String> wanted = NodeConfig.runtimeDirectives(rs, r.progress.configRefused);
+        List<NodeState> order = new ArrayList<>(r.observed);
         order.sort(java.util.Comparator.comparing(n -> n.pod().equals(master)));
         for (NodeState n : order) {
             if (!n.reachable()) {
@@ -242,14 +250,13 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
                             .getName(), n.pod(), pending);
                 }
             } catch (NodeClient.ConfigRejected e) {
-                return n.pod() + " refused spec.config " + e.directive + " \"" + e.value + "\": " + e.getMessage()
-                        + " (not applied to the nodes after it" + (n.pod().equals(master) ? ")" : "; the master keeps "
-                        + "its value)");
+                r.progress.configRefused.add(new ConfigRefusal(e.directive, e.value, e.kept, n.pod(), e.getMessage()));
+                r.record();
+                return;
             } catch (RuntimeException e) {
                 LOG.warnf("%s: could not apply config to %s: %s", rs.getMetadata().getName(), n.pod(), e.getMessage());
             }
         }
-        return null;
     }
 
     /** The StatefulSet never shrinks below the recorded master: the master is never removed by a scale-down. */
