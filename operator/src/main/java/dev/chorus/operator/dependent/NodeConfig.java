@@ -22,6 +22,11 @@ public final class NodeConfig {
     public static final String CONFIG_DIR = "/etc/chorus/config";
     public static final String AUTH_DIR = "/etc/chorus/auth";
     public static final String AUTH_FILE = "auth.conf";
+    /**
+     * Beside auth.conf in our auth Secret while a rotation is in flight: the passwords it heads to (a JSON array), so
+     * the operator never loses one a node may have. The nodes do not read it.
+     */
+    public static final String IN_FLIGHT_FILE = "rotating-to.json";
     public static final String DATA_DIR = "/data";
     static final String FULL_SYNC_DELAY = "repl-diskless-sync-delay";
 

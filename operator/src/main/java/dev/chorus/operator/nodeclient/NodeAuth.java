@@ -8,7 +8,7 @@ package dev.chorus.operator.nodeclient;
  * @param failed        the node answered but took neither password: it is up, the operator cannot talk to it
  * @param acl           the node has ACLs: its default user can hold both passwords at once
  * @param acceptsNew    the node takes the new password (the one in the user's Secret)
- * @param acceptsOld    the node takes the previous password
+ * @param acceptsOld    the node takes a password other than the new one (the previous one, or another)
  * @param masterauthNew the node's masterauth is the new password
  */
 public record NodeAuth(boolean failed, boolean acl, boolean acceptsNew, boolean acceptsOld, boolean masterauthNew) {

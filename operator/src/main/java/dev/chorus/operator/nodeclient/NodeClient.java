@@ -48,21 +48,12 @@ public final class NodeClient implements AutoCloseable {
         connection(ip, port).call(j -> j.configSet("masterauth", credentials.password()));
     }
 
-    /** ACL SETUSER default &lt;previous: the node no longer takes the previous password (already gone: fine). */
-    public void removePreviousPassword(String ip, int port) {
-        if (credentials.previous() == null) {
-            return;
-        }
-        connection(ip, port).call(j -> {
-            try {
-                return j.aclSetUser("default", "<" + credentials.previous());
-            } catch (JedisDataException e) {
-                if (String.valueOf(e.getMessage()).contains("does not exist")) {
-                    return "OK";
-                }
-                throw e;
-            }
-        });
+    /**
+     * ACL SETUSER default resetpass &gt;new: the node takes the new password only (whatever others it had: the
+     * previous one, or one a rotation the Secret changed under was heading to). Connections stay authenticated.
+     */
+    public void removePreviousPasswords(String ip, int port) {
+        connection(ip, port).call(j -> j.aclSetUser("default", "resetpass", ">" + credentials.password()));
     }
 
     /** Closes connections to addresses no pod has any more. */
@@ -170,12 +161,13 @@ public final class NodeClient implements AutoCloseable {
                 boolean acceptsOld;
                 if (acl) {
                     List<String> hashes = passwordHashes(j);
-                    acceptsNew = hashes.contains(sha256(credentials.password()));
-                    acceptsOld = hashes.contains(sha256(credentials.previous()));
+                    String mine = sha256(credentials.password());
+                    acceptsNew = hashes.contains(mine);
+                    acceptsOld = hashes.stream().anyMatch(h -> !h.equals(mine));
                 } else {
                     String requirepass = j.configGet("requirepass").get("requirepass");
                     acceptsNew = credentials.password().equals(requirepass);
-                    acceptsOld = credentials.previous().equals(requirepass);
+                    acceptsOld = !acceptsNew;
                 }
                 boolean masterauthNew = credentials.password().equals(j.configGet("masterauth").get("masterauth"));
                 return new NodeAuth(false, acl, acceptsNew, acceptsOld, masterauthNew);

@@ -65,7 +65,7 @@ final class NodeConnection implements AutoCloseable {
             }
         }
         throw new AuthenticationFailed(ip + ":" + port + " refused " + (credentials.rotating()
-                ? "both the new and the previous password" : "the password") + ": " + refused.getMessage());
+                ? "the new and every previous password" : "the password") + ": " + refused.getMessage());
     }
 
     boolean sameAs(String ip, int port, Credentials credentials) {

@@ -24,7 +24,7 @@ final class AuthFailures {
         }
         String secret = r.rs.getSpec().getAuth() == null ? "(none)" : r.rs.getSpec().getAuth().getSecretName();
         String message = String.join(", ", pods) + (pods.size() == 1 ? " refuses " : " refuse ")
-                + (credentials.rotating() ? "both the password in Secret " + secret + " and the previous one"
+                + (credentials.rotating() ? "the password in Secret " + secret + " and every previous one"
                 : "the password in Secret " + secret) + ": the operator cannot observe or manage "
                 + (pods.size() == 1 ? "it" : "them") + ". No failover is started because of this; set the Secret to "
                 + "the password the nodes use";

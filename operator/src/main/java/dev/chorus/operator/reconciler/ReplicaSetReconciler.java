@@ -98,10 +98,25 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     public UpdateControl<ReplicaSet> reconcile(ReplicaSet rs, Context<ReplicaSet> context) {
         String password = Passwords.read(rs, ((UserSecretSource) context.eventSourceRetriever()
                 .getEventSourceFor(Secret.class, UserSecretSource.NAME)).secretOf(rs));
-        // The nodes' password is the one in our rendered auth file until a rotation to the Secret's has completed
-        Credentials credentials = new Credentials(password, password == null ? null
-                : Passwords.applied(renderedAuth(rs, context)));
-        Passwords.put(context, credentials.rotating() ? credentials.previous() : password);
+        // The nodes' password is the one in our rendered auth file until a rotation to the Secret's has completed; the
+        // passwords rotations head to are kept beside it until then (a node may have any of them)
+        java.util.Optional<Secret> ours = password == null ? java.util.Optional.empty() : renderedAuth(rs, context);
+        String applied = Passwords.applied(ours);
+        List<String> inFlight = Passwords.inFlight(ours);
+        List<String> previous = new ArrayList<>(inFlight);
+        java.util.Collections.reverse(previous); // the latest first
+        previous.add(applied);
+        Credentials credentials = new Credentials(password, previous);
+        List<String> heading = new ArrayList<>(inFlight);
+        heading.remove(password);
+        heading.add(password);
+        heading.remove(applied);
+        boolean targetRecorded = inFlight.contains(password) || Objects.equals(password, applied);
+        if (credentials.rotating()) {
+            Passwords.put(context, applied, heading);
+        } else {
+            Passwords.put(context, password);
+        }
         Progress progress = Progress.of(rs.getStatus());
         ResourceID id = ResourceID.fromResource(rs);
 
@@ -139,7 +154,7 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
             progress.auth = null;
         } else if (!busy) {
             rotation = SecretRotationStep.run(round, executor, credentials.rotating(),
-                    Passwords.fingerprint(rs, password));
+                    Passwords.fingerprint(rs, password), targetRecorded);
             if (rotation.applied()) {
                 Passwords.put(context, password); // every node has it: restarts use it from now on
             }

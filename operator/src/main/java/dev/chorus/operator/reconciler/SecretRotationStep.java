@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
  * Live rotation of the password in the user's Secret, in an order that never locks the operator or replication out.
  * The previous password is the one in our rendered auth file, which keeps it until the rotation completes, so a pod
  * that restarts half-way starts with a password its peers still take, and an operator that restarts half-way still
- * knows it. Each step is judged from the nodes' own answers ({@link NodeAuth}) and is safe to repeat:
+ * knows it. The password a rotation heads to is written beside it (in our auth Secret, never in status) before any
+ * node gets it, and stays there until a rotation completes: a Secret changed again half-way (to a third password, or
+ * back) starts a rotation to the latest one while the operator still has every password a node may have. Each step is judged from the nodes' own answers ({@link NodeAuth}) and is safe to repeat:
  * <ol>
  * <li>The new password is added. With ACLs (stock Redis: ACL WHOAMI answers) every node takes it as a second password
  * of the default user, beside the old one. Without (the node image: requirepass only, one password per server) the
@@ -26,7 +28,7 @@ import org.jboss.logging.Logger;
  * the master's own matters when it is demoted one day), and without ACLs each replica's requirepass switches too. A
  * link in place is not re-authenticated: replication goes on with no resync at all; one that reconnects continues
  * with a partial one.</li>
- * <li>With ACLs, every node drops the old password.</li>
+ * <li>With ACLs, every node keeps the new password only (ACL SETUSER default resetpass &gt;new).</li>
  * <li>Done: the rendered auth file carries the new password (so restarts use it), status and an Event say so.</li>
  * </ol>
  * A node that is not reachable holds the rotation (WaitingForNodes): nothing is changed until it can be.
@@ -37,6 +39,8 @@ final class SecretRotationStep {
     static final Duration WAITING_RECHECK = Duration.ofSeconds(1);
     /** While a step waits for looks at the nodes started after it changed them. */
     static final Duration STEP_RECHECK = Duration.ofMillis(20);
+    /** While the new password is being written to our auth Secret (its informer's event also triggers a reconcile). */
+    static final Duration RECORD_RECHECK = Duration.ofMillis(200);
 
     private SecretRotationStep() {
     }
@@ -57,7 +61,7 @@ final class SecretRotationStep {
     record SetMasterauth(String pod) implements Move {
     }
 
-    /** ACL SETUSER default &lt;old on {@code pod}. */
+    /** ACL SETUSER default resetpass &gt;new on {@code pod}: the new password only. */
     record RemoveOld(String pod) implements Move {
     }
 
@@ -89,9 +93,11 @@ final class SecretRotationStep {
      * @param rotating    the user's Secret holds a password other than the one the nodes were configured with
      * @param newHash     fingerprint of the user's password (the target)
      * @param master      the recorded master (null: none yet)
+     * @param targetRecorded our auth Secret already keeps the new password among those in flight (so no node gets a
+     *                       password the operator could lose)
      */
     static Decision decide(Observation obs, AuthStatus auth, Instant now, String master, boolean rotating,
-                           String newHash) {
+                           String newHash, boolean targetRecorded) {
         Rotation r = auth == null ? null : auth.getRotation();
         List<Move> out = new ArrayList<>();
         if (!rotating) {
@@ -106,6 +112,11 @@ final class SecretRotationStep {
             r = new Rotation(Rotation.ADDING, newHash, stamp(now), null);
             out.add(new Event("Normal", "RotatingPassword", "The password in the Secret changed: rotating the nodes "
                     + "to it (they keep taking the previous one until every node has the new one)"));
+        }
+        if (!targetRecorded) {
+            // This round renders it into our auth Secret; no node is changed before that is written
+            out.add(new RecordProgress(r));
+            return new Decision(out, true, RECORD_RECHECK);
         }
         if (r.getLastStepAt() != null) {
             Instant last = Instant.parse(r.getLastStepAt());
@@ -190,10 +201,10 @@ final class SecretRotationStep {
      * Decides and applies. Returns the decision; {@link Decision#applied()} tells the reconcile to render the new
      * password from this round on.
      */
-    static Decision run(Round r, StepExecutor executor, boolean rotating, String newHash) {
+    static Decision run(Round r, StepExecutor executor, boolean rotating, String newHash, boolean targetRecorded) {
         Progress p = r.progress;
         Instant now = executor.now();
-        Decision d = decide(r.observation, p.auth, now, p.master, rotating, newHash);
+        Decision d = decide(r.observation, p.auth, now, p.master, rotating, newHash, targetRecorded);
         for (Move move : d.moves()) {
             if (move instanceof RecordProgress rec) {
                 boolean changed = p.auth == null || !java.util.Objects.equals(p.auth.getRotation(), rec.rotation());
@@ -233,7 +244,7 @@ final class SecretRotationStep {
             } else if (move instanceof SetMasterauth) {
                 r.nodes.setMasterauth(n.ip(), r.port);
             } else {
-                r.nodes.removePreviousPassword(n.ip(), r.port);
+                r.nodes.removePreviousPasswords(n.ip(), r.port);
             }
             LOG.infof("%s: password rotation: %s", r.name(), move);
         } catch (RuntimeException e) {

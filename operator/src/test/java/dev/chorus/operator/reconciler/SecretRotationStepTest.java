@@ -70,10 +70,10 @@ class SecretRotationStepTest {
     @Test
     void withoutARotationTheAppliedPasswordIsRecordedOnceAndThenNothing() {
         Observation obs = seen(0, NodeAuth.SETTLED, NodeAuth.SETTLED, NodeAuth.SETTLED);
-        Decision first = SecretRotationStep.decide(obs, null, T0, "rs-0", false, NEW);
+        Decision first = SecretRotationStep.decide(obs, null, T0, "rs-0", false, NEW, true);
         assertThat(first.moves()).containsExactly(new Applied(NEW, false, null));
         assertThat(first.busy()).isFalse();
-        Decision steady = SecretRotationStep.decide(obs, new AuthStatus(NEW, null, null), T0, "rs-0", false, NEW);
+        Decision steady = SecretRotationStep.decide(obs, new AuthStatus(NEW, null, null), T0, "rs-0", false, NEW, true);
         assertThat(steady.moves()).isEmpty();
         assertThat(steady.applied()).isFalse();
     }
@@ -81,7 +81,7 @@ class SecretRotationStepTest {
     @Test
     void requirepassOnlyTheMasterSwitchesFirstAndAloneAndNothingIsRendered() {
         Decision d = SecretRotationStep.decide(seen(0, RP_OLD, RP_OLD, RP_OLD), new AuthStatus(OLD, null, null),
-                T0, "rs-0", true, NEW);
+                T0, "rs-0", true, NEW, true);
         assertThat(nodeMoves(d)).containsExactly(new AddPassword("rs-0", false));
         assertThat(recorded(d).getPhase()).isEqualTo(Rotation.ADDING);
         assertThat(recorded(d).getLastStepAt()).isEqualTo(T0.toString());
@@ -96,7 +96,7 @@ class SecretRotationStepTest {
     @Test
     void requirepassOnlyReplicasTakeMasterauthThenRequirepassOnceTheMasterHasTheNewPassword() {
         Decision d = SecretRotationStep.decide(seen(10, RP_NEW_MA_OLD, RP_OLD, RP_OLD_MA_NEW),
-                inFlight(Rotation.ADDING, 5), T0.plusMillis(20), "rs-0", true, NEW);
+                inFlight(Rotation.ADDING, 5), T0.plusMillis(20), "rs-0", true, NEW, true);
         assertThat(nodeMoves(d)).containsExactly(new SetMasterauth("rs-1"), new AddPassword("rs-1", false),
                 new AddPassword("rs-2", false), new SetMasterauth("rs-0"));
         assertThat(recorded(d).getPhase()).isEqualTo(Rotation.SWITCHING);
@@ -107,14 +107,14 @@ class SecretRotationStepTest {
     void noReplicaIsToldTheNewMasterauthBeforeTheMasterTakesIt() {
         // a stale view, or a master restarted from its (old) rendered file: it goes first again
         Decision d = SecretRotationStep.decide(seen(10, RP_OLD, RP_DONE, RP_OLD), inFlight(Rotation.SWITCHING, 5),
-                T0.plusMillis(20), "rs-0", true, NEW);
+                T0.plusMillis(20), "rs-0", true, NEW, true);
         assertThat(nodeMoves(d)).containsExactly(new AddPassword("rs-0", false));
     }
 
     @Test
     void requirepassOnlyEveryNodeDoneCompletesAndRendersTheNewPassword() {
         Decision d = SecretRotationStep.decide(seen(10, RP_DONE, RP_DONE, RP_DONE), inFlight(Rotation.SWITCHING, 5),
-                T0.plusMillis(20), "rs-0", true, NEW);
+                T0.plusMillis(20), "rs-0", true, NEW, true);
         assertThat(nodeMoves(d)).isEmpty();
         assertThat(d.applied()).isTrue();
         assertThat(d.busy()).isFalse();
@@ -127,7 +127,7 @@ class SecretRotationStepTest {
     @Test
     void withAclEveryNodeTakesBothPasswordsBeforeAnyMasterauthChanges() {
         Decision d = SecretRotationStep.decide(seen(0, ACL_OLD, ACL_BOTH, ACL_OLD), new AuthStatus(OLD, null, null),
-                T0, "rs-0", true, NEW);
+                T0, "rs-0", true, NEW, true);
         assertThat(nodeMoves(d)).containsExactly(new AddPassword("rs-0", true), new AddPassword("rs-2", true));
         assertThat(d.moves()).anyMatch(m -> m instanceof SecretRotationStep.Event e
                 && e.reason().equals("RotatingPassword"));
@@ -136,23 +136,23 @@ class SecretRotationStepTest {
     @Test
     void withAclMasterauthThenTheOldPasswordGoesThenDone() {
         Decision switching = SecretRotationStep.decide(seen(10, ACL_BOTH, ACL_BOTH, ACL_BOTH_MA_NEW),
-                inFlight(Rotation.ADDING, 5), T0.plusMillis(20), "rs-0", true, NEW);
+                inFlight(Rotation.ADDING, 5), T0.plusMillis(20), "rs-0", true, NEW, true);
         assertThat(nodeMoves(switching)).containsExactly(new SetMasterauth("rs-1"), new SetMasterauth("rs-0"));
 
         Decision removing = SecretRotationStep.decide(seen(30, ACL_BOTH_MA_NEW, ACL_DONE, ACL_BOTH_MA_NEW),
-                inFlight(Rotation.SWITCHING, 25), T0.plusMillis(40), "rs-0", true, NEW);
+                inFlight(Rotation.SWITCHING, 25), T0.plusMillis(40), "rs-0", true, NEW, true);
         assertThat(nodeMoves(removing)).containsExactly(new RemoveOld("rs-0"), new RemoveOld("rs-2"));
         assertThat(recorded(removing).getPhase()).isEqualTo(Rotation.REMOVING);
 
         Decision done = SecretRotationStep.decide(seen(50, ACL_DONE, ACL_DONE, ACL_DONE),
-                inFlight(Rotation.REMOVING, 45), T0.plusMillis(60), "rs-0", true, NEW);
+                inFlight(Rotation.REMOVING, 45), T0.plusMillis(60), "rs-0", true, NEW, true);
         assertThat(done.applied()).isTrue();
     }
 
     @Test
     void looksStartedBeforeTheLastStepAreNotJudged() {
         Decision d = SecretRotationStep.decide(seen(4, RP_OLD, RP_OLD, RP_OLD), inFlight(Rotation.ADDING, 5),
-                T0.plusMillis(20), "rs-0", true, NEW);
+                T0.plusMillis(20), "rs-0", true, NEW, true);
         assertThat(nodeMoves(d)).isEmpty();
         assertThat(d.moves()).anyMatch(m -> m instanceof Look);
         assertThat(d.busy()).isTrue();
@@ -167,14 +167,14 @@ class SecretRotationStepTest {
         nodes.forEach(n -> at.put(n.pod(), T0));
         Observation obs = new Observation(nodes, at, Map.of("rs-0", RP_OLD, "rs-1", RP_OLD,
                 "rs-2", NodeAuth.UNKNOWN));
-        Decision d = SecretRotationStep.decide(obs, new AuthStatus(OLD, null, null), T0, "rs-0", true, NEW);
+        Decision d = SecretRotationStep.decide(obs, new AuthStatus(OLD, null, null), T0, "rs-0", true, NEW, true);
         assertThat(nodeMoves(d)).isEmpty();
         assertThat(recorded(d).getPhase()).isEqualTo(Rotation.WAITING);
         assertThat(d.applied()).isFalse();
         assertThat(d.recheck()).isEqualTo(SecretRotationStep.WAITING_RECHECK);
         // a node refusing both passwords holds it too
         Decision failed = SecretRotationStep.decide(seen(0, RP_OLD, NodeAuth.FAILED, RP_OLD),
-                new AuthStatus(OLD, null, null), T0, "rs-0", true, NEW);
+                new AuthStatus(OLD, null, null), T0, "rs-0", true, NEW, true);
         assertThat(nodeMoves(failed)).isEmpty();
         assertThat(recorded(failed).getPhase()).isEqualTo(Rotation.WAITING);
     }
@@ -184,7 +184,7 @@ class SecretRotationStepTest {
         AuthStatus toOther = new AuthStatus(OLD, null, new Rotation(Rotation.SWITCHING, "cccc", T0.toString(),
                 T0.toString()));
         Decision d = SecretRotationStep.decide(seen(10, RP_OLD, RP_OLD, RP_OLD), toOther, T0.plusMillis(20),
-                "rs-0", true, NEW);
+                "rs-0", true, NEW, true);
         assertThat(recorded(d).getTargetPasswordHash()).isEqualTo(NEW);
         assertThat(recorded(d).getStartedAt()).isEqualTo(T0.plusMillis(20).toString());
         assertThat(nodeMoves(d)).containsExactly(new AddPassword("rs-0", false));
@@ -193,11 +193,27 @@ class SecretRotationStepTest {
     @Test
     void aSecretSetBackToTheAppliedPasswordDropsTheRotation() {
         Decision d = SecretRotationStep.decide(seen(0, NodeAuth.SETTLED, NodeAuth.SETTLED, NodeAuth.SETTLED),
-                inFlight(Rotation.ADDING, 0), T0, "rs-0", false, OLD);
+                inFlight(Rotation.ADDING, 0), T0, "rs-0", false, OLD, true);
         assertThat(d.moves()).singleElement().isInstanceOfSatisfying(Applied.class, a -> {
             assertThat(a.passwordHash()).isEqualTo(OLD);
             assertThat(a.rotated()).isFalse();
             assertThat(a.message()).contains("dropped");
         });
+    }
+
+    @Test
+    void noNodeIsChangedBeforeTheNewPasswordIsKeptInOurAuthSecret() {
+        Decision d = SecretRotationStep.decide(seen(0, RP_OLD, RP_OLD, RP_OLD), new AuthStatus(OLD, null, null), T0,
+                "rs-0", true, NEW, false);
+        assertThat(nodeMoves(d)).isEmpty();
+        assertThat(recorded(d).getPhase()).isEqualTo(Rotation.ADDING);
+        assertThat(d.busy()).isTrue();
+        assertThat(d.recheck()).isEqualTo(SecretRotationStep.RECORD_RECHECK);
+        // once it is there, the same rotation (same start) goes on
+        Decision next = SecretRotationStep.decide(seen(10, RP_OLD, RP_OLD, RP_OLD),
+                new AuthStatus(OLD, null, recorded(d)), T0.plusMillis(20), "rs-0", true, NEW, true);
+        assertThat(nodeMoves(next)).containsExactly(new AddPassword("rs-0", false));
+        assertThat(recorded(next).getStartedAt()).isEqualTo(T0.toString());
+        assertThat(next.moves()).noneMatch(m -> m instanceof SecretRotationStep.Event);
     }
 }
