@@ -111,7 +111,8 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         heading.remove(password);
         heading.add(password);
         heading.remove(applied);
-        boolean targetRecorded = inFlight.contains(password) || Objects.equals(password, applied);
+        boolean targetRecorded = password == null || Objects.equals(password, applied)
+                || new ArrayList<>(inFlight).contains(password); // List.of's contains(null) throws
         if (credentials.rotating()) {
             Passwords.put(context, applied, heading);
         } else {
@@ -302,8 +303,9 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         ReplicaSetStatus status = rs.getStatus() == null ? new ReplicaSetStatus() : rs.getStatus();
         long generation = Objects.requireNonNullElse(rs.getMetadata().getGeneration(), 0L);
         String reason = e instanceof Passwords.MissingSecretException ? "SecretNotFound" : "ReconcileFailed";
-        Conditions.set(status.getConditions(), Conditions.READY, false, reason, e.getMessage(), generation);
-        Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason, e.getMessage(), generation);
+        String message = e.getMessage() != null ? e.getMessage() : e.toString(); // never a condition without a word
+        Conditions.set(status.getConditions(), Conditions.READY, false, reason, message, generation);
+        Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason, message, generation);
         status.setPhase("Degraded");
         ReplicaSet patch = new ReplicaSet();
         patch.setMetadata(rs.getMetadata());

@@ -153,10 +153,15 @@ class SecretRotationIT {
         assertThat(degraded(admin, ns).getMessage()).contains(master).contains("No failover");
         assertThat(ChaosSets.eventReasons(admin, ns, NAME)).contains("AuthenticationFailed");
         // Well past spec.failover.timeoutSeconds (5 s): the master is kept
-        await("no failover while the nodes refuse the password").during(Duration.ofSeconds(10))
-                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() ->
-                        master.equals(ChaosSets.master(admin, ns, NAME))
-                                && !ChaosSets.eventReasons(admin, ns, NAME).contains("FailingOver"));
+        try {
+            await("no failover while the nodes refuse the password").during(Duration.ofSeconds(10))
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                            master.equals(ChaosSets.master(admin, ns, NAME))
+                                    && !ChaosSets.eventReasons(admin, ns, NAME).contains("FailingOver"));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nstatus: " + FinalChecks.statusLine(admin, ns, NAME)
+                    + "\nevents:\n" + ChaosSets.eventLog(admin, ns, NAME), e);
+        }
         try (Jedis j = ReplicaSetFixture.connect(podIp(admin, ns, master), "hidden")) {
             assertThat(info(podIp(admin, ns, master), "hidden", "replication").get("role")).isEqualTo("master");
             assertThat(j.ping()).isEqualTo("PONG");

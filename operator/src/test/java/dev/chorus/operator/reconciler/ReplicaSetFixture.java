@@ -48,13 +48,21 @@ public final class ReplicaSetFixture {
     }
 
     public static ReplicaSetStatus awaitReady(KubernetesClient admin, String ns, String name) {
-        await("ReplicaSet " + ns + "/" + name + " with condition Ready=True")
-                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    ReplicaSet rs = admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get();
-                    return rs != null && rs.getStatus() != null && rs.getStatus().getConditions().stream()
-                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-                });
+        try {
+            await("ReplicaSet " + ns + "/" + name + " with condition Ready=True")
+                    .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        ReplicaSet rs = admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get();
+                        return rs != null && rs.getStatus() != null && rs.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            ReplicaSet rs = get(admin, ns, name);
+            throw new AssertionError(e.getMessage() + "\nstatus: " + (rs == null ? null
+                    : io.fabric8.kubernetes.client.utils.Serialization.asJson(rs.getStatus())) + "\nevents: "
+                    + admin.v1().events().inNamespace(ns).list().getItems().stream().map(ev -> ev.getReason() + ": "
+                    + ev.getMessage()).toList(), e);
+        }
         return admin.resources(ReplicaSet.class).inNamespace(ns).withName(name).get().getStatus();
     }
 
