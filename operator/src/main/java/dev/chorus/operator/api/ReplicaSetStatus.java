@@ -37,6 +37,12 @@ public class ReplicaSetStatus {
     private String updateRestartedPodUid;
     @JsonPropertyDescription("A failover's settle or a switchover's catch-up in progress; absent when none is.")
     private StepAttempt stepAttempt;
+    @JsonPropertyDescription("The password the nodes use (its fingerprint) and a rotation in progress; absent without "
+            + "spec.auth.")
+    private AuthStatus auth;
+    @JsonPropertyDescription("spec.config values a running node refused at CONFIG SET: while spec.config asks for "
+            + "them they go to no further node and into no rendered file (both keep the value the node kept).")
+    private List<ConfigRefusal> configRefused;
     @JsonPropertyDescription("Service that routes to the master.")
     private String writeService;
     @JsonPropertyDescription("Service that routes to the replicas.")
@@ -144,6 +150,22 @@ public class ReplicaSetStatus {
 
     public void setUpdateRestartedPodUid(String updateRestartedPodUid) {
         this.updateRestartedPodUid = updateRestartedPodUid;
+    }
+
+    public List<ConfigRefusal> getConfigRefused() {
+        return configRefused;
+    }
+
+    public void setConfigRefused(List<ConfigRefusal> configRefused) {
+        this.configRefused = configRefused;
+    }
+
+    public AuthStatus getAuth() {
+        return auth;
+    }
+
+    public void setAuth(AuthStatus auth) {
+        this.auth = auth;
     }
 
     public StepAttempt getStepAttempt() {

@@ -21,11 +21,18 @@ public class AuthSecretDependent extends CRUDKubernetesDependentResource<Secret,
     @Override
     protected Secret desired(ReplicaSet rs, Context<ReplicaSet> context) {
         String password = Passwords.get(context);
+        Map<String, String> data = new java.util.LinkedHashMap<>();
+        data.put(NodeConfig.AUTH_FILE, Base64.getEncoder()
+                .encodeToString(NodeConfig.renderAuth(password).getBytes(StandardCharsets.UTF_8)));
+        var inFlight = Passwords.getInFlight(context);
+        if (!inFlight.isEmpty()) {
+            data.put(NodeConfig.IN_FLIGHT_FILE, Base64.getEncoder().encodeToString(
+                    io.fabric8.kubernetes.client.utils.Serialization.asJson(inFlight).getBytes(StandardCharsets.UTF_8)));
+        }
         return new SecretBuilder()
                 .withNewMetadata().withName(Names.authSecret(rs)).withNamespace(rs.getMetadata().getNamespace())
                 .withLabels(Labels.common(rs)).endMetadata()
-                .withData(Map.of(NodeConfig.AUTH_FILE, Base64.getEncoder()
-                        .encodeToString(NodeConfig.renderAuth(password).getBytes(StandardCharsets.UTF_8))))
+                .withData(data)
                 .build();
     }
 }

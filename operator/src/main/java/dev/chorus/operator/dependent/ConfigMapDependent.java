@@ -28,7 +28,8 @@ public class ConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMa
         for (int i = 0; i < PlanContext.podCount(rs, plan); i++) {
             String pod = Names.pod(rs, i);
             boolean isMaster = pod.equals(master);
-            data.put(NodeConfig.key(pod), NodeConfig.render(rs, pod, isMaster, isMaster ? null : masterAddress));
+            data.put(NodeConfig.key(pod), NodeConfig.render(rs, pod, isMaster, isMaster ? null : masterAddress,
+                    PlanContext.configRefused(context)));
         }
         return new ConfigMapBuilder()
                 .withNewMetadata().withName(Names.configMap(rs)).withNamespace(rs.getMetadata().getNamespace())

@@ -1,6 +1,8 @@
 package dev.chorus.operator.dependent;
 
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSet;
+import java.util.List;
 import dev.chorus.operator.api.ReplicaSetSpec;
 import dev.chorus.operator.config.DirectiveCheck;
 import dev.chorus.operator.topology.IsolationFence;
@@ -20,6 +22,11 @@ public final class NodeConfig {
     public static final String CONFIG_DIR = "/etc/chorus/config";
     public static final String AUTH_DIR = "/etc/chorus/auth";
     public static final String AUTH_FILE = "auth.conf";
+    /**
+     * Beside auth.conf in our auth Secret while a rotation is in flight: the passwords it heads to (a JSON array), so
+     * the operator never loses one a node may have. The nodes do not read it.
+     */
+    public static final String IN_FLIGHT_FILE = "rotating-to.json";
     public static final String DATA_DIR = "/data";
     static final String FULL_SYNC_DELAY = "repl-diskless-sync-delay";
 
@@ -36,6 +43,12 @@ public final class NodeConfig {
      *                      yet, its stable DNS name is used so the replica stays a read-only replica meanwhile
      */
     public static String render(ReplicaSet rs, String pod, boolean isMaster, String masterAddress) {
+        return render(rs, pod, isMaster, masterAddress, List.of());
+    }
+
+    /** As {@link #render(ReplicaSet, String, boolean, String)}, keeping the values the nodes kept over refused ones. */
+    public static String render(ReplicaSet rs, String pod, boolean isMaster, String masterAddress,
+                                List<ConfigRefusal> refused) {
         ReplicaSetSpec spec = rs.getSpec();
         StringBuilder sb = new StringBuilder();
         sb.append("# Rendered by the Chorus operator for ").append(pod).append(". Changes here are overwritten;\n");
@@ -53,7 +66,7 @@ public final class NodeConfig {
         if (spec.getAuth() != null) {
             sb.append("include ").append(AUTH_DIR).append('/').append(AUTH_FILE).append('\n');
         }
-        for (Map.Entry<String, String> e : runtimeDirectives(rs).entrySet()) {
+        for (Map.Entry<String, String> e : runtimeDirectives(rs, refused).entrySet()) {
             sb.append(e.getKey()).append(' ').append(quote(e.getValue())).append('\n');
         }
         if (isMaster) {
@@ -71,6 +84,34 @@ public final class NodeConfig {
      * fence, an immediate full sync, then spec.config (which wins).
      */
     public static Map<String, String> runtimeDirectives(ReplicaSet rs) {
+        return runtimeDirectives(rs, List.of());
+    }
+
+    /**
+     * As {@link #runtimeDirectives(ReplicaSet)}, where a value a running node refused at CONFIG SET (and spec.config
+     * still asks for) is replaced by the value that node kept: the files follow what the nodes accepted, and the
+     * refused value is sent to no further node.
+     */
+    public static Map<String, String> runtimeDirectives(ReplicaSet rs, List<ConfigRefusal> refused) {
+        Map<String, String> d = fromSpec(rs);
+        for (ConfigRefusal r : stillAsked(rs, refused)) {
+            if (r.getKeptValue() != null) {
+                d.put(r.getDirective(), r.getKeptValue());
+            } else {
+                d.remove(r.getDirective());
+            }
+        }
+        return d;
+    }
+
+    /** The refusals whose value spec.config still asks for (a changed or removed value is tried afresh). */
+    public static List<ConfigRefusal> stillAsked(ReplicaSet rs, List<ConfigRefusal> refused) {
+        Map<String, String> config = rs.getSpec().getConfig();
+        return refused.stream().filter(r -> r.getValue() != null && r.getValue().equals(config.get(r.getDirective())))
+                .toList();
+    }
+
+    private static Map<String, String> fromSpec(ReplicaSet rs) {
         ReplicaSetSpec spec = rs.getSpec();
         Map<String, String> d = new LinkedHashMap<>(IsolationFence.directives(
                 Boolean.TRUE.equals(spec.getFailover().getEnabled()), spec.getReplicas(),
@@ -87,6 +128,42 @@ public final class NodeConfig {
     /** The included auth file: the same password for clients and towards the master. */
     public static String renderAuth(String password) {
         return "requirepass " + quote(password) + "\nmasterauth " + quote(password) + "\n";
+    }
+
+    /**
+     * The password an auth file rendered by {@link #renderAuth} carries (its requirepass), or null when it has none:
+     * what the nodes were last configured with, read back at the start of a rotation.
+     */
+    public static String parseAuth(String authFile) {
+        for (String line : authFile.split("\n")) {
+            if (line.startsWith("requirepass ")) {
+                return unquote(line.substring("requirepass ".length()));
+            }
+        }
+        return null;
+    }
+
+    /** The inverse of {@link #quote}. */
+    static String unquote(String v) {
+        if (!v.startsWith("\"")) {
+            return v;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < v.length() - 1; i++) {
+            char c = v.charAt(i);
+            if (c == '\\' && i + 1 < v.length() - 1) {
+                char n = v.charAt(++i);
+                sb.append(switch (n) {
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case 't' -> '\t';
+                    default -> n;
+                });
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** Quotes a value the way redis.conf parses it (double quotes with backslash escapes) when it needs quoting. */

@@ -1,5 +1,6 @@
 package dev.chorus.operator.dependent;
 
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.topology.ReplicationPlan;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -7,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 /** Hands the reconciler's decision to the dependents it then reconciles (observe → decide → act). */
 public final class PlanContext {
     private static final String KEY = "chorus.plan";
+    private static final String REFUSED = "chorus.config-refused";
 
     private PlanContext() {
     }
@@ -22,6 +24,17 @@ public final class PlanContext {
     public static int podCount(ReplicaSet rs, ReplicationPlan plan) {
         int floor = plan.master() == null ? 0 : Names.ordinal(rs, plan.master()) + 1;
         return Math.max(rs.getSpec().getReplicas(), floor);
+    }
+
+    /** The spec.config values nodes refused (status.configRefused as this reconcile left it). */
+    public static void putConfigRefused(Context<ReplicaSet> context, java.util.List<ConfigRefusal> refused) {
+        context.managedWorkflowAndDependentResourceContext().put(REFUSED, java.util.List.copyOf(refused));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static java.util.List<ConfigRefusal> configRefused(Context<ReplicaSet> context) {
+        return context.managedWorkflowAndDependentResourceContext().get(REFUSED, java.util.List.class)
+                .orElse(java.util.List.of());
     }
 
     public static ReplicationPlan get(Context<ReplicaSet> context) {

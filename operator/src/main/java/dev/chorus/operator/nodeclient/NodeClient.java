@@ -18,19 +18,42 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@link NodePollingSource}'s job; this tells nodes whom to follow, pauses and resumes writes, and sets config.
  */
 public final class NodeClient implements AutoCloseable {
-    private final String password;
+    private final Credentials credentials;
     private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
 
-    NodeClient(String password) {
-        this.password = password;
+    NodeClient(Credentials credentials) {
+        this.credentials = credentials;
     }
 
-    String password() {
-        return password;
+    Credentials credentials() {
+        return credentials;
     }
 
     private NodeConnection connection(String ip, int port) {
-        return connections.computeIfAbsent(ip + ":" + port, k -> new NodeConnection(ip, port, password));
+        return connections.computeIfAbsent(ip + ":" + port, k -> new NodeConnection(ip, port, credentials));
+    }
+
+    /**
+     * Makes the node take the new password: with ACLs as a second password of the default user (ACL SETUSER default
+     * &gt;new: the previous one keeps working), else by replacing requirepass (CONFIG SET requirepass: connections
+     * already authenticated, replication links included, stay; new ones need the new password).
+     */
+    public void addNewPassword(String ip, int port, boolean acl) {
+        connection(ip, port).call(j -> acl ? j.aclSetUser("default", ">" + credentials.password())
+                : j.configSet("requirepass", credentials.password()));
+    }
+
+    /** CONFIG SET masterauth new: used at the replica's next connect to its master (the link in place stays). */
+    public void setMasterauth(String ip, int port) {
+        connection(ip, port).call(j -> j.configSet("masterauth", credentials.password()));
+    }
+
+    /**
+     * ACL SETUSER default resetpass &gt;new: the node takes the new password only (whatever others it had: the
+     * previous one, or one a rotation the Secret changed under was heading to). Connections stay authenticated.
+     */
+    public void removePreviousPasswords(String ip, int port) {
+        connection(ip, port).call(j -> j.aclSetUser("default", "resetpass", ">" + credentials.password()));
     }
 
     /** Closes connections to addresses no pod has any more. */
@@ -92,7 +115,8 @@ public final class NodeClient implements AutoCloseable {
                     String m = String.valueOf(ex.getMessage());
                     boolean refused = m.startsWith("ERR CONFIG SET failed") || m.startsWith("ERR Unknown option");
                     if (refused && !m.contains("immutable config") && !m.contains("protected config")) {
-                        throw new ConfigRejected(e.getKey(), e.getValue(), m); // the node refuses the value itself
+                        // the node refuses the value itself (and keeps its own)
+                        throw new ConfigRejected(e.getKey(), e.getValue(), current.get(e.getKey()), m);
                     }
                     if (!refused) {
                         throw ex; // not about the value (LOADING, NOAUTH...): this round did not apply it
@@ -110,8 +134,85 @@ public final class NodeClient implements AutoCloseable {
         connections.clear();
     }
 
+    /**
+     * The node's password set-up over {@code c} (see {@link NodeAuth}), read only during a rotation; outside one, a node
+     * that answered is {@link NodeAuth#SETTLED} and one that refused the password {@link NodeAuth#FAILED}.
+     */
+    static NodeAuth observeAuth(NodeConnection c, NodeState state, Credentials credentials, boolean refused) {
+        if (refused) {
+            return NodeAuth.FAILED;
+        }
+        if (!state.reachable()) {
+            return NodeAuth.UNKNOWN;
+        }
+        if (!credentials.rotating()) {
+            return NodeAuth.SETTLED;
+        }
+        try {
+            return c.call(j -> {
+                boolean acl;
+                try {
+                    j.aclWhoAmI();
+                    acl = true;
+                } catch (JedisDataException e) {
+                    acl = false; // unknown command: requirepass only
+                }
+                boolean acceptsNew;
+                boolean acceptsOld;
+                if (acl) {
+                    List<String> hashes = passwordHashes(j);
+                    String mine = sha256(credentials.password());
+                    acceptsNew = hashes.contains(mine);
+                    acceptsOld = hashes.stream().anyMatch(h -> !h.equals(mine));
+                } else {
+                    String requirepass = j.configGet("requirepass").get("requirepass");
+                    acceptsNew = credentials.password().equals(requirepass);
+                    acceptsOld = !acceptsNew;
+                }
+                boolean masterauthNew = credentials.password().equals(j.configGet("masterauth").get("masterauth"));
+                return new NodeAuth(false, acl, acceptsNew, acceptsOld, masterauthNew);
+            });
+        } catch (AuthenticationFailed e) {
+            return NodeAuth.FAILED;
+        } catch (JedisException | IllegalStateException e) {
+            return NodeAuth.UNKNOWN;
+        }
+    }
+
+    /** The default user's passwords as Redis keeps them (SHA-256, hex), from ACL GETUSER default. */
+    private static List<String> passwordHashes(Jedis j) {
+        Object reply = j.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "GETUSER", "default");
+        List<String> out = new ArrayList<>();
+        if (reply instanceof List<?> fields) {
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                if ("passwords".equals(text(fields.get(i))) && fields.get(i + 1) instanceof List<?> hashes) {
+                    hashes.forEach(h -> out.add(text(h)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+
+    static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** ROLE, INFO replication and DBSIZE over {@code c}; unreachable when any of them fails. */
     static NodeState observe(NodeConnection c, NodeTarget t) {
+        return observe(c, t, new boolean[1]);
+    }
+
+    /** As {@link #observe(NodeConnection, NodeTarget)}; sets {@code refused[0]} when the node refused every password. */
+    static NodeState observe(NodeConnection c, NodeTarget t, boolean[] refused) {
         try {
             return c.call(j -> {
                 Map<String, String> info = parseInfo(j.info("replication"));
@@ -123,6 +224,7 @@ public final class NodeClient implements AutoCloseable {
                         (int) parseLong(info.get("slave_priority"), 100));
             });
         } catch (JedisException | IllegalStateException e) {
+            refused[0] = e instanceof AuthenticationFailed;
             return NodeState.unreachable(t.pod(), t.ordinal(), t.ip(), t.podReady());
         }
     }
@@ -137,11 +239,14 @@ public final class NodeClient implements AutoCloseable {
     public static final class ConfigRejected extends RuntimeException {
         public final String directive;
         public final String value;
+        /** The node's value, which it keeps (null when CONFIG GET did not know the directive). */
+        public final String kept;
 
-        public ConfigRejected(String directive, String value, String nodeError) {
+        public ConfigRejected(String directive, String value, String kept, String nodeError) {
             super(nodeError);
             this.directive = directive;
             this.value = value;
+            this.kept = kept;
         }
     }
 

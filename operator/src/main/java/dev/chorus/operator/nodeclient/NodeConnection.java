@@ -8,8 +8,10 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * One long-lived RESP connection to one node (AUTH with the password it was opened with). A failed call closes it;
- * the next call connects again. Calls are serialised: one connection carries one command at a time.
+ * One long-lived RESP connection to one node. It authenticates with the first of its {@link Credentials} the node takes
+ * (the new password, then during a rotation the previous one); when the node refuses them all the call throws
+ * {@link AuthenticationFailed}. A failed call closes it; the next call connects again. Calls are serialised: one
+ * connection carries one command at a time.
  */
 final class NodeConnection implements AutoCloseable {
     /** Connect quickly or call the node unreachable: a partitioned master must not hold up a failover. */
@@ -18,14 +20,14 @@ final class NodeConnection implements AutoCloseable {
 
     final String ip;
     final int port;
-    private final String password;
+    private final Credentials credentials;
     private Jedis jedis;
     private boolean closed;
 
-    NodeConnection(String ip, int port, String password) {
+    NodeConnection(String ip, int port, Credentials credentials) {
         this.ip = ip;
         this.port = port;
-        this.password = password;
+        this.credentials = credentials;
     }
 
     synchronized <T> T call(Function<Jedis, T> command) {
@@ -34,13 +36,7 @@ final class NodeConnection implements AutoCloseable {
         }
         try {
             if (jedis == null) {
-                JedisClientConfig config = DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
-                        .socketTimeoutMillis(TIMEOUT_MILLIS)
-                        .password(password == null || password.isEmpty() ? null : password)
-                        .clientName("chorus-operator")
-                        .build();
-                jedis = new Jedis(new HostAndPort(ip, port), config);
+                jedis = connect();
             }
             return command.apply(jedis);
         } catch (RuntimeException e) {
@@ -49,9 +45,32 @@ final class NodeConnection implements AutoCloseable {
         }
     }
 
-    boolean sameAs(String ip, int port, String password) {
+    /** Tries each password in turn; only a refused password moves on to the next (a dead node fails at once). */
+    private Jedis connect() {
+        RuntimeException refused = null;
+        for (String password : credentials.candidates()) {
+            JedisClientConfig config = DefaultJedisClientConfig.builder()
+                    .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
+                    .socketTimeoutMillis(TIMEOUT_MILLIS)
+                    .password(password)
+                    .clientName("chorus-operator")
+                    .build();
+            try {
+                return new Jedis(new HostAndPort(ip, port), config);
+            } catch (JedisException e) {
+                if (!AuthenticationFailed.isAuthError(e)) {
+                    throw e;
+                }
+                refused = e;
+            }
+        }
+        throw new AuthenticationFailed(ip + ":" + port + " refused " + (credentials.rotating()
+                ? "the new and every previous password" : "the password") + ": " + refused.getMessage());
+    }
+
+    boolean sameAs(String ip, int port, Credentials credentials) {
         return java.util.Objects.equals(this.ip, ip) && this.port == port
-                && java.util.Objects.equals(this.password, password);
+                && java.util.Objects.equals(this.credentials, credentials);
     }
 
     private void drop() {

@@ -90,14 +90,19 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
      * {@linkplain Observation#neverLookedAt never looked at} (a look starts at once; its result triggers a reconcile).
      */
     public Observation watch(ResourceID rs, List<NodeTarget> targets, String password) {
+        return watch(rs, targets, Credentials.of(password));
+    }
+
+    /** As {@link #watch(ResourceID, List, String)}, during a rotation with the previous password as well. */
+    public Observation watch(ResourceID rs, List<NodeTarget> targets, Credentials credentials) {
         Watched w = watched.compute(rs, (id, old) -> {
-            if (old != null && Objects.equals(old.commands.password(), password)) {
+            if (old != null && Objects.equals(old.commands.credentials(), credentials)) {
                 return old;
             }
             if (old != null) {
                 old.close();
             }
-            return new Watched(id, new NodeClient(password));
+            return new Watched(id, new NodeClient(credentials));
         });
         boolean complete = w.setTargets(targets);
         if (!complete) {
@@ -176,7 +181,7 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
     }
 
     /** One node's latest look. */
-    private record Look(NodeState state, Instant startedAt) {
+    private record Look(NodeState state, NodeAuth auth, Instant startedAt) {
     }
 
     /** The nodes of one ReplicaSet. */
@@ -202,7 +207,7 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
             Map<String, NodeTarget> byPod = next.stream().collect(Collectors.toMap(NodeTarget::pod, t -> t));
             connections.entrySet().removeIf(e -> {
                 NodeTarget t = byPod.get(e.getKey());
-                if (t != null && t.ip() != null && e.getValue().sameAs(t.ip(), t.port(), commands.password())) {
+                if (t != null && t.ip() != null && e.getValue().sameAs(t.ip(), t.port(), commands.credentials())) {
                     return false;
                 }
                 e.getValue().close();
@@ -218,6 +223,7 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
         Observation observation(List<NodeTarget> current) {
             List<NodeState> nodes = new ArrayList<>();
             Map<String, Instant> polledAt = new HashMap<>();
+            Map<String, NodeAuth> auth = new HashMap<>();
             Instant now = clock.instant();
             for (NodeTarget t : current) {
                 Look look = t.ip() == null ? null : looks.get(t.pod());
@@ -230,9 +236,10 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
                     nodes.add(new NodeState(s.pod(), s.ordinal(), s.ip(), t.podReady(), s.role(), s.followsHost(),
                             s.followsPort(), s.linkUp(), s.offset(), s.replid(), s.keys(), s.priority()));
                     polledAt.put(t.pod(), look.startedAt);
+                    auth.put(t.pod(), look.auth);
                 }
             }
-            return new Observation(List.copyOf(nodes), Map.copyOf(polledAt));
+            return new Observation(List.copyOf(nodes), Map.copyOf(polledAt), Map.copyOf(auth));
         }
 
         void pollAll(ExecutorService pool) {
@@ -264,21 +271,23 @@ public final class NodePollingSource extends AbstractEventSource<Observation, Re
                     return;
                 }
                 c = connections.computeIfAbsent(t.pod(), p -> new NodeConnection(t.ip(), t.port(),
-                        commands.password()));
-                if (!c.sameAs(t.ip(), t.port(), commands.password())) {
+                        commands.credentials()));
+                if (!c.sameAs(t.ip(), t.port(), commands.credentials())) {
                     return; // the targets changed meanwhile; the next tick polls the new address
                 }
             }
             Instant started = clock.instant();
-            NodeState state = NodeClient.observe(c, t);
+            boolean[] refused = new boolean[1];
+            NodeState state = NodeClient.observe(c, t, refused);
+            NodeAuth auth = NodeClient.observeAuth(c, state, commands.credentials(), refused[0]);
             Look previous;
             synchronized (this) {
                 if (closed || connections.get(t.pod()) != c) {
                     return;
                 }
-                previous = looks.put(t.pod(), new Look(state, started));
+                previous = looks.put(t.pod(), new Look(state, auth, started));
             }
-            if (previous == null || significantlyDifferent(previous.state, state)) {
+            if (previous == null || significantlyDifferent(previous.state, state) || !previous.auth.equals(auth)) {
                 var handler = getEventHandler();
                 if (handler != null && isRunning()) {
                     handler.handleEvent(new Event(id));

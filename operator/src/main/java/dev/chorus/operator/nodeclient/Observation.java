@@ -10,7 +10,24 @@ import java.util.Map;
  * without an IP has the time the observation was assembled). A step that changed something (paused a master) judges
  * only looks that started after it.
  */
-public record Observation(List<NodeState> nodes, Map<String, Instant> polledAt) {
+public record Observation(List<NodeState> nodes, Map<String, Instant> polledAt, Map<String, NodeAuth> auth) {
+    public Observation(List<NodeState> nodes, Map<String, Instant> polledAt) {
+        this(nodes, polledAt, Map.of());
+    }
+
+    /** The node's password set-up at its last look ({@link NodeAuth#UNKNOWN} when not looked at). */
+    public NodeAuth auth(String pod) {
+        return auth.getOrDefault(pod, NodeAuth.UNKNOWN);
+    }
+
+    /**
+     * Nodes that answered but refused every password the operator has: up, yet not to be judged (an authentication
+     * failure is not a node down).
+     */
+    public List<String> authFailed() {
+        return nodes.stream().map(NodeState::pod).filter(p -> auth(p).failed()).toList();
+    }
+
     /** Every node with an address has been looked at at that address (else it shows as unreachable, never looked at). */
     public boolean complete() {
         return nodes.stream().allMatch(n -> n.ip() == null || !neverLookedAt(n.pod()));

@@ -1,5 +1,6 @@
 package dev.chorus.operator.reconciler;
 
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSetStatus;
 import dev.chorus.operator.config.DirectiveCheck;
 import dev.chorus.operator.status.Conditions;
@@ -69,6 +70,24 @@ final class ConfigErrors {
             }
         }
         return null;
+    }
+
+    /**
+     * What each recorded refusal means, one sentence each, in one string (null: none). {@code master} tells whether the
+     * master was the node that refused (a change only some nodes refuse never reaches it).
+     */
+    static String refusals(List<ConfigRefusal> refused, String master) {
+        if (refused.isEmpty()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (ConfigRefusal r : refused) {
+            out.add(r.getPod() + " refused spec.config " + r.getDirective() + " \"" + r.getValue() + "\": "
+                    + r.getMessage() + " (not applied to the nodes after it" + (r.getPod().equals(master) ? ""
+                    : "; the master keeps its value") + "; the nodes and the rendered files keep "
+                    + (r.getKeptValue() == null ? "their value" : "\"" + r.getKeptValue() + "\"") + ")");
+        }
+        return String.join("; ", out);
     }
 
     /** Sets Degraded/InvalidConfig and tells it in an Event when the message is new (not on every resync). */

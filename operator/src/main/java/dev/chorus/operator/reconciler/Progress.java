@@ -1,6 +1,10 @@
 package dev.chorus.operator.reconciler;
 
+import dev.chorus.operator.api.AuthStatus;
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSetStatus;
+import java.util.ArrayList;
+import java.util.List;
 import dev.chorus.operator.api.StepAttempt;
 
 /**
@@ -15,6 +19,10 @@ final class Progress {
     String updateRestartedPodUid;
     /** A settle or catch-up in progress (null: none). */
     StepAttempt attempt;
+    /** The applied password's fingerprint and a password rotation in flight (null: no spec.auth). */
+    AuthStatus auth;
+    /** spec.config values a node refused at CONFIG SET, still asked for (empty: none). */
+    List<ConfigRefusal> configRefused = new ArrayList<>();
     /** Phase to report instead of the one derived from the nodes while a change is in flight (null: none). */
     String phase;
 
@@ -26,6 +34,10 @@ final class Progress {
             p.targetMaster = status.getTargetMaster();
             p.updateRestartedPodUid = status.getUpdateRestartedPodUid();
             p.attempt = status.getStepAttempt();
+            p.auth = status.getAuth();
+            if (status.getConfigRefused() != null) {
+                p.configRefused = new ArrayList<>(status.getConfigRefused());
+            }
         }
         return p;
     }
@@ -36,5 +48,7 @@ final class Progress {
         status.setTargetMaster(targetMaster);
         status.setUpdateRestartedPodUid(updateRestartedPodUid);
         status.setStepAttempt(attempt);
+        status.setAuth(auth);
+        status.setConfigRefused(configRefused.isEmpty() ? null : List.copyOf(configRefused));
     }
 }

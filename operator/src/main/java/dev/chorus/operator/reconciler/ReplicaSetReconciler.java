@@ -1,5 +1,6 @@
 package dev.chorus.operator.reconciler;
 
+import dev.chorus.operator.api.ConfigRefusal;
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.api.ReplicaSetStatus;
 import dev.chorus.operator.dependent.AuthConfigured;
@@ -15,6 +16,7 @@ import dev.chorus.operator.dependent.PodDisruptionBudgetDependent;
 import dev.chorus.operator.dependent.ReadServiceDependent;
 import dev.chorus.operator.dependent.StatefulSetDependent;
 import dev.chorus.operator.dependent.WriteServiceDependent;
+import dev.chorus.operator.nodeclient.Credentials;
 import dev.chorus.operator.nodeclient.NodeClient;
 import dev.chorus.operator.nodeclient.NodePollingSource;
 import dev.chorus.operator.nodeclient.NodeTarget;
@@ -96,13 +98,32 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     public UpdateControl<ReplicaSet> reconcile(ReplicaSet rs, Context<ReplicaSet> context) {
         String password = Passwords.read(rs, ((UserSecretSource) context.eventSourceRetriever()
                 .getEventSourceFor(Secret.class, UserSecretSource.NAME)).secretOf(rs));
-        Passwords.put(context, password);
+        // The nodes' password is the one in our rendered auth file until a rotation to the Secret's has completed; the
+        // passwords rotations head to are kept beside it until then (a node may have any of them)
+        java.util.Optional<Secret> ours = password == null ? java.util.Optional.empty() : renderedAuth(rs, context);
+        String applied = Passwords.applied(ours);
+        List<String> inFlight = Passwords.inFlight(ours);
+        List<String> previous = new ArrayList<>(inFlight);
+        java.util.Collections.reverse(previous); // the latest first
+        previous.add(applied);
+        Credentials credentials = new Credentials(password, previous);
+        List<String> heading = new ArrayList<>(inFlight);
+        heading.remove(password);
+        heading.add(password);
+        heading.remove(applied);
+        boolean targetRecorded = password == null || Objects.equals(password, applied)
+                || new ArrayList<>(inFlight).contains(password); // List.of's contains(null) throws
+        if (credentials.rotating()) {
+            Passwords.put(context, applied, heading);
+        } else {
+            Passwords.put(context, password);
+        }
         Progress progress = Progress.of(rs.getStatus());
         ResourceID id = ResourceID.fromResource(rs);
 
         // Observe: pods from the informer, nodes from the polling source (it never waits for a node)
         List<Pod> pods = new ArrayList<>(context.getSecondaryResources(Pod.class));
-        Observation observation = nodeSource.watch(id, targets(rs, pods, progress.master), password);
+        Observation observation = nodeSource.watch(id, targets(rs, pods, progress.master), credentials);
         if (!observation.complete() && progress.master == null) {
             // Choosing the first master needs every node's answer: a node with a new address not looked at yet could
             // be the most advanced. Its first look triggers the next reconcile. (With a master recorded, such a node
@@ -116,24 +137,45 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
         // Decide who is master: a failover first, else a switchover in flight or asked for
         String recordedBefore = progress.master;
-        StepTransition.Decision step = FailoverStep.run(round, executor);
-        if (!step.busy() && Objects.equals(recordedBefore, progress.master)) {
-            step = SwitchoverStep.run(round, executor, outdated);
+        List<String> authFailed = observation.authFailed();
+        StepTransition.Decision step;
+        if (progress.master != null && authFailed.contains(progress.master)) {
+            // The master answers but takes no password the operator has: it is not down, and no failover starts
+            progress.masterFailingSince = null;
+            step = StepTransition.Decision.idle(List.of());
+        } else {
+            step = FailoverStep.run(round, executor);
+            if (!step.busy() && Objects.equals(recordedBefore, progress.master)) {
+                step = SwitchoverStep.run(round, executor, outdated);
+            }
         }
         boolean busy = step.busy();
+        SecretRotationStep.Decision rotation = null;
+        if (password == null) {
+            progress.auth = null;
+        } else if (!busy) {
+            rotation = SecretRotationStep.run(round, executor, credentials.rotating(),
+                    Passwords.fingerprint(rs, password), targetRecorded);
+            if (rotation.applied()) {
+                Passwords.put(context, password); // every node has it: restarts use it from now on
+            }
+        }
         ReplicationPlan plan = TopologyPlanner.plan(progress.master, observed, rs.getSpec().getPort());
         progress.master = plan.master();
 
-        // Act: fence, owned objects (config files carry the master's address), then the nodes
+        // Act: fence, spec.config to the running nodes (the files then carry only what they accepted), owned objects
+        // (config files carry the master's address), then the nodes
         RoleLabels.fence(context.getClient(), pods, plan.master());
+        progress.configRefused = new ArrayList<>(NodeConfig.stillAsked(rs, progress.configRefused));
+        applyRuntimeConfig(round, plan.master());
         PlanContext.put(context, plan);
+        PlanContext.putConfigRefused(context, progress.configRefused);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
         for (NodeAction action : plan.actions()) {
             apply(round, action);
         }
         SwitchoverStep.finish(round, plan.master());
         FailoverStep.finish(round);
-        String configRejected = applyRuntimeConfig(rs, nodes, observed, plan.master());
         RoleLabels.apply(context.getClient(), pods, plan.master());
         if (recordedBefore == null && plan.master() != null) {
             round.event("Normal", "MasterElected", "Master is " + plan.master());
@@ -148,7 +190,9 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
 
         // Report
         ReplicaSetStatus status = StatusReport.build(rs, plan, observed, pods, progress);
-        ConfigErrors.report(round, status, ConfigErrors.problems(round, configRejected));
+        ConfigErrors.report(round, status, ConfigErrors.problems(round, ConfigErrors.refusals(progress.configRefused,
+                plan.master())));
+        AuthFailures.report(round, status, authFailed, credentials);
         UpdateControl<ReplicaSet> control;
         if (StatusReport.same(rs.getStatus(), status)) {
             control = UpdateControl.noUpdate();
@@ -160,7 +204,26 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         }
         Duration next = step.busy() && step.recheck() != null ? step.recheck()
                 : busy || !plan.actions().isEmpty() ? SOON : RESYNC;
+        if (rotation != null && rotation.busy() && rotation.recheck().compareTo(next) < 0) {
+            next = rotation.recheck();
+        }
         return control.rescheduleAfter(next);
+    }
+
+    /** Our rendered auth Secret, from the auth dependent's informer (the user's Secret is watched apart). */
+    private static java.util.Optional<Secret> renderedAuth(ReplicaSet rs, Context<ReplicaSet> context) {
+        String name = Names.authSecret(rs);
+        for (var source : context.eventSourceRetriever().getEventSourcesFor(Secret.class)) {
+            if (source instanceof UserSecretSource) {
+                continue;
+            }
+            for (Secret s : source.getSecondaryResources(rs)) {
+                if (name.equals(s.getMetadata().getName())) {
+                    return java.util.Optional.of(s);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The nodes to observe: every pod up to the replicas asked for, and never fewer than the recorded master's. */
@@ -182,12 +245,15 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
     /**
      * spec.config reaches running nodes with CONFIG SET: a config change needs no restart and keeps the master. The
      * replicas go first and the master last, and a value a node refuses is sent to no further node: a change only
-     * some nodes reject never reaches the master. Returns what the refusing node said, or null.
+     * some nodes reject never reaches the master. The refusal is recorded in status at once (status.configRefused):
+     * while spec.config asks for that value, the nodes and the rendered files keep the value the refusing node kept.
      */
-    private String applyRuntimeConfig(ReplicaSet rs, NodeClient nodes, List<NodeState> observed, String master) {
+    private static void applyRuntimeConfig(Round r, String master) {
+        ReplicaSet rs = r.rs;
+        NodeClient nodes = r.nodes;
         int port = rs.getSpec().getPort();
-        Map<String, String> wanted = NodeConfig.runtimeDirectives(rs);
-        List<NodeState> order = new ArrayList<>(observed);
+        Map<String, String> wanted = NodeConfig.runtimeDirectives(rs, r.progress.configRefused);
+        List<NodeState> order = new ArrayList<>(r.observed);
         order.sort(java.util.Comparator.comparing(n -> n.pod().equals(master)));
         for (NodeState n : order) {
             if (!n.reachable()) {
@@ -200,14 +266,13 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
                             .getName(), n.pod(), pending);
                 }
             } catch (NodeClient.ConfigRejected e) {
-                return n.pod() + " refused spec.config " + e.directive + " \"" + e.value + "\": " + e.getMessage()
-                        + " (not applied to the nodes after it" + (n.pod().equals(master) ? ")" : "; the master keeps "
-                        + "its value)");
+                r.progress.configRefused.add(new ConfigRefusal(e.directive, e.value, e.kept, n.pod(), e.getMessage()));
+                r.record();
+                return;
             } catch (RuntimeException e) {
                 LOG.warnf("%s: could not apply config to %s: %s", rs.getMetadata().getName(), n.pod(), e.getMessage());
             }
         }
-        return null;
     }
 
     /** The StatefulSet never shrinks below the recorded master: the master is never removed by a scale-down. */
@@ -238,8 +303,9 @@ public class ReplicaSetReconciler implements Reconciler<ReplicaSet> {
         ReplicaSetStatus status = rs.getStatus() == null ? new ReplicaSetStatus() : rs.getStatus();
         long generation = Objects.requireNonNullElse(rs.getMetadata().getGeneration(), 0L);
         String reason = e instanceof Passwords.MissingSecretException ? "SecretNotFound" : "ReconcileFailed";
-        Conditions.set(status.getConditions(), Conditions.READY, false, reason, e.getMessage(), generation);
-        Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason, e.getMessage(), generation);
+        String message = e.getMessage() != null ? e.getMessage() : e.toString(); // never a condition without a word
+        Conditions.set(status.getConditions(), Conditions.READY, false, reason, message, generation);
+        Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason, message, generation);
         status.setPhase("Degraded");
         ReplicaSet patch = new ReplicaSet();
         patch.setMetadata(rs.getMetadata());

@@ -42,6 +42,8 @@ public final class AckedWriter implements AutoCloseable {
     private final int port;
     private final String prefix;
     private final long pauseNanos;
+    /** The password each new connection authenticates with (asked at every connect, like a client re-reading it). */
+    private final java.util.function.Supplier<String> password;
     private final Map<String, String> acked = new ConcurrentHashMap<>();
     private final List<Write> writes = new ArrayList<>();
     private final AtomicLong seq = new AtomicLong();
@@ -54,7 +56,8 @@ public final class AckedWriter implements AutoCloseable {
     private volatile boolean running = true;
 
     private AckedWriter(KubernetesClient client, String namespace, String service, int port, String prefix,
-                        long pauseMillis) {
+                        long pauseMillis, java.util.function.Supplier<String> password) {
+        this.password = password;
         this.client = client;
         this.namespace = namespace;
         this.service = service;
@@ -71,7 +74,13 @@ public final class AckedWriter implements AutoCloseable {
      */
     public static AckedWriter start(KubernetesClient client, String namespace, String service, int port,
                                     String prefix, long pauseMillis) {
-        AckedWriter w = new AckedWriter(client, namespace, service, port, prefix, pauseMillis);
+        return start(client, namespace, service, port, prefix, pauseMillis, () -> null);
+    }
+
+    /** As {@link #start(KubernetesClient, String, String, int, String, long)}, authenticating with {@code password}. */
+    public static AckedWriter start(KubernetesClient client, String namespace, String service, int port,
+                                    String prefix, long pauseMillis, java.util.function.Supplier<String> password) {
+        AckedWriter w = new AckedWriter(client, namespace, service, port, prefix, pauseMillis, password);
         w.thread.start();
         return w;
     }
@@ -114,7 +123,7 @@ public final class AckedWriter implements AutoCloseable {
                     ip = ips.get(ThreadLocalRandom.current().nextInt(ips.size()));
                     jedis = new Jedis(new HostAndPort(ip, port), DefaultJedisClientConfig.builder()
                             .connectionTimeoutMillis(CONNECT_TIMEOUT_MILLIS).socketTimeoutMillis(SOCKET_TIMEOUT_MILLIS)
-                            .clientName("chaos-writer").build());
+                            .password(password.get()).clientName("chaos-writer").build());
                 }
                 long n = seq.incrementAndGet();
                 String key = prefix + ":" + n;
@@ -178,6 +187,11 @@ public final class AckedWriter implements AutoCloseable {
     /** Acknowledged keys and their values. */
     public Map<String, String> acked() {
         return Map.copyOf(acked);
+    }
+
+    /** Failed attempts (connect, SET or WAIT errors; a WAIT answering 0 is not one). */
+    public long errors() {
+        return errors.get();
     }
 
     public long ackedCount() {

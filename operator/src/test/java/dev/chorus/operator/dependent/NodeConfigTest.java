@@ -63,4 +63,34 @@ class NodeConfigTest {
         assertThat(NodeConfig.quote("")).isEqualTo("\"\"");
         assertThat(NodeConfig.quote("a b")).isEqualTo("\"a b\"");
     }
+
+    @Test
+    void theAppliedPasswordIsReadBackFromTheRenderedAuthFile() {
+        for (String pw : new String[] {"plain", "a b", "q\"uo\\te", "tab\there", "new\nline", "'single'"}) {
+            assertThat(NodeConfig.parseAuth(NodeConfig.renderAuth(pw))).isEqualTo(pw);
+        }
+        assertThat(NodeConfig.parseAuth("masterauth x\n")).isNull();
+    }
+
+    @Test
+    void aValueANodeRefusedIsInNoFileWhileSpecAsksForItAndTheKeptValueIs() {
+        ReplicaSet rs = replicaSet();
+        rs.getSpec().getConfig().put("tracking-table-max-keys", "-5");
+        var refused = java.util.List.of(new dev.chorus.operator.api.ConfigRefusal("tracking-table-max-keys", "-5",
+                "1000000", "cache-1", "ERR CONFIG SET failed"));
+        assertThat(NodeConfig.render(rs, "cache-1", false, "10.1.2.3", refused))
+                .contains("tracking-table-max-keys 1000000\n").doesNotContain("-5");
+        assertThat(NodeConfig.runtimeDirectives(rs, refused)).containsEntry("tracking-table-max-keys", "1000000")
+                .containsEntry("maxmemory", "100mb");
+        // another value is tried afresh: the refusal no longer applies
+        rs.getSpec().getConfig().put("tracking-table-max-keys", "10");
+        assertThat(NodeConfig.stillAsked(rs, refused)).isEmpty();
+        assertThat(NodeConfig.render(rs, "cache-1", false, "10.1.2.3", refused))
+                .contains("tracking-table-max-keys 10\n");
+        // a directive the node did not report keeps no value of ours
+        rs.getSpec().getConfig().put("tracking-table-max-keys", "-5");
+        var unknown = java.util.List.of(new dev.chorus.operator.api.ConfigRefusal("tracking-table-max-keys", "-5",
+                null, "cache-1", "ERR Unknown option"));
+        assertThat(NodeConfig.runtimeDirectives(rs, unknown)).doesNotContainKey("tracking-table-max-keys");
+    }
 }

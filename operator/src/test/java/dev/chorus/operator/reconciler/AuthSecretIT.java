@@ -73,7 +73,7 @@ class AuthSecretIT {
             assertThat(master.waitReplicas(1, 5000)).isEqualTo(1);
         }
 
-        // A new password reaches the rendered auth.conf (the rotation itself on running nodes is a later step).
+        // A new password reaches the rendered auth.conf once the running nodes took it (SecretRotationIT: the rotation).
         admin.secrets().inNamespace(ns).resource(secret(ns, "secure-password", "n3w")).update();
         await("auth.conf rendered with the new password").atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {

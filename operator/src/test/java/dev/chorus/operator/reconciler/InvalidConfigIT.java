@@ -93,22 +93,57 @@ class InvalidConfigIT {
         try (Jedis j = new Jedis(podIp(admin, ns, master), 6379)) {
             assertThat(j.configGet("tracking-table-max-keys").get("tracking-table-max-keys")).isEqualTo("1000000");
         }
-
-        // A node restarted on the file exits with Redis' FATAL CONFIG FILE ERROR; its termination message says so.
+        // The refusal is recorded, and the rendered files follow what the nodes accepted: the value they kept
+        assertThat(degraded.getMessage()).contains("the nodes and the rendered files keep \"1000000\"");
+        assertThat(get(admin, ns, "nc").getStatus().getConfigRefused()).singleElement().satisfies(r -> {
+            assertThat(r.getDirective()).isEqualTo("tracking-table-max-keys");
+            assertThat(r.getValue()).isEqualTo("-5");
+            assertThat(r.getKeptValue()).isEqualTo("1000000");
+            assertThat(r.getPod()).isEqualTo(replicaOf(ready));
+        });
+        await("the rendered files carry the value the nodes kept").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200)).until(() -> admin.configMaps().inNamespace(ns)
+                        .withName("nc-config").get().getData().values().stream()
+                        .allMatch(f -> f.contains("tracking-table-max-keys 1000000\n")
+                                && !f.contains("tracking-table-max-keys -5")));
+        // So a node restarted meanwhile starts, with the value the others have; the refusal is still reported
+        String uid = admin.pods().inNamespace(ns).withName(replicaOf(ready)).get().getMetadata().getUid();
         admin.pods().inNamespace(ns).withName(replicaOf(ready)).delete();
+        await("the replica recreated and running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    Pod p = admin.pods().inNamespace(ns).withName(replicaOf(ready)).get();
+                    return p != null && !uid.equals(p.getMetadata().getUid()) && p.getStatus() != null
+                            && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                });
+        assertThat(awaitReady(admin, ns, "nc").getMaster()).isEqualTo(master);
+        assertThat(degraded(admin, ns, "nc").getReason()).isEqualTo("InvalidConfig");
+
+        // A directive not settable at run time waits for a restart in the files. A node restarted on a bad such value
+        // exits with Redis' FATAL CONFIG FILE ERROR; its termination message says so.
+        setConfig(admin, ns, "nc", "tcp-backlog", "-5");
+        await("tcp-backlog -5 in the rendered files").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200)).until(() -> admin.configMaps().inNamespace(ns)
+                        .withName("nc-config").get().getData().values().stream()
+                        .allMatch(f -> f.contains("tcp-backlog -5")));
+        String restarted = replicaOf(get(admin, ns, "nc").getStatus());
+        admin.pods().inNamespace(ns).withName(restarted).delete();
         awaitInvalidConfig(admin, ns, "nc", "FATAL CONFIG FILE ERROR");
         Condition fatal = degraded(admin, ns, "nc");
-        assertThat(fatal.getMessage()).contains(replicaOf(ready) + " cannot start: *** FATAL CONFIG FILE ERROR",
-                "'tracking-table-max-keys -5'");
+        assertThat(fatal.getMessage()).contains(restarted + " cannot start: *** FATAL CONFIG FILE ERROR",
+                "'tcp-backlog -5'");
         awaitEvent(admin, ns, "FATAL CONFIG FILE ERROR");
         assertThat(get(admin, ns, "nc").getStatus().getMaster()).isEqualTo(master);
 
-        // Fixed: the replica starts again and the set is Ready.
+        // Fixed: the replica starts again, the set is Ready and nothing is reported refused any more.
         admin.resources(ReplicaSet.class).inNamespace(ns).withName("nc").edit(rs -> {
             rs.getSpec().getConfig().remove("tracking-table-max-keys");
+            rs.getSpec().getConfig().remove("tcp-backlog");
             return rs;
         });
         assertThat(awaitReady(admin, ns, "nc").getMaster()).isEqualTo(master);
+        await("configRefused cleared").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get(admin, ns, "nc").getStatus().getConfigRefused() == null);
     }
 
     static void setConfig(KubernetesClient admin, String ns, String name, String directive, String value) {
