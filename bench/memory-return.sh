@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory given back after a large value: SET, GET and DEL of a 200 MB value, then how long until the server's RSS is
 # back within 1.3x of what it was before the SET (goal: within 5 s). Redis, the node under the image's JVM flags
-# (node-image/Dockerfile) and the node under plain `java -jar`, side by side on free loopback ports.
+# (the Jib jvmFlags in node-image/pom.xml) and the node under plain `java -jar`, side by side on free loopback ports.
 # Writes the section "Memory given back after a 200 MB value, node vs Redis" of docs/benchmarks.md.
 #
 #   bench/memory-return.sh               # REPEAT=3 runs per server, fresh process each, median counts
@@ -15,8 +15,7 @@ VALUE_MB="${VALUE_MB:-200}"
 REPEAT="${REPEAT:-3}"
 GOAL_RATIO="${GOAL_RATIO:-1.3}"
 WATCH_SECONDS="${WATCH_SECONDS:-10}"
-IMAGE_FLAGS="$(sed -n 's/^ENTRYPOINT \[\(.*\)\]/\1/p' "$ROOT/node-image/Dockerfile" | tr -d '",' \
-    | sed 's/^java //; s/ -jar .*//')"
+IMAGE_FLAGS="$(sed -n 's|.*<jvmFlag>\(.*\)</jvmFlag>.*|\1|p' "$ROOT/node-image/pom.xml" | tr '\n' ' ')"
 HEADING="Memory given back after a ${VALUE_MB} MB value, node vs Redis"
 
 ensure_jar

@@ -4,7 +4,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAR="${JAR:-$ROOT/node-image/target/chorus-node.jar}"
 OUT="${OUT:-$ROOT/docs/benchmarks.md}"
-# The JVM flags of node-image/Dockerfile that matter on a machine without a container memory limit.
+# The JVM flags of the node image (Jib jvmFlags in node-image/pom.xml) that matter on a machine without a container memory limit.
 NODE_JAVA_OPTS="${NODE_JAVA_OPTS:--XX:+UseSerialGC -Xms16m}"
 RESPTOOL="$ROOT/bench/lib/resptool.py"
 

@@ -9,7 +9,7 @@ import java.lang.management.MemoryUsage;
 
 /**
  * Makes room in the heap once before a bulk load (an RDB of a known size). The node runs the serial collector with a
- * small initial heap (node-image/Dockerfile: -Xms16m) so that RSS follows the dataset; loaded as it arrives, a large
+ * small initial heap (the image's Jib jvmFlags: -Xms16m) so that RSS follows the dataset; loaded as it arrives, a large
  * dataset then grows the old generation in steps, each step a full collection of everything loaded so far (four of
  * them, about 40% of the GC time, for 1M small keys). Serial sizes the old generation after a full collection to
  * {@code used / (1 - MinHeapFreeRatio/100)}, and that flag is manageable at run time: this picks the ratio that leaves

@@ -320,20 +320,18 @@ class ClientLimitsIT {
         return out.replace("\n", " ");
     }
 
-    /** The node image's JVM flags, from its Dockerfile's ENTRYPOINT (between "java" and "-jar"). */
+    /** The node image's JVM flags: the {@code <jvmFlag>}s of the Jib configuration in node-image/pom.xml. */
     static List<String> imageJvmFlags() throws IOException {
-        Path dockerfile = Files.exists(Path.of("Dockerfile")) ? Path.of("Dockerfile") : Path.of("node-image/Dockerfile");
-        for (String line : Files.readAllLines(dockerfile)) {
-            if (line.startsWith("ENTRYPOINT")) {
-                List<String> words = new ArrayList<>();
-                Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(line);
-                while (m.find()) {
-                    words.add(m.group(1));
-                }
-                return words.subList(words.indexOf("java") + 1, words.indexOf("-jar"));
-            }
+        Path pom = Files.exists(Path.of("src/main/java")) ? Path.of("pom.xml") : Path.of("node-image/pom.xml");
+        List<String> flags = new ArrayList<>();
+        Matcher m = Pattern.compile("<jvmFlag>([^<]*)</jvmFlag>").matcher(Files.readString(pom));
+        while (m.find()) {
+            flags.add(m.group(1));
         }
-        throw new IllegalStateException("no ENTRYPOINT in " + dockerfile);
+        if (flags.isEmpty()) {
+            throw new IllegalStateException("no <jvmFlag> in " + pom);
+        }
+        return flags;
     }
 
     private static Socket connect(int port) throws IOException {
