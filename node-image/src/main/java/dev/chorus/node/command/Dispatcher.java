@@ -46,9 +46,11 @@ public final class Dispatcher {
         dev.chorus.node.command.shared.Tracking tracking = server.shared().tracking();
         tracking.setCurrentClient(client);
         client.beginReply();
+        client.setExecuting(true);
         try {
             processCommand(client, argv);
         } finally {
+            client.setExecuting(false);
             client.endReply();
             boolean clientCommand = isClientCommand(argv[0]);
             client.tracking().commandDone(client.inMulti(), clientCommand);
@@ -97,6 +99,12 @@ public final class Dispatcher {
         if (client.inPubSubContext() && !ALLOWED_IN_RESP2_PUBSUB.contains(spec.name())) {
             reject(client, spec, "ERR Can't execute '" + spec.fullName() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
                     + "PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        // processCommand: clients over maxmemory-clients are disconnected before key eviction; if this was one of
+        // them, its command is not run.
+        server.evictClients();
+        if (client.closed()) {
             return;
         }
         String denied = deniedByServerState(client, spec);
@@ -154,24 +162,30 @@ public final class Dispatcher {
     private void call(Client client, CommandSpec spec, byte[][] argv, long start) {
         CommandContext ctx = client.context();
         ctx.reset(spec, argv);
-        ServerStats.CommandStat stat = server.stats().command(spec.fullName());
         int dbBefore = client.dbIndex();
         Keyspace keyspace = server.keyspace();
         keyspace.beginCommand(start);
+        boolean failed = false;
         try {
             spec.handler().execute(ctx);
         } catch (CommandError e) {
             client.writer().error(e.getMessage());
             server.stats().error(e.getMessage());
-            stat.failedCalls++;
+            failed = true;
         } catch (RuntimeException e) {
             Log.warning("Unexpected error executing '" + spec.fullName() + "': " + e);
             String msg = "ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName();
             client.writer().error(msg);
             server.stats().error(msg);
-            stat.failedCalls++;
+            failed = true;
         } finally {
             keyspace.endCommand();
+        }
+        // Looked up after the handler: Redis counts into the command table's entry after the call, so CONFIG
+        // RESETSTAT itself shows one call (and its latency histogram one sample) right after the reset.
+        ServerStats.CommandStat stat = server.stats().command(spec.fullName());
+        if (failed) {
+            stat.failedCalls++;
         }
         long micros = (System.nanoTime() - start) / 1000;
         server.shared().tracking().afterCommand(client, spec, argv);
@@ -203,6 +217,10 @@ public final class Dispatcher {
                 server.freeMemoryIfNeeded(); // replica-ignore-maxmemory no: the replica evicts on its own
             }
             return null;
+        }
+        if (server.config().getLong(Directives.MAXMEMORY) != 0) {
+            // processCommand performs evictions before every command when maxmemory is set, reads included.
+            server.freeMemoryIfNeeded();
         }
         if (server.isReplica() && !spec.has(CommandFlag.STALE) && !server.masterLinkUp()
                 && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA)) {

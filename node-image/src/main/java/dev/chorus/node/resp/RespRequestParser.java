@@ -35,6 +35,7 @@ public final class RespRequestParser {
     private int argIndex;
     private int commandStart;
     private long lastCommandBytes;
+    private long argvBytes;
     private boolean retainRaw;
     private byte[] lastRaw;
 
@@ -70,6 +71,14 @@ public final class RespRequestParser {
 
     public void commitWrite(int len) {
         end += len;
+    }
+
+    /**
+     * Bytes of the arguments already taken out of the buffer for a command that is not complete yet (Redis keeps
+     * them in c->argv: a client that sends most of a large command and stops holds this much).
+     */
+    public long pendingArgvBytes() {
+        return argvBytes;
     }
 
     public int buffered() {
@@ -299,12 +308,14 @@ public final class RespRequestParser {
             argv = Arrays.copyOf(argv, Math.min(pendingArgs, argv.length * 2));
         }
         argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + len);
+        argvBytes += len;
         start = dataStart + len + 2;
         announced = 0;
     }
 
     private byte[][] complete(byte[][] args) {
         lastCommandBytes = start - commandStart;
+        argvBytes = 0;
         if (retainRaw) {
             lastRaw = Arrays.copyOfRange(buf, commandStart, start);
         }
