@@ -494,6 +494,25 @@ public final class Server {
         return memoryFigures().used();
     }
 
+    /** Redis keeps client memory incrementally; summing every client costs O(clients), so per command at most this often. */
+    private static final long FIGURES_MAX_AGE_NANOS = 10_000_000;
+    private MemoryFigures recentFigures;
+    private long recentFiguresAt;
+
+    /**
+     * {@link #memoryFigures()} at most {@link #FIGURES_MAX_AGE_NANOS} old: what the per-command checks (eviction,
+     * client eviction) start from, so a server with many connections does not add them all up for every command.
+     * The dataset part is read live by those checks.
+     */
+    private MemoryFigures recentMemoryFigures() {
+        long now = System.nanoTime();
+        if (recentFigures == null || now - recentFiguresAt > FIGURES_MAX_AGE_NANOS) {
+            recentFigures = memoryFigures();
+            recentFiguresAt = now;
+        }
+        return recentFigures;
+    }
+
     private long evictedClients;
 
     /** INFO stats' evicted_clients (CONFIG RESETSTAT clears it). */
@@ -526,7 +545,7 @@ public final class Server {
      */
     public void evictClients() {
         long limit = clientEvictionLimit();
-        if (limit == 0) {
+        if (limit == 0 || recentMemoryFigures().clientsNormal() < limit) {
             return;
         }
         long total = 0;
@@ -559,6 +578,7 @@ public final class Server {
             total -= usage.get(c);
             c.closeNow();
             evictedClients++;
+            recentFigures = null; // what it held must not count against maxmemory in this command's key eviction
         }
         if (total >= limit) {
             Log.warning("Over client maxmemory after evicting all evictable clients");
@@ -581,7 +601,7 @@ public final class Server {
             return true; // Redis' isSafeToPerformEvictions: a paused server's data set stays still
         }
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);
-        MemoryFigures figures = memoryFigures();
+        MemoryFigures figures = recentMemoryFigures();
         // The parts besides the dataset are taken once per round: evicting keys does not change them.
         long fixed = figures.used() - figures.dataset() - figures.notCountedForEvict();
         if (fixed + keyspace.memoryEstimate() <= max) {
