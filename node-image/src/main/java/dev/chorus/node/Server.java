@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -104,6 +105,9 @@ public final class Server {
                     || d == Directives.SET_MAX_INTSET_ENTRIES || d == Directives.ZSET_MAX_LISTPACK_ENTRIES
                     || d == Directives.ZSET_MAX_LISTPACK_VALUE) {
                 configureEncodings();
+            } else if (d == Directives.MAXMEMORY && loop != null && ((Number) v).longValue() != 0) {
+                // updateMaxmemory -> startEvictionTimeProc: the keys go from the event loop, after this command.
+                loop.execute(this::freeMemoryIfNeeded);
             }
         });
         this.persistence = new dev.chorus.node.persistence.RdbPersistence(this);
@@ -324,6 +328,10 @@ public final class Server {
                     c.buffersCron(cronNow);
                 }
             }
+            evictClients();
+            if (config.getLong(Directives.MAXMEMORY) != 0) {
+                freeMemoryIfNeeded(); // Redis' eviction time proc goes on between commands too
+            }
             for (Runnable hook : cronHooks) {
                 hook.run();
             }
@@ -449,8 +457,158 @@ public final class Server {
 
     // ---- memory ----
 
+    /**
+     * What Redis 7.0.15 reports as used_memory_startup on 64-bit Linux (an empty server with no client): the fixed
+     * part of used_memory, so figures tests and tools compare against it (twice the startup memory, a peak above it)
+     * keep Redis' proportions.
+     */
+    public static final long STARTUP_MEMORY = 876_024;
+
+    /**
+     * INFO memory's accounting: the dataset estimate, what clients hold (query buffers, arguments of a command still
+     * arriving, pending output, MULTI queues), the replicas' pending stream and the backlog, over the startup part.
+     * {@code notCountedForEvict} is the replicas' output: like Redis' freeMemoryGetNotCountedMemory, it is in
+     * used_memory but not judged against maxmemory (evicting keys to make room for replication would feed itself).
+     */
+    public record MemoryFigures(long startup, long dataset, long clientsNormal, long clientsReplicas, long backlog,
+                                long notCountedForEvict) {
+        public long used() {
+            return startup + dataset + clientsNormal + clientsReplicas + backlog;
+        }
+
+        public long overhead() {
+            return startup + clientsNormal + clientsReplicas + backlog;
+        }
+    }
+
+    public MemoryFigures memoryFigures() {
+        long normal = 0;
+        long replicas = 0;
+        long replicaOutput = 0;
+        for (var c : clients.all()) {
+            if (c.closed()) {
+                continue; // freed: what it held is gone, whenever the connection's close completes
+            }
+            if (c.kind() == dev.chorus.node.net.Client.Kind.REPLICA && !c.monitor()) {
+                replicas += c.memoryUsage();
+                replicaOutput += c.outputMemory();
+            } else {
+                normal += c.memoryUsage();
+            }
+        }
+        long backlog = replication == null ? 0 : replication.backlogMemory();
+        MemoryFigures figures = new MemoryFigures(STARTUP_MEMORY, keyspace.memoryEstimate(), normal, replicas,
+                backlog, replicaOutput);
+        peakMemory = Math.max(peakMemory, figures.used());
+        return figures;
+    }
+
+    private long peakMemory;
+
+    /** used_memory_peak: the most used_memory seen (at INFO, eviction checks and in the cron). */
+    public long peakMemory() {
+        return peakMemory;
+    }
+
     public long usedMemory() {
-        return keyspace.memoryEstimate();
+        return memoryFigures().used();
+    }
+
+    /** Redis keeps client memory incrementally; summing every client costs O(clients), so per command at most this often. */
+    private static final long FIGURES_MAX_AGE_NANOS = 10_000_000;
+    private MemoryFigures recentFigures;
+    private long recentFiguresAt;
+
+    /**
+     * {@link #memoryFigures()} at most {@link #FIGURES_MAX_AGE_NANOS} old: what the per-command checks (eviction,
+     * client eviction) start from, so a server with many connections does not add them all up for every command.
+     * The dataset part is read live by those checks.
+     */
+    private MemoryFigures recentMemoryFigures() {
+        long now = System.nanoTime();
+        if (recentFigures == null || now - recentFiguresAt > FIGURES_MAX_AGE_NANOS) {
+            recentFigures = memoryFigures();
+            recentFiguresAt = now;
+        }
+        return recentFigures;
+    }
+
+    private long evictedClients;
+
+    /** INFO stats' evicted_clients (CONFIG RESETSTAT clears it). */
+    public long evictedClients() {
+        return evictedClients;
+    }
+
+    public void resetEvictedClients() {
+        evictedClients = 0;
+    }
+
+    /** Redis' getClientEvictionLimit: maxmemory-clients in bytes or as a percentage of maxmemory, at least 128 KB. */
+    private long clientEvictionLimit() {
+        long configured = config.getLong(Directives.MAXMEMORY_CLIENTS);
+        long max = config.getLong(Directives.MAXMEMORY);
+        long limit;
+        if (configured < 0 && max > 0) {
+            limit = (long) ((double) max * -(double) configured / 100);
+        } else if (configured > 0) {
+            limit = configured;
+        } else {
+            return 0;
+        }
+        return Math.max(limit, 128 * 1024);
+    }
+
+    /**
+     * Redis' evictClients: while the normal and pub/sub clients together hold maxmemory-clients or more, the largest
+     * evictable one (not CLIENT NO-EVICT) is disconnected, by memory bucket (powers of two from 32 KB) from the top.
+     */
+    public void evictClients() {
+        long limit = clientEvictionLimit();
+        if (limit == 0 || recentMemoryFigures().clientsNormal() < limit) {
+            return;
+        }
+        long total = 0;
+        List<dev.chorus.node.net.Client> candidates = new ArrayList<>();
+        for (var c : clients.all()) {
+            if (c.closed() || c.kind() == dev.chorus.node.net.Client.Kind.MASTER
+                    || (c.kind() == dev.chorus.node.net.Client.Kind.REPLICA && !c.monitor())) {
+                continue;
+            }
+            total += c.memoryUsage();
+            if (!c.noEvict()) {
+                candidates.add(c);
+            }
+        }
+        if (total < limit) {
+            return;
+        }
+        Map<dev.chorus.node.net.Client, Long> usage = new java.util.IdentityHashMap<>();
+        for (var c : candidates) {
+            usage.put(c, c.memoryUsage());
+        }
+        candidates.sort(java.util.Comparator.comparingInt(
+                (dev.chorus.node.net.Client c) -> memoryBucket(usage.get(c))).reversed());
+        for (var c : candidates) {
+            if (total < limit) {
+                return;
+            }
+            String info = dev.chorus.node.command.ConnectionCommands.describe(this, c);
+            Log.notice("Evicting client: " + info);
+            total -= usage.get(c);
+            c.closeNow();
+            evictedClients++;
+            recentFigures = null; // what it held must not count against maxmemory in this command's key eviction
+        }
+        if (total >= limit) {
+            Log.warning("Over client maxmemory after evicting all evictable clients");
+        }
+    }
+
+    /** CLIENT_MEM_USAGE_BUCKET_MIN_LOG 15 .. MAX_LOG 33: the bucket a client's memory falls in. */
+    private static int memoryBucket(long bytes) {
+        int log = 64 - Long.numberOfLeadingZeros(Math.max(1, bytes));
+        return Math.max(15, Math.min(33, log));
     }
 
     /**
@@ -463,12 +621,15 @@ public final class Server {
             return true; // Redis' isSafeToPerformEvictions: a paused server's data set stays still
         }
         int samples = config.getInt(Directives.MAXMEMORY_SAMPLES);
-        if (usedMemory() <= max) {
+        MemoryFigures figures = recentMemoryFigures();
+        // The parts besides the dataset are taken once per round: evicting keys does not change them.
+        long fixed = figures.used() - figures.dataset() - figures.notCountedForEvict();
+        if (fixed + keyspace.memoryEstimate() <= max) {
             return true;
         }
         long cycleStart = System.nanoTime();
         try {
-            while (usedMemory() > max) {
+            while (fixed + keyspace.memoryEstimate() > max) {
                 if (!keyspace.evictOne(samples)) {
                     return false;
                 }

@@ -67,6 +67,17 @@ public final class CommandContext {
 
     // ---- arguments ----
 
+    /** Bytes of the current command's arguments (CLIENT LIST's argv-mem); 0 outside a command. */
+    public long argvBytes() {
+        long n = 0;
+        if (argv != null) {
+            for (byte[] a : argv) {
+                n += a.length;
+            }
+        }
+        return n;
+    }
+
     public byte[][] argv() {
         return argv;
     }

@@ -63,6 +63,22 @@ public final class CommandMonitors {
         latency.addSampleIfNeeded("command-unblocking", replyMicros / 1000);
     }
 
+    /**
+     * CLIENT UNBLOCK released the client (with TIMEOUT or ERROR): networking.c calls updateStatsOnUnblock(target, 0,
+     * 0, 1), so the blocked command counts as failed and goes to the histogram and the slow log.
+     */
+    public void unblockedByClientUnblock(Client client) {
+        Pending p = blocked.remove(client);
+        if (p == null) {
+            return;
+        }
+        ServerStats.CommandStat stat = stats.command(p.spec().fullName());
+        stat.failedCalls++;
+        recordHistogram(stat, p.durationMicros());
+        slowLog.push(client, p.spec(), p.argv(), p.durationMicros());
+        latency.addSampleIfNeeded("command-unblocking", 0);
+    }
+
     /** A client that disconnects while blocked (or whose block ends without being served) leaves no entry. */
     public void clientClosed(Client client) {
         blocked.remove(client);

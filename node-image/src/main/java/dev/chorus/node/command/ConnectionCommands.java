@@ -197,17 +197,18 @@ public final class ConnectionCommands implements CommandFamily {
     /** One CLIENT LIST line (without the newline), with Redis 7.0's fields. */
     public static String describe(Server server, Client c) {
         long now = System.currentTimeMillis();
-        // The client running this command still has it in its query buffer (Redis trims it after the command).
-        long qbuf = c.parser().buffered()
-                + (c == server.shared().tracking().currentClient() ? c.parser().lastCommandBytes() : 0);
+        // Redis trims the query buffer after the commands of a read are done: while a command runs, qbuf still
+        // holds it (CLIENT LIST/INFO show their own 26 bytes).
+        long qbuf = c.parser().buffered() + (c.executing() ? c.parser().lastCommandBytes() : 0);
         return "id=" + c.id() + " addr=" + c.outbound().remoteAddress() + " laddr=" + c.outbound().localAddress()
                 + " fd=8 name=" + c.name() + " age=" + (now - c.createdAt()) / 1000 + " idle="
                 + (now - c.lastInteraction()) / 1000 + " flags=" + flags(c) + " db=" + c.dbIndex() + " sub="
                 + c.channels().size() + " psub=" + c.patterns().size() + " ssub=" + c.shardChannels().size() + " multi="
                 + (c.inMulti() ? c.queuedCommands().size() : -1)
-                + " qbuf=" + qbuf + " qbuf-free=" + c.buffers().queryBufferFree(qbuf) + " argv-mem=0 multi-mem=0 rbs="
-                + c.buffers().replyBufferSize() + " rbp=" + c.buffers().replyBufferPeak() + " obl=0 oll=0"
-                + " omem=" + c.outputMemory() + " tot-mem=" + (c.outputMemory() + c.parser().capacity())
+                + " qbuf=" + qbuf + " qbuf-free=" + c.buffers().queryBufferFree(qbuf) + " argv-mem="
+                + (c.executing() ? c.context().argvBytes() : c.parser().pendingArgvBytes())
+                + " multi-mem=0 rbs=" + c.buffers().replyBufferSize() + " rbp=" + c.buffers().replyBufferPeak()
+                + " obl=0 oll=0 omem=" + c.outputMemory() + " tot-mem=" + c.memoryUsage()
                 + " events=r cmd=" + c.lastCommand()
                 + " user=" + (c.isMaster() ? "(superuser)" : "default") + " redir=" + c.tracking().redirection() + " resp=" + c.protocol();
     }
@@ -391,10 +392,12 @@ public final class ConnectionCommands implements CommandFamily {
         ctx.reply().integer(killed);
     }
 
+    /** clientKillCommand: this client closes after its reply; another is freed at once, its pending output dropped. */
     private static void close(Client c, Client self) {
-        c.closeAfterReply();
         if (c != self) {
-            c.flush();
+            c.closeNow();
+        } else {
+            c.closeAfterReply();
         }
     }
 

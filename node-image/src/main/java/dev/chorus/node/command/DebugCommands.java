@@ -97,6 +97,18 @@ public final class DebugCommands implements CommandFamily {
                     ctx.reply().simple(hex(digest));
                 }
             }
+            case "config-rewrite-force-all" -> {
+                requireArgs(ctx, argc == 2);
+                try {
+                    if (ctx.server().config().file() == null) {
+                        throw new java.io.IOException("No such file or directory");
+                    }
+                    ctx.server().config().rewrite(true);
+                } catch (java.io.IOException e) {
+                    throw new CommandError("ERR CONFIG-REWRITE-FORCE-ALL failed: " + e.getMessage());
+                }
+                ctx.reply().ok();
+            }
             case "reload" -> reload(ctx);
             case "object" -> {
                 requireArgs(ctx, argc == 3);

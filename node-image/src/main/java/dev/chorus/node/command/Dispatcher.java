@@ -46,9 +46,11 @@ public final class Dispatcher {
         dev.chorus.node.command.shared.Tracking tracking = server.shared().tracking();
         tracking.setCurrentClient(client);
         client.beginReply();
+        client.setExecuting(true);
         try {
             processCommand(client, argv);
         } finally {
+            client.setExecuting(false);
             client.endReply();
             // Redis checks the output buffer limits as the reply is added: a client over them is closed before any
             // of this reply is sent, and what it pipelined after is not run.
@@ -107,6 +109,12 @@ public final class Dispatcher {
                     + "PING / QUIT / RESET are allowed in this context");
             return;
         }
+        // processCommand: clients over maxmemory-clients are disconnected before key eviction; if this was one of
+        // them, its command is not run.
+        server.evictClients();
+        if (client.closed()) {
+            return;
+        }
         String denied = deniedByServerState(client, spec);
         if (denied != null) {
             if (client.inMulti() && spec.name().equals("exec")) {
@@ -150,26 +158,32 @@ public final class Dispatcher {
     private void call(Client client, CommandSpec spec, byte[][] argv, long start) {
         CommandContext ctx = client.context();
         ctx.reset(spec, argv);
-        ServerStats.CommandStat stat = server.stats().command(spec.fullName());
         int dbBefore = client.dbIndex();
         Keyspace keyspace = server.keyspace();
         keyspace.beginCommand(start);
         server.shared().tracking().enterCall();
+        boolean failed = false;
         try {
             spec.handler().execute(ctx);
         } catch (CommandError e) {
             client.writer().error(e.getMessage());
             server.stats().error(e.getMessage());
-            stat.failedCalls++;
+            failed = true;
         } catch (RuntimeException e) {
             Log.warning("Unexpected error executing '" + spec.fullName() + "': " + e);
             String msg = "ERR internal error executing '" + spec.fullName() + "': " + e.getClass().getSimpleName();
             client.writer().error(msg);
             server.stats().error(msg);
-            stat.failedCalls++;
+            failed = true;
         } finally {
             keyspace.endCommand();
             server.shared().tracking().exitCall();
+        }
+        // Looked up after the handler: Redis counts into the command table's entry after the call, so CONFIG
+        // RESETSTAT itself shows one call (and its latency histogram one sample) right after the reset.
+        ServerStats.CommandStat stat = server.stats().command(spec.fullName());
+        if (failed) {
+            stat.failedCalls++;
         }
         long micros = (System.nanoTime() - start) / 1000;
         server.shared().tracking().afterCommand(client, spec, argv);

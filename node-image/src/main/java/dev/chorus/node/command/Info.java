@@ -108,18 +108,29 @@ public final class Info {
                 + "chorus_node:1\n";
     }
 
+    /** INFO memory: Redis 7.0.15's fields in its order, from {@link Server#memoryFigures()}. */
     private static String memory(Server server) {
-        long used = server.usedMemory();
+        Server.MemoryFigures m = server.memoryFigures();
+        long used = m.used();
+        long peak = server.peakMemory();
         long rss = rss();
         long max = server.config().getLong(Directives.MAXMEMORY);
+        long system = totalSystemMemory();
+        long datasetPart = used - m.startup();
         Runtime rt = Runtime.getRuntime();
         return "used_memory:" + used + "\n"
                 + "used_memory_human:" + human(used) + "\n"
                 + "used_memory_rss:" + rss + "\n"
                 + "used_memory_rss_human:" + human(rss) + "\n"
-                + "used_memory_peak:" + used + "\n"
-                + "used_memory_peak_human:" + human(used) + "\n"
-                + "used_memory_dataset:" + used + "\n"
+                + "used_memory_peak:" + peak + "\n"
+                + "used_memory_peak_human:" + human(peak) + "\n"
+                + "used_memory_peak_perc:" + percent(used, peak) + "\n"
+                + "used_memory_overhead:" + m.overhead() + "\n"
+                + "used_memory_startup:" + m.startup() + "\n"
+                + "used_memory_dataset:" + m.dataset() + "\n"
+                + "used_memory_dataset_perc:" + percent(m.dataset(), datasetPart) + "\n"
+                + "total_system_memory:" + system + "\n"
+                + "total_system_memory_human:" + human(system) + "\n"
                 + "used_memory_heap:" + (rt.totalMemory() - rt.freeMemory()) + "\n"
                 + scripting(server)
                 + "maxmemory:" + max + "\n"
@@ -127,12 +138,37 @@ public final class Info {
                 + "maxmemory_policy:" + server.config().getString(Directives.MAXMEMORY_POLICY) + "\n"
                 + "mem_fragmentation_ratio:" + String.format(Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used)
                 + "\n"
-                // used_memory is the data set's estimate only: nothing in it is left out of eviction's count
-                + "mem_not_counted_for_evict:0\n"
+                + "mem_fragmentation_bytes:" + (rss - used) + "\n"
+                + "mem_not_counted_for_evict:" + m.notCountedForEvict() + "\n"
+                + "mem_replication_backlog:" + m.backlog() + "\n"
+                + "mem_total_replication_buffers:" + (m.backlog() + m.notCountedForEvict()) + "\n"
+                + "mem_clients_slaves:" + m.clientsReplicas() + "\n"
+                + "mem_clients_normal:" + m.clientsNormal() + "\n"
+                + "mem_cluster_links:0\n"
+                + "mem_aof_buffer:0\n"
                 + "mem_allocator:jvm\n"
-                // values are freed synchronously: nothing ever waits for a background free
+                + "active_defrag_running:0\n"
                 + "lazyfree_pending_objects:0\n"
-                + "lazyfreed_objects:0\n";
+                + "lazyfreed_objects:" + server.stats().lazyfreedObjects + "\n";
+    }
+
+    /** Redis prints these percentages with %.2f%% of float arithmetic. */
+    private static String percent(long part, long whole) {
+        return String.format(Locale.ROOT, "%.2f%%", whole <= 0 ? 0.0f : (float) part * 100 / (float) whole);
+    }
+
+    /** MemTotal from /proc/meminfo (0 where unavailable), as Redis' zmalloc_get_memory_size. */
+    private static long totalSystemMemory() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** The Lua fields of the memory section (server.c genRedisInfoString), in Redis' order. */
@@ -198,6 +234,7 @@ public final class Info {
                 + "sync_partial_err:" + st.syncPartialErr + "\n"
                 + "expired_keys:" + server.keyspace().expiredKeys() + "\n"
                 + "evicted_keys:" + server.keyspace().evictedKeys() + "\n"
+                + "evicted_clients:" + server.evictedClients() + "\n"
                 + "keyspace_hits:" + st.keyspaceHits + "\n"
                 + "keyspace_misses:" + st.keyspaceMisses + "\n"
                 + "pubsub_channels:" + server.pubsub().channelCount() + "\n"

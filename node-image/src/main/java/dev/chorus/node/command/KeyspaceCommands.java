@@ -24,9 +24,9 @@ public final class KeyspaceCommands implements CommandFamily {
     public List<CommandSpec.Builder> commands() {
         return List.of(
                 CommandSpec.of("del", -2, "write", KeyspaceCommands::del),
-                CommandSpec.of("unlink", -2, "write fast", KeyspaceCommands::del),
+                CommandSpec.of("unlink", -2, "write fast", ctx -> delete(ctx, true)),
                 CommandSpec.of("exists", -2, "readonly fast", KeyspaceCommands::exists),
-                CommandSpec.of("touch", -2, "readonly fast", KeyspaceCommands::exists),
+                CommandSpec.of("touch", -2, "readonly fast", KeyspaceCommands::touch),
                 CommandSpec.of("type", 2, "readonly fast", KeyspaceCommands::type),
                 CommandSpec.of("keys", 2, "readonly", KeyspaceCommands::keys),
                 CommandSpec.of("scan", -2, "readonly", KeyspaceCommands::scan),
@@ -61,9 +61,18 @@ public final class KeyspaceCommands implements CommandFamily {
     }
 
     static void del(CommandContext ctx) {
+        delete(ctx, ctx.server().config().getBool(dev.chorus.node.config.Directives.LAZYFREE_LAZY_USER_DEL));
+    }
+
+    /** DEL, or UNLINK ({@code lazy}: delGenericCommand with lazy set, dbAsyncDelete's accounting). */
+    static void delete(CommandContext ctx, boolean lazy) {
         long n = 0;
         for (int i = 1; i < ctx.argc(); i++) {
+            KeyEntry doomed = lazy ? ctx.db().peek(ctx.arg(i)) : null;
             if (ctx.db().delete(ctx.arg(i))) {
+                if (doomed != null) {
+                    LazyFree.deleted(ctx.server(), doomed.value());
+                }
                 ctx.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", ctx.arg(i));
                 n++;
             }
@@ -76,6 +85,19 @@ public final class KeyspaceCommands implements CommandFamily {
         long n = 0;
         for (int i = 1; i < ctx.argc(); i++) {
             if (ctx.db().lookupNoTouch(ctx.arg(i)) != null) {
+                n++;
+            } else {
+                ctx.keyMiss(ctx.arg(i));
+            }
+        }
+        ctx.reply().integer(n);
+    }
+
+    /** TOUCH: like EXISTS, but a plain read lookup (lookupKeyRead), so each key's access time is updated. */
+    static void touch(CommandContext ctx) {
+        long n = 0;
+        for (int i = 1; i < ctx.argc(); i++) {
+            if (ctx.db().lookup(ctx.arg(i)) != null) {
                 n++;
             } else {
                 ctx.keyMiss(ctx.arg(i));

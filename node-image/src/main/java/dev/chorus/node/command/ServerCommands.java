@@ -38,6 +38,7 @@ public final class ServerCommands implements CommandFamily {
                             ctx.server().stats().reset();
                             ctx.server().clients().resetStats();
                             ctx.server().keyspace().resetStats();
+                            ctx.server().resetEvictedClients();
                             ctx.reply().ok();
                         }))
                         .sub(CommandSpec.of("help", 2, "loading stale", ServerCommands::configHelp)),
@@ -55,6 +56,9 @@ public final class ServerCommands implements CommandFamily {
             throw Errors.syntax();
         }
         long removed;
+        // getFlushCommandFlags: ASYNC, or lazyfree-lazy-user-flush unless SYNC is given.
+        boolean async = ctx.argc() == 2 ? ctx.optionIs(1, "async")
+                : ctx.server().config().getBool(dev.chorus.node.config.Directives.LAZYFREE_LAZY_USER_FLUSH);
         // Redis forces the propagation of FLUSHALL/FLUSHDB even when nothing was removed.
         ctx.propagate(ctx.argv());
         if (all) {
@@ -64,6 +68,9 @@ public final class ServerCommands implements CommandFamily {
                 removed += ctx.server().keyspace().db(i).flush();
             }
             ctx.server().shared().keyChanges().flushed(-1);
+            if (async) {
+                LazyFree.flushed(ctx.server(), removed);
+            }
             if (!ctx.server().config().savePoints().isEmpty()) {
                 // Redis saves the now empty dataset right away, which resets the dirty counter to 0.
                 ctx.server().persistence().save();
@@ -73,6 +80,9 @@ public final class ServerCommands implements CommandFamily {
         } else {
             removed = ctx.db().flush(); // touches the watched keys (signalFlushedDb)
             ctx.server().shared().keyChanges().flushed(ctx.client().dbIndex());
+            if (async) {
+                LazyFree.flushed(ctx.server(), removed);
+            }
         }
         ctx.dirty(removed);
         ctx.reply().ok();

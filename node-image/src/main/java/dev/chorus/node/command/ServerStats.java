@@ -28,6 +28,8 @@ public final class ServerStats {
     public long syncFull;
     public long syncPartialOk;
     public long syncPartialErr;
+    /** INFO memory's lazyfreed_objects (see {@link LazyFree}). */
+    public long lazyfreedObjects;
 
     public CommandStat command(String fullName) {
         CommandStat stat = commands.get(fullName);
@@ -72,5 +74,6 @@ public final class ServerStats {
         syncFull = 0;
         syncPartialOk = 0;
         syncPartialErr = 0;
+        lazyfreedObjects = 0;
     }
 }

@@ -108,7 +108,38 @@ public final class SlowLog {
                     }
                 }
             }
+            case "migrate" -> out = redactMigrate(argv);
             default -> {
+            }
+        }
+        return out;
+    }
+
+    /**
+     * MIGRATE's AUTH password and AUTH2 username/password, redacted as cluster.c's migrateCommand does while it parses
+     * the options from the sixth argument (it stops at KEYS, and at the first option it does not know).
+     */
+    public static byte[][] redactMigrate(byte[][] argv) {
+        byte[][] out = argv;
+        for (int j = 6; j < argv.length; j++) {
+            int more = argv.length - 1 - j;
+            String opt = new String(argv[j], StandardCharsets.ISO_8859_1);
+            if (opt.equalsIgnoreCase("copy") || opt.equalsIgnoreCase("replace")) {
+                continue;
+            }
+            if (opt.equalsIgnoreCase("auth") && more >= 1) {
+                if (out == argv) {
+                    out = argv.clone();
+                }
+                out[++j] = REDACTED;
+            } else if (opt.equalsIgnoreCase("auth2") && more >= 2) {
+                if (out == argv) {
+                    out = argv.clone();
+                }
+                out[++j] = REDACTED;
+                out[++j] = REDACTED;
+            } else {
+                break;
             }
         }
         return out;

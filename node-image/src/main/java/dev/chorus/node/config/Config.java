@@ -432,6 +432,14 @@ public final class Config {
      * are absent from the file are appended under a marker comment.
      */
     public void rewrite() throws IOException {
+        rewrite(false);
+    }
+
+    /**
+     * {@code forceAll} (DEBUG CONFIG-REWRITE-FORCE-ALL, Redis' rewriteConfig(path, 1)): every directive is written,
+     * defaults included.
+     */
+    public void rewrite(boolean forceAll) throws IOException {
         if (file == null) {
             throw new IOException("The server is running without a config file");
         }
@@ -466,11 +474,12 @@ public final class Config {
         }
         boolean markerAdded = markerPresent;
         for (Directive d : Directives.all()) {
-            if (written[d.index()] || !explicitlySet[d.index()]) {
+            if (written[d.index()] || (!forceAll && !explicitlySet[d.index()])) {
                 continue;
             }
             String rendered = renderLine(d);
-            if (rendered == null || d.format(values[d.index()] == null ? "" : values[d.index()]).equals(d.defaultText())) {
+            if (rendered == null || (!forceAll
+                    && d.format(values[d.index()] == null ? "" : values[d.index()]).equals(d.defaultText()))) {
                 continue;
             }
             if (!markerAdded) {

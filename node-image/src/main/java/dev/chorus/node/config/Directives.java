@@ -189,8 +189,7 @@ public final class Directives {
             + "(tenacity 100)");
     public static final Directive MAXMEMORY_CLIENTS = define("maxmemory-clients", List.of(),
             ConfigParsers::parseMaxmemoryClients, ConfigParsers::formatPercentOrBytes, "0", true)
-            .flag(Directive.MEMORY)
-            .noEffect("the node does not evict clients by memory (client-output-buffer-limit still applies)");
+            .flag(Directive.MEMORY);
     public static final Directive ACTIVE_EXPIRE_EFFORT = integer("active-expire-effort", 1, 1, 10, true)
             .noEffect("the node's active expire cycle has one fixed effort (Redis' default, 1)");
     public static final Directive LAZYFREE_LAZY_EVICTION = bool("lazyfree-lazy-eviction", false, true)
@@ -199,10 +198,8 @@ public final class Directives {
             .noEffect("see lazyfree-lazy-eviction");
     public static final Directive LAZYFREE_LAZY_SERVER_DEL = bool("lazyfree-lazy-server-del", false, true)
             .noEffect("see lazyfree-lazy-eviction");
-    public static final Directive LAZYFREE_LAZY_USER_DEL = bool("lazyfree-lazy-user-del", false, true)
-            .noEffect("see lazyfree-lazy-eviction");
-    public static final Directive LAZYFREE_LAZY_USER_FLUSH = bool("lazyfree-lazy-user-flush", false, true)
-            .noEffect("see lazyfree-lazy-eviction");
+    public static final Directive LAZYFREE_LAZY_USER_DEL = bool("lazyfree-lazy-user-del", false, true);
+    public static final Directive LAZYFREE_LAZY_USER_FLUSH = bool("lazyfree-lazy-user-flush", false, true);
     public static final Directive REPLICA_LAZY_FLUSH = bool("replica-lazy-flush", false, true, "slave-lazy-flush")
             .noEffect("see lazyfree-lazy-eviction");
     public static final Directive ACTIVEREHASHING = bool("activerehashing", true, true)

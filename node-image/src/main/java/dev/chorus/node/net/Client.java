@@ -18,6 +18,7 @@ public final class Client {
     public enum Kind { NORMAL, REPLICA, MASTER, PUBSUB }
 
     private final long id;
+    private boolean executing;
     private final Server server;
     private final Outbound outbound;
     private final RespRequestParser parser = new RespRequestParser();
@@ -486,11 +487,6 @@ public final class Client {
         this.heldOutput = heldOutput;
     }
 
-    /**
-     * Output waiting for the peer as Redis counts it (getClientOutputBufferMemoryUsage): what does not fit in the
-     * client's static reply buffer (rbs bytes; replies that fit there are never counted against the limits), what the
-     * connection has not written yet, and a replica's held stream.
-     */
     /** A reply list block's usable bytes (PROTO_REPLY_CHUNK_BYTES + header, jemalloc's 20480 class) and node size. */
     private static final long REPLY_BLOCK = 20464;
     private static final long REPLY_NODE = 40;
@@ -500,6 +496,40 @@ public final class Client {
         return writer.length() + outbound.pendingBytes() + (heldOutput == null ? 0 : heldOutput.getAsLong());
     }
 
+    /** What a connection costs besides its buffers (Redis' client struct and its small allocations). */
+    public static final long STRUCT_BYTES = 1024;
+
+    /**
+     * Redis' getClientMemoryUsage: the query buffer and the arguments of a command still arriving, the output
+     * waiting for the peer, the commands queued by MULTI, and the connection itself. What INFO's mem_clients_normal
+     * and mem_clients_slaves add up, used_memory includes, and maxmemory-clients evicts by.
+     */
+    public long memoryUsage() {
+        long multi = 0;
+        if (inMulti()) {
+            for (byte[][] argv : queuedCommands()) {
+                for (byte[] a : argv) {
+                    multi += a.length + 16;
+                }
+            }
+        }
+        return STRUCT_BYTES + parser.capacity() + parser.pendingArgvBytes() + outputMemory() + multi;
+    }
+
+    /** True while one of this client's commands runs (CLIENT LIST's qbuf then includes the command, as in Redis). */
+    public boolean executing() {
+        return executing;
+    }
+
+    public void setExecuting(boolean executing) {
+        this.executing = executing;
+    }
+
+    /**
+     * Output waiting for the peer as Redis counts it (getClientOutputBufferMemoryUsage): what does not fit in the
+     * client's static reply buffer (rbs bytes; replies that fit there are never counted against the limits), what the
+     * connection has not written yet, and a replica's held stream.
+     */
     public long outputMemory() {
         long held = heldOutput == null ? 0 : heldOutput.getAsLong();
         long pending = writer.length() + outbound.pendingBytes();
@@ -523,6 +553,12 @@ public final class Client {
         }
         if (kind == Kind.MASTER) {
             return false; // our link to the master: never limited here (Redis treats it as normal, 0 0 0 by default)
+        }
+        // An unauthenticated client may not hold more output than Redis' 16 KB static reply buffer (the
+        // CVE-2025-21605 fix in Debian's 7.0.15: any reply block past it closes the client), whatever the limits.
+        if (!authenticated && kind != Kind.REPLICA && outputMemory() > UNAUTHENTICATED_OUTPUT_MAX
+                && !server.config().getString(dev.chorus.node.config.Directives.REQUIREPASS).isEmpty()) {
+            return closeOverOutputLimits();
         }
         int cls = outputClass();
         var limits = (dev.chorus.node.config.OutputBufferLimits) server.config()
@@ -558,6 +594,13 @@ public final class Client {
         if (!hard && !soft) {
             return false;
         }
+        return closeOverOutputLimits();
+    }
+
+    /** PROTO_REPLY_CHUNK_BYTES: what Redis' static reply buffer holds before reply blocks are allocated. */
+    private static final long UNAUTHENTICATED_OUTPUT_MAX = 16 * 1024;
+
+    private boolean closeOverOutputLimits() {
         String info = dev.chorus.node.command.ConnectionCommands.describe(server, this);
         closeNow();
         dev.chorus.node.Log.warning("Client " + info

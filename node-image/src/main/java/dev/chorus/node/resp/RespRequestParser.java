@@ -39,6 +39,7 @@ public final class RespRequestParser {
     private int argIndex;
     private int commandStart;
     private long lastCommandBytes;
+    private long argvBytes;
     private boolean retainRaw;
     private byte[] lastRaw;
 
@@ -89,6 +90,14 @@ public final class RespRequestParser {
         long b = bigBulkTaken;
         bigBulkTaken = -1;
         return b;
+    }
+
+    /**
+     * Bytes of the arguments already taken out of the buffer for a command that is not complete yet (Redis keeps
+     * them in c->argv: a client that sends most of a large command and stops holds this much).
+     */
+    public long pendingArgvBytes() {
+        return argvBytes;
     }
 
     public int buffered() {
@@ -319,6 +328,7 @@ public final class RespRequestParser {
             argv = Arrays.copyOf(argv, Math.min(pendingArgs, argv.length * 2));
         }
         argv[argIndex++] = Arrays.copyOfRange(buf, dataStart, dataStart + len);
+        argvBytes += len;
         start = dataStart + len + 2;
         announced = 0;
         pendingBulkLength = -1;
@@ -329,6 +339,7 @@ public final class RespRequestParser {
 
     private byte[][] complete(byte[][] args) {
         lastCommandBytes = start - commandStart;
+        argvBytes = 0;
         if (retainRaw) {
             lastRaw = Arrays.copyOfRange(buf, commandStart, start);
         }

@@ -175,9 +175,10 @@ public final class BlockedClients {
             client.writer().nullArray();
         } else {
             client.writer().error(error);
+            server.stats().error(error);
         }
         client.endDeferredReply(muted);
-        server.monitors().clientClosed(client);
+        server.monitors().unblockedByClientUnblock(client);
         resumeLater(client);
         return true;
     }

@@ -97,6 +97,9 @@ public final class Monitors {
             }
             return r;
         }
+        if (spec.name().equals("migrate")) {
+            return dev.chorus.node.command.SlowLog.redactMigrate(argv);
+        }
         return argv;
     }
 
