@@ -33,6 +33,7 @@ public final class CommandFamilies {
                 new SlowLogCommands(),
                 new LatencyCommands(),
                 new ClusterCommands(),
-                new MigrateCommand());
+                new MigrateCommand(),
+                new StreamCommands());
     }
 }

@@ -488,6 +488,7 @@ public final class DebugCommands implements CommandFamily {
             case SET -> 2;
             case ZSET -> 3;
             case HASH -> 4;
+            case STREAM -> 6;
         };
     }
 

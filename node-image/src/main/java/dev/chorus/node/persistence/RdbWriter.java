@@ -118,6 +118,7 @@ public final class RdbWriter {
             case SET -> Rdb.TYPE_SET;
             case HASH -> Rdb.TYPE_HASH;
             case ZSET -> Rdb.TYPE_ZSET_2;
+            case STREAM -> Rdb.TYPE_STREAM_LISTPACKS_2;
         };
     }
 

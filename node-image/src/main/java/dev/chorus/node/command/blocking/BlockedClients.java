@@ -112,8 +112,35 @@ public final class BlockedClients {
             return;
         }
         // Like Redis' signalKeyAsReady from dbAdd: only a value some client could be served from makes a key ready.
+        // A stream is signalled by the commands that add to it (signalReady); a key that no longer holds a stream
+        // is ready too, for XREADGROUP clients to learn it is gone (Redis signals deleted/overwritten streams).
         KeyEntry e = db.peek(key);
         if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET)) {
+            readyKeys.add(k);
+        } else if ((e == null || e.type() != ValueType.STREAM) && hasStreamWaiter(k)) {
+            readyKeys.add(k);
+        }
+    }
+
+    private boolean hasStreamWaiter(BlockedKey k) {
+        LinkedHashSet<Waiter> waiters = waitersByKey.get(k);
+        if (waiters != null) {
+            for (Waiter w : waiters) {
+                if (w.awaited == ValueType.STREAM) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Redis' signalKeyAsReady(db, key, OBJ_STREAM): XADD, XGROUP DESTROY. */
+    public void signalReady(Database db, byte[] key) {
+        if (waitersByKey.isEmpty()) {
+            return;
+        }
+        BlockedKey k = new BlockedKey(db.index(), key);
+        if (waitersByKey.containsKey(k)) {
             readyKeys.add(k);
         }
     }
@@ -128,7 +155,8 @@ public final class BlockedClients {
                 continue;
             }
             KeyEntry e = db.lookup(k.key);
-            if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET)) {
+            if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET
+                    || e.type() == ValueType.STREAM)) {
                 readyKeys.add(k);
             }
         }
@@ -210,9 +238,16 @@ public final class BlockedClients {
         }
         Database db = server.keyspace().db(k.db);
         for (Waiter w : new ArrayList<>(waiters)) {
+            if (w.awaited == ValueType.STREAM) {
+                // Stream readers decide themselves (serveClientsBlockedOnStreamKey / unblockDeletedStream...).
+                if (w.client.blockedState() == w && serve(w, k.key)) {
+                    released.add(w.client);
+                }
+                continue;
+            }
             KeyEntry e = db.lookup(k.key);
             if (e == null) {
-                return;
+                continue;
             }
             if (w.client.blockedState() != w || e.type() != w.awaited) {
                 continue;
