@@ -986,7 +986,7 @@ public final class StreamCommands implements CommandFamily {
     }
 
     /** streamEstimateDistanceFromFirstEverEntry. */
-    static long estimateDistance(StreamValue s, Id id) {
+    public static long estimateDistance(StreamValue s, Id id) {
         if (s.entriesAdded == 0) {
             return 0;
         }

@@ -128,6 +128,10 @@ public final class RdbWriter {
             out.writeString(s);
             return;
         }
+        if (value instanceof dev.chorus.node.store.StreamValue stream) {
+            StreamRdb.write(out, stream);
+            return;
+        }
         RedisValue rv = (RedisValue) value;
         int expected = rv.size();
         out.writeLength(expected);
