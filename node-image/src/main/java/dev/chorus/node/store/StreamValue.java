@@ -382,7 +382,9 @@ public final class StreamValue implements RedisValue {
      */
     public Iterator<Item> iterator(Id start, Id end, boolean rev, boolean tombstones) {
         List<Node> order;
-        if (!rev) {
+        if (start.compareTo(end) > 0) {
+            order = List.of();
+        } else if (!rev) {
             Id from = nodes.floorKey(start);
             order = new ArrayList<>((from == null ? nodes : nodes.tailMap(from, true)).headMap(end, true).values());
         } else {
