@@ -83,7 +83,7 @@ public final class RdbWriter {
      * loader would drop it anyway).
      */
     public void writeKey(int db, byte[] key, Object value, long expireAt) throws IOException {
-        if (value instanceof RedisValue rv && rv.size() == 0) {
+        if (value instanceof RedisValue rv && rv.size() == 0 && rv.type() != ValueType.STREAM) {
             return;
         }
         if (db != currentDb) {

@@ -18,11 +18,11 @@ import java.util.Map;
  * would hold for it (master entry, entries with their flags and ID deltas, tombstones included), then the stream's
  * metadata and its consumer groups with their pending entries and consumers.
  */
-final class StreamRdb {
+public final class StreamRdb {
     private StreamRdb() {
     }
 
-    static void write(RdbOutput out, StreamValue s) throws IOException {
+    public static void write(RdbOutput out, StreamValue s) throws IOException {
         out.writeLength(s.nodes().size());
         for (Node n : s.nodes().values()) {
             out.writeString(StreamValue.encode(n.master));

@@ -119,6 +119,8 @@ public final class StreamValue implements RedisValue {
         long deleted;
         /** The listpack's size in bytes. */
         long bytes;
+        /** What the allocator gave the listpack (zmalloc_size): preallocated, grown by realloc, shrunk to fit. */
+        long alloc;
 
         Node(Id master, byte[][] masterFields) {
             this.master = master;
@@ -145,6 +147,17 @@ public final class StreamValue implements RedisValue {
             return bytes;
         }
 
+        public long alloc() {
+            return alloc;
+        }
+
+        /** lpInsert's reallocations after the listpack went from {@code before} bytes to {@link #bytes}. */
+        void resized(long before) {
+            if (bytes < before || bytes > alloc) {
+                alloc = dev.chorus.node.command.RedisLayout.mallocSize(bytes);
+            }
+        }
+
         public byte[][] fieldsOf(Entry e) {
             return e.fields != null ? e.fields : masterFields;
         }
@@ -157,6 +170,7 @@ public final class StreamValue implements RedisValue {
             n.count = count;
             n.deleted = deleted;
             n.bytes = bytes;
+            n.alloc = alloc;
             return n;
         }
 
@@ -327,12 +341,23 @@ public final class StreamValue implements RedisValue {
             } else if (nodeMaxEntries != 0 && tail.count + tail.deleted >= nodeMaxEntries) {
                 tail = null;
             }
+            if (tail == null) {
+                Node full = nodes.lastEntry().getValue();
+                if (full.bytes < full.alloc) {
+                    full.alloc = dev.chorus.node.command.RedisLayout.mallocSize(full.bytes); // lpShrinkToFit
+                }
+            }
         }
         int flags = 0;
         Entry e;
         if (tail == null) {
             tail = new Node(id, fields);
             tail.count = 1;
+            long prealloc = 4096;
+            if (nodeMaxBytes > 0 && nodeMaxBytes < prealloc) {
+                prealloc = nodeMaxBytes;
+            }
+            tail.alloc = dev.chorus.node.command.RedisLayout.mallocSize(Math.max(prealloc, 7));
             tail.recomputeBytes();
             nodes.put(id, tail);
             memory += 48;
@@ -350,6 +375,9 @@ public final class StreamValue implements RedisValue {
         tail.entries.add(e);
         long size = tail.entrySize(e);
         tail.bytes += size;
+        if (tail.bytes > tail.alloc) {
+            tail.alloc = dev.chorus.node.command.RedisLayout.mallocSize(tail.bytes);
+        }
         memory += size + 40;
         length++;
         entriesAdded++;
@@ -489,12 +517,14 @@ public final class StreamValue implements RedisValue {
             nodes.remove(n.master);
             memory -= n.bytes + 48 + 40L * n.entries.size();
         } else {
+            long before = n.bytes;
             n.bytes += Listpacks.intSize(e.flags | FLAG_DELETED) - Listpacks.intSize(e.flags);
             e.flags |= FLAG_DELETED;
             n.bytes += Listpacks.intSize(n.count - 1) - Listpacks.intSize(n.count)
                     + Listpacks.intSize(n.deleted + 1) - Listpacks.intSize(n.deleted);
             n.count--;
             n.deleted++;
+            n.resized(before);
         }
         length--;
         return true;
@@ -535,6 +565,7 @@ public final class StreamValue implements RedisValue {
                 break;
             }
             long fromNode = 0;
+            long before = n.bytes;
             for (Entry e : n.entries) {
                 boolean stop = byLen ? length <= maxLen : e.id.compareTo(minId) >= 0;
                 if (stop) {
@@ -552,6 +583,7 @@ public final class StreamValue implements RedisValue {
                     + Listpacks.intSize(n.deleted + fromNode) - Listpacks.intSize(n.deleted);
             n.count = entries - fromNode;
             n.deleted += fromNode;
+            n.resized(before);
             break;
         }
         if (length == 0) {
@@ -616,6 +648,7 @@ public final class StreamValue implements RedisValue {
         long mem = 64;
         for (Node n : nodes.values()) {
             n.recomputeBytes();
+            n.alloc = dev.chorus.node.command.RedisLayout.mallocSize(n.bytes);
             mem += n.bytes + 48 + 40L * n.entries.size();
         }
         this.memory = mem;
@@ -637,11 +670,16 @@ public final class StreamValue implements RedisValue {
 
     /** The number of nodes rax would hold for the node keys (XINFO STREAM's radix-tree-nodes). */
     public long raxNodes() {
-        if (nodes.isEmpty()) {
+        return raxNodes(nodes.keySet());
+    }
+
+    /** The number of nodes of a rax keyed by these stream IDs. */
+    public static long raxNodes(java.util.Collection<Id> ids) {
+        if (ids.isEmpty()) {
             return 1;
         }
-        List<byte[]> keys = new ArrayList<>(nodes.size());
-        for (Id id : nodes.keySet()) {
+        List<byte[]> keys = new ArrayList<>(ids.size());
+        for (Id id : ids) {
             keys.add(encode(id));
         }
         return 1 + Rax.countBelowRoot(keys);
