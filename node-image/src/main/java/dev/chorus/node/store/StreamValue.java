@@ -170,7 +170,7 @@ public final class StreamValue implements RedisValue {
             n.count = count;
             n.deleted = deleted;
             n.bytes = bytes;
-            n.alloc = alloc;
+            n.alloc = dev.chorus.node.command.RedisLayout.mallocSize(bytes); // lpDup (streamDup)
             return n;
         }
 

@@ -134,6 +134,18 @@ public final class BlockedClients {
         return false;
     }
 
+    /**
+     * Redis' scanDatabaseForDeletedStreams after FLUSHDB ({@code db} its index) or FLUSHALL (-1): keys that clients
+     * read as streams are ready, so that XREADGROUP readers learn their stream is gone.
+     */
+    public void flushed(int db) {
+        for (BlockedKey k : waitersByKey.keySet()) {
+            if ((db == -1 || k.db == db) && hasStreamWaiter(k)) {
+                readyKeys.add(k);
+            }
+        }
+    }
+
     /** Redis' signalKeyAsReady(db, key, OBJ_STREAM): XADD, XGROUP DESTROY. */
     public void signalReady(Database db, byte[] key) {
         if (waitersByKey.isEmpty()) {
@@ -158,6 +170,8 @@ public final class BlockedClients {
             if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET
                     || e.type() == ValueType.STREAM)) {
                 readyKeys.add(k);
+            } else if (hasStreamWaiter(k)) {
+                readyKeys.add(k); // scanDatabaseForDeletedStreams: XREADGROUP learns its stream is gone
             }
         }
     }
