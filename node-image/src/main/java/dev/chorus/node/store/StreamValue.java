@@ -409,25 +409,24 @@ public final class StreamValue implements RedisValue {
      * {@code tombstones} deleted entries too.
      */
     public Iterator<Item> iterator(Id start, Id end, boolean rev, boolean tombstones) {
-        List<Node> order;
+        Iterator<Node> order;
         if (start.compareTo(end) > 0) {
-            order = List.of();
+            order = java.util.Collections.emptyIterator();
         } else if (!rev) {
             Id from = nodes.floorKey(start);
-            order = new ArrayList<>((from == null ? nodes : nodes.tailMap(from, true)).headMap(end, true).values());
+            order = (from == null ? nodes : nodes.tailMap(from, true)).headMap(end, true).values().iterator();
         } else {
             Id from = nodes.floorKey(end);
-            order = from == null ? List.of()
-                    : new ArrayList<>(nodes.headMap(from, true).descendingMap().values());
+            order = from == null ? java.util.Collections.emptyIterator()
+                    : nodes.headMap(from, true).descendingMap().values().iterator();
         }
         return new Iterator<>() {
-            int ni = 0;
+            Node n = order.hasNext() ? order.next() : null;
             int ei = -1;
             Item next = advance();
 
             private Item advance() {
-                while (ni < order.size()) {
-                    Node n = order.get(ni);
+                while (n != null) {
                     if (ei == -1) {
                         ei = rev ? n.entries.size() - 1 : firstIndex(n, start);
                     } else {
@@ -438,7 +437,7 @@ public final class StreamValue implements RedisValue {
                         if (!rev) {
                             if (e.id.compareTo(start) >= 0 && (tombstones || !e.deleted())) {
                                 if (e.id.compareTo(end) > 0) {
-                                    ni = order.size();
+                                    n = null;
                                     return null;
                                 }
                                 return new Item(n, e);
@@ -446,7 +445,7 @@ public final class StreamValue implements RedisValue {
                         } else {
                             if (e.id.compareTo(end) <= 0 && (tombstones || !e.deleted())) {
                                 if (e.id.compareTo(start) < 0) {
-                                    ni = order.size();
+                                    n = null;
                                     return null;
                                 }
                                 return new Item(n, e);
@@ -454,7 +453,7 @@ public final class StreamValue implements RedisValue {
                         }
                         ei += rev ? -1 : 1;
                     }
-                    ni++;
+                    n = order.hasNext() ? order.next() : null;
                     ei = -1;
                 }
                 return null;
