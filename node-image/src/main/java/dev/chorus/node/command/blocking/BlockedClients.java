@@ -286,6 +286,7 @@ public final class BlockedClients {
             w.client.writer().truncate(mark);
             w.client.writer().error(e.getMessage());
             server.stats().error(e.getMessage());
+            server.stats().command(w.spec.fullName()).failedCalls++; // updateStatsOnUnblock(had_errors)
             answered = true;
         } finally {
             w.client.endDeferredReply(muted);
