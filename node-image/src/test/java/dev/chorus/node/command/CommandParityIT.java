@@ -28,8 +28,6 @@ class CommandParityIT {
     private static final List<Pattern> OTHER_ISSUES = List.of(
             // scripting and functions
             Pattern.compile("eval|evalsha|eval_ro|evalsha_ro|fcall|fcall_ro|script(\\|.*)?|function(\\|.*)?"),
-            // streams
-            Pattern.compile("x[a-z]+(\\|.*)?"),
             // ACL (AUTH and HELLO's AUTH are the node's already)
             Pattern.compile("acl(\\|.*)?"),
             // cluster (ASKING, READONLY and READWRITE are not here: standalone Redis answers them)
