@@ -103,7 +103,8 @@ public final class Server {
                 configureEviction();
             } else if (d == Directives.HASH_MAX_LISTPACK_ENTRIES || d == Directives.HASH_MAX_LISTPACK_VALUE
                     || d == Directives.SET_MAX_INTSET_ENTRIES || d == Directives.ZSET_MAX_LISTPACK_ENTRIES
-                    || d == Directives.ZSET_MAX_LISTPACK_VALUE) {
+                    || d == Directives.ZSET_MAX_LISTPACK_VALUE || d == Directives.STREAM_NODE_MAX_BYTES
+                    || d == Directives.STREAM_NODE_MAX_ENTRIES) {
                 configureEncodings();
             } else if (d == Directives.MAXMEMORY && loop != null && ((Number) v).longValue() != 0) {
                 // updateMaxmemory -> startEvictionTimeProc: the keys go from the event loop, after this command.
@@ -126,6 +127,8 @@ public final class Server {
         dev.chorus.node.store.SetValue.setMaxIntsetEntries(config.getInt(Directives.SET_MAX_INTSET_ENTRIES));
         dev.chorus.node.store.ZSetValue.setListpackLimits(config.getInt(Directives.ZSET_MAX_LISTPACK_ENTRIES),
                 config.getInt(Directives.ZSET_MAX_LISTPACK_VALUE));
+        dev.chorus.node.store.StreamValue.setNodeLimits(config.getLong(Directives.STREAM_NODE_MAX_BYTES),
+                config.getLong(Directives.STREAM_NODE_MAX_ENTRIES));
     }
 
     private void configureEviction() {

@@ -509,6 +509,7 @@ public final class DebugCommands implements CommandFamily {
             case SET -> 2;
             case ZSET -> 3;
             case HASH -> 4;
+            case STREAM -> 6;
         };
     }
 
@@ -538,6 +539,20 @@ public final class DebugCommands implements CommandFamily {
                 mixDigest(ele, f.value());
                 xorDigest(digest, ele);
             });
+        } else if (o instanceof dev.chorus.node.store.StreamValue stream) {
+            var it = stream.iterator(dev.chorus.node.store.StreamValue.Id.MIN,
+                    dev.chorus.node.store.StreamValue.Id.MAX, false, false);
+            while (it.hasNext()) {
+                var item = it.next();
+                mixDigest(digest, (Long.toUnsignedString(item.id().ms()) + "."
+                        + Long.toUnsignedString(item.id().seq())).getBytes(StandardCharsets.US_ASCII));
+                byte[][] f = item.fields();
+                byte[][] v = item.values();
+                for (int i = 0; i < v.length; i++) {
+                    mixDigest(digest, f[i]);
+                    mixDigest(digest, v[i]);
+                }
+            }
         }
         if (e.hasExpire()) {
             xorDigest(digest, EXPIRE_MARK);

@@ -20,7 +20,7 @@ import java.util.List;
  * (for DEBUG OBJECT's serializedlength and ql_* fields) and jemalloc-rounded sizes of its structures (MEMORY USAGE).
  * The node stores values differently; these are the figures Redis would report for the same contents.
  */
-final class RedisLayout {
+public final class RedisLayout {
     private RedisLayout() {
     }
 
@@ -215,6 +215,8 @@ final class RedisLayout {
                         }
                     });
                 }
+            } else if (value instanceof dev.chorus.node.store.StreamValue stream) {
+                dev.chorus.node.persistence.StreamRdb.write(out, stream);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -231,7 +233,7 @@ final class RedisLayout {
     private static final int SKIPLIST_NODE = 53;
 
     /** jemalloc's size class for an allocation of {@code n} bytes. */
-    static long mallocSize(long n) {
+    public static long mallocSize(long n) {
         if (n <= 8) {
             return 8;
         }
@@ -313,7 +315,44 @@ final class RedisLayout {
             return base + sampledAverage(nodes, samples,
                     n -> sdsSize(n.member().length) + DICT_ENTRY + SKIPLIST_NODE) * z.size();
         }
+        if (value instanceof dev.chorus.node.store.StreamValue st) {
+            return streamSize(st, samples);
+        }
         return ROBJ;
+    }
+
+    /** objectComputeSize for a stream: the rax estimate, sampled listpack allocations, groups and PELs. */
+    private static long streamSize(dev.chorus.node.store.StreamValue s, long samples) {
+        long asize = ROBJ + 80 + raxMemory(s.nodes().size(), s.raxNodes());
+        List<dev.chorus.node.store.StreamValue.Node> nodes = new ArrayList<>(s.nodes().values());
+        long lpsize = 0;
+        long sampled = 0;
+        while (sampled < samples && sampled < nodes.size()) {
+            lpsize += nodes.get((int) sampled).alloc();
+            sampled++;
+        }
+        if (nodes.size() <= sampled) {
+            asize += lpsize;
+        } else {
+            if (sampled > 0) {
+                lpsize /= sampled;
+            }
+            asize += lpsize * (nodes.size() - 1) + nodes.get(nodes.size() - 1).alloc();
+        }
+        for (dev.chorus.node.store.StreamValue.Group g : s.groups()) {
+            asize += 40 + raxMemory(g.pel.size(), dev.chorus.node.store.StreamValue.raxNodes(g.pel.keySet()))
+                    + 24L * g.pel.size();
+            for (dev.chorus.node.store.StreamValue.Consumer c : g.consumers.values()) {
+                asize += 24 + c.name.length
+                        + raxMemory(c.pel.size(), dev.chorus.node.store.StreamValue.raxNodes(c.pel.keySet()));
+            }
+        }
+        return asize;
+    }
+
+    /** streamRadixTreeMemoryUsage (which forgets sizeof(rax)). */
+    private static long raxMemory(long elements, long nodes) {
+        return elements * 16 + nodes * 4 + nodes * 8 * 30;
     }
 
     private static <T> long sampledAverage(List<T> items, long samples, java.util.function.ToLongFunction<T> size) {

@@ -230,9 +230,9 @@ public final class Directives {
     public static final Directive LIST_COMPRESS_DEPTH = integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true)
             .noEffect("the node does not LZF-compress list nodes (OBJECT ENCODING shows quicklist either way)");
     public static final Directive STREAM_NODE_MAX_BYTES = memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE,
-            true).noEffect("the node has no stream type");
+            true);
     public static final Directive STREAM_NODE_MAX_ENTRIES = integer("stream-node-max-entries", 100, 0,
-            Long.MAX_VALUE, true).noEffect("the node has no stream type");
+            Long.MAX_VALUE, true);
     public static final Directive BUSY_REPLY_THRESHOLD = integer("busy-reply-threshold", 5000, 0, Long.MAX_VALUE,
             true, "lua-time-limit");
 

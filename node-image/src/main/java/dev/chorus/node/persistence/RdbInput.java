@@ -204,6 +204,23 @@ public final class RdbInput {
         throw new RdbFormatException("Unknown length encoding " + kind + " in rdbLoadLen()");
     }
 
+    /** rdbLoadLen for a 64-bit value taken as unsigned (stream IDs; a group's entries_read of -1). */
+    public long readLengthUnsigned() throws IOException {
+        int first = readByte();
+        if (first == Rdb.LEN_64BIT) {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | readByte();
+            }
+            return v;
+        }
+        int kind = (first & 0xC0) >> 6;
+        if (kind == Rdb.ENCVAL) {
+            throw new RdbFormatException("Unexpected string encoding where a length was expected, offset " + offset());
+        }
+        return readLengthRest(first);
+    }
+
     /** A length that must also fit a Java collection. */
     public int readCount() throws IOException {
         long n = readLength();

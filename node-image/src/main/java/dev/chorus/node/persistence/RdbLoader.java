@@ -338,10 +338,11 @@ public final class RdbLoader {
             case Rdb.TYPE_LIST_QUICKLIST:
             case Rdb.TYPE_LIST_QUICKLIST_2:
                 return quicklist(type, in);
-            case Rdb.TYPE_MODULE:
-            case Rdb.TYPE_MODULE_2:
             case Rdb.TYPE_STREAM_LISTPACKS:
             case Rdb.TYPE_STREAM_LISTPACKS_2:
+                return StreamRdb.read(in, type);
+            case Rdb.TYPE_MODULE:
+            case Rdb.TYPE_MODULE_2:
                 throw new RdbFormatException("RDB type " + type + " (" + Rdb.typeName(type)
                         + ") is not supported by this server");
             default:

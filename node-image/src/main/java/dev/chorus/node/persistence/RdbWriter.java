@@ -90,7 +90,7 @@ public final class RdbWriter {
      * loader would drop it anyway).
      */
     public void writeKey(int db, byte[] key, Object value, long expireAt) throws IOException {
-        if (value instanceof RedisValue rv && rv.size() == 0) {
+        if (value instanceof RedisValue rv && rv.size() == 0 && rv.type() != ValueType.STREAM) {
             return;
         }
         if (db != currentDb) {
@@ -128,6 +128,7 @@ public final class RdbWriter {
             case SET -> Rdb.TYPE_SET;
             case HASH -> Rdb.TYPE_HASH;
             case ZSET -> Rdb.TYPE_ZSET_2;
+            case STREAM -> Rdb.TYPE_STREAM_LISTPACKS_2;
         };
     }
 
@@ -135,6 +136,10 @@ public final class RdbWriter {
     public void writeValue(Object value) throws IOException {
         if (value instanceof byte[] s) {
             out.writeString(s);
+            return;
+        }
+        if (value instanceof dev.chorus.node.store.StreamValue stream) {
+            StreamRdb.write(out, stream);
             return;
         }
         RedisValue rv = (RedisValue) value;

@@ -206,11 +206,19 @@ public final class Database {
     /** Completes a change made through {@link #mutable}: deletes an emptied collection and re-counts memory. */
     public void changed(KeyEntry e) {
         memory += Memory.entry(e);
-        if (e.value instanceof RedisValue rv && rv.size() == 0) {
+        if (e.value instanceof RedisValue rv && rv.size() == 0 && rv.type() != ValueType.STREAM) {
             delete(e.key);
             return;
         }
         keyspace.listener().keyModified(this, e.key);
+    }
+
+    /**
+     * Completes a change made through {@link #mutable} that Redis makes without signalModifiedKey (a consumer
+     * group's pending entries, XGROUP, XSETID): memory is re-counted, WATCH and tracking are not told.
+     */
+    public void changedQuietly(KeyEntry e) {
+        memory += Memory.entry(e);
     }
 
     public boolean delete(byte[] key) {

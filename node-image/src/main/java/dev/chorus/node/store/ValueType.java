@@ -2,7 +2,7 @@ package dev.chorus.node.store;
 
 /** The five Redis data types, with the names TYPE and SCAN ... TYPE use. */
 public enum ValueType {
-    STRING("string"), LIST("list"), SET("set"), ZSET("zset"), HASH("hash");
+    STRING("string"), LIST("list"), SET("set"), ZSET("zset"), HASH("hash"), STREAM("stream");
 
     private final String typeName;
 

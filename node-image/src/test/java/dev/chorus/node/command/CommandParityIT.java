@@ -28,8 +28,6 @@ class CommandParityIT {
     private static final List<Pattern> OTHER_ISSUES = List.of(
             // functions (EVAL and SCRIPT are the node's)
             Pattern.compile("fcall|fcall_ro|function(\\|.*)?"),
-            // streams
-            Pattern.compile("x[a-z]+(\\|.*)?"),
             // ACL (AUTH and HELLO's AUTH are the node's already)
             Pattern.compile("acl(\\|.*)?"),
             // cluster (ASKING, READONLY and READWRITE are not here: standalone Redis answers them)

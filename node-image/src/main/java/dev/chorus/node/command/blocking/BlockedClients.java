@@ -112,8 +112,47 @@ public final class BlockedClients {
             return;
         }
         // Like Redis' signalKeyAsReady from dbAdd: only a value some client could be served from makes a key ready.
+        // A stream is signalled by the commands that add to it (signalReady); a key that no longer holds a stream
+        // is ready too, for XREADGROUP clients to learn it is gone (Redis signals deleted/overwritten streams).
         KeyEntry e = db.peek(key);
         if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET)) {
+            readyKeys.add(k);
+        } else if ((e == null || e.type() != ValueType.STREAM) && hasStreamWaiter(k)) {
+            readyKeys.add(k);
+        }
+    }
+
+    private boolean hasStreamWaiter(BlockedKey k) {
+        LinkedHashSet<Waiter> waiters = waitersByKey.get(k);
+        if (waiters != null) {
+            for (Waiter w : waiters) {
+                if (w.awaited == ValueType.STREAM) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Redis' scanDatabaseForDeletedStreams after FLUSHDB ({@code db} its index) or FLUSHALL (-1): keys that clients
+     * read as streams are ready, so that XREADGROUP readers learn their stream is gone.
+     */
+    public void flushed(int db) {
+        for (BlockedKey k : waitersByKey.keySet()) {
+            if ((db == -1 || k.db == db) && hasStreamWaiter(k)) {
+                readyKeys.add(k);
+            }
+        }
+    }
+
+    /** Redis' signalKeyAsReady(db, key, OBJ_STREAM): XADD, XGROUP DESTROY. */
+    public void signalReady(Database db, byte[] key) {
+        if (waitersByKey.isEmpty()) {
+            return;
+        }
+        BlockedKey k = new BlockedKey(db.index(), key);
+        if (waitersByKey.containsKey(k)) {
             readyKeys.add(k);
         }
     }
@@ -130,8 +169,11 @@ public final class BlockedClients {
                 continue;
             }
             KeyEntry e = db.peek(k.key);
-            if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET)) {
+            if (e != null && (e.type() == ValueType.LIST || e.type() == ValueType.ZSET
+                    || e.type() == ValueType.STREAM)) {
                 readyKeys.add(k);
+            } else if (hasStreamWaiter(k)) {
+                readyKeys.add(k); // scanDatabaseForDeletedStreams: XREADGROUP learns its stream is gone
             }
         }
     }
@@ -213,9 +255,16 @@ public final class BlockedClients {
         }
         Database db = server.keyspace().db(k.db);
         for (Waiter w : new ArrayList<>(waiters)) {
+            if (w.awaited == ValueType.STREAM) {
+                // Stream readers decide themselves (serveClientsBlockedOnStreamKey / unblockDeletedStream...).
+                if (w.client.blockedState() == w && serve(w, k.key)) {
+                    released.add(w.client);
+                }
+                continue;
+            }
             KeyEntry e = db.lookup(k.key);
             if (e == null) {
-                return;
+                continue;
             }
             if (w.client.blockedState() != w || e.type() != w.awaited) {
                 continue;
@@ -256,6 +305,7 @@ public final class BlockedClients {
             w.client.writer().truncate(mark);
             w.client.writer().error(e.getMessage());
             server.stats().error(e.getMessage());
+            server.stats().command(w.spec.fullName()).failedCalls++; // updateStatsOnUnblock(had_errors)
             answered = true;
         } finally {
             w.client.endDeferredReply(muted);

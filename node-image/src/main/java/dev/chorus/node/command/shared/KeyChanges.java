@@ -79,5 +79,6 @@ public final class KeyChanges implements KeyspaceListener {
     /** Redis' signalFlushedDb: a database (or all, -1) was emptied by FLUSHDB, FLUSHALL or a full sync. */
     public void flushed(int db) {
         tracking.invalidateAllOnFlush();
+        blockedClients.flushed(db);
     }
 }
