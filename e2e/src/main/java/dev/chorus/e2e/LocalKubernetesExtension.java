@@ -35,7 +35,8 @@ public final class LocalKubernetesExtension implements BeforeAllCallback, Parame
         cluster(context);
     }
 
-    private static TestCluster cluster(ExtensionContext context) {
+    /** The cluster of this test class (started if needed): for other extensions that build on it. */
+    public static TestCluster cluster(ExtensionContext context) {
         String why = TestClusters.unavailableReason();
         Assumptions.assumeTrue(why == null, why);
         LocalKubernetes ann = context.getRequiredTestClass().getAnnotation(LocalKubernetes.class);

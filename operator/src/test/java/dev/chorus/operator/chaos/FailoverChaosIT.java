@@ -7,14 +7,13 @@ import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import dev.chorus.e2e.LocalKubernetes;
 import dev.chorus.e2e.TestCluster;
 import dev.chorus.operator.reconciler.OperatorHarness;
+import dev.chorus.operator.reconciler.WithOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,22 +26,9 @@ import redis.clients.jedis.Jedis;
  * replica must take over.
  */
 @LocalKubernetes(shared = true)
+@WithOperator
 class FailoverChaosIT {
     private static final Duration FAILOVER = Duration.ofSeconds(60);
-    private static OperatorHarness operator;
-
-    @BeforeAll
-    static void startOperator(TestCluster cluster) throws Exception {
-        operator = OperatorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-        }
-    }
-
     /** The baseline that needs no failover: a replica dies and comes back; the master stays. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"node", "redis"})
@@ -125,11 +111,11 @@ class FailoverChaosIT {
      * the failure on its own) and once after it announced FailingOver (it must finish or redo the failover).
      */
     @Test
-    void anOperatorRestartedDuringAFailoverFinishesIt(TestCluster cluster) throws Exception {
+    void anOperatorRestartedDuringAFailoverFinishesIt(TestCluster cluster, OperatorHarness operator) throws Exception {
         try (ChaosScenario s = ChaosScenario.start(cluster, "chaos-operator-restart", cluster.nodeImage())) {
             long killed = System.nanoTime();
             cluster.killContainer(s.ns, s.initialMaster);
-            restartOperator(cluster);
+            operator.restart();
             String second = s.awaitMasterOtherThan(s.initialMaster, FAILOVER);
             s.awaitAckedSince(killed, 200, FAILOVER);
             ChaosSets.awaitReady(s.admin, s.ns, ChaosScenario.NAME, FAILOVER);
@@ -140,7 +126,7 @@ class FailoverChaosIT {
             cluster.killContainer(s.ns, second);
             await("a FailingOver Event after killing " + second).atMost(FAILOVER).pollInterval(Duration.ofMillis(50))
                     .until(() -> count(s, "FailingOver") > failingOverEvents);
-            restartOperator(cluster);
+            operator.restart();
             s.awaitMasterOtherThan(second, FAILOVER);
             s.awaitAckedSince(killed, 200, FAILOVER);
             s.finish();
@@ -202,11 +188,6 @@ class FailoverChaosIT {
         }
         assertThat(ChaosSets.eventReasons(admin, ns, ChaosScenario.NAME)).contains("FailingOver", "Promoted");
         ChaosSets.deleteNamespace(admin, ns);
-    }
-
-    private static void restartOperator(TestCluster cluster) throws Exception {
-        operator.close();
-        operator = OperatorHarness.start(cluster);
     }
 
     private static int restartCount(ChaosScenario s, String pod) {

@@ -10,7 +10,7 @@ import dev.chorus.e2e.LocalKubernetes;
 import dev.chorus.e2e.TestCluster;
 import dev.chorus.operator.api.ReplicaSet;
 import dev.chorus.operator.api.ReplicaSetStatus;
-import dev.chorus.operator.reconciler.OperatorHarness;
+import dev.chorus.operator.reconciler.WithOperator;
 import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,23 +30,10 @@ import redis.clients.jedis.Jedis;
  * operator: AuthenticationFailed, and no failover.
  */
 @LocalKubernetes(shared = true)
+@WithOperator
 class SecretRotationIT {
     private static final String NAME = "rot";
     private static final String SECRET = "rot-password";
-    private static OperatorHarness operator;
-
-    @BeforeAll
-    static void startOperator(TestCluster cluster) throws Exception {
-        operator = OperatorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"node", "redis"})
     void aRotationUnderLoadNeitherFailsOverNorResyncsNorFailsANewPasswordClient(String kind, TestCluster cluster) {

@@ -6,15 +6,13 @@ import dev.chorus.operator.reconciler.ReplicaSetFixture;
 import dev.chorus.e2e.LocalKubernetes;
 import dev.chorus.e2e.TestCluster;
 import dev.chorus.operator.api.ReplicaSet;
-import dev.chorus.operator.reconciler.OperatorHarness;
+import dev.chorus.operator.reconciler.WithOperator;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,22 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * acknowledged writes lost, at most one node accepting writes at any moment (see {@link FinalChecks}).
  */
 @LocalKubernetes(shared = true)
+@WithOperator
 class SwitchoverChaosIT {
     private static final Duration CHANGE = Duration.ofSeconds(90);
-    private static OperatorHarness operator;
-
-    @BeforeAll
-    static void startOperator(TestCluster cluster) throws Exception {
-        operator = OperatorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"node", "redis"})
     void aSwitchoverUnderLoadLosesNoAcknowledgedWrite(String kind, TestCluster cluster) {

@@ -28,28 +28,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** spec.auth: the user's Secret, watched by name, read from the watch's cache. */
 @LocalKubernetes(shared = true)
+@WithOperator
 class AuthSecretIT {
-    private static OperatorHarness operator;
-
-    @BeforeAll
-    static void startOperator(TestCluster cluster) throws Exception {
-        operator = OperatorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-        }
-    }
-
     @Test
     void theNodesTakeThePasswordOfTheUsersSecretOnceItExists(TestCluster cluster) {
         KubernetesClient admin = cluster.admin();

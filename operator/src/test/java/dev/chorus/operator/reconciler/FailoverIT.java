@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,21 +32,8 @@ import redis.clients.jedis.Jedis;
  * every pod with a switchover in the middle. Data written and acknowledged by every replica survives each.
  */
 @LocalKubernetes(shared = true)
+@WithOperator
 class FailoverIT {
-    private static OperatorHarness operator;
-
-    @BeforeAll
-    static void startOperator(TestCluster cluster) throws Exception {
-        operator = OperatorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-        }
-    }
-
     private static void writeKeys(KubernetesClient admin, String ns, String master, int count) {
         try (Jedis m = new Jedis(podIp(admin, ns, master), 6379)) {
             for (int i = 0; i < count; i++) {

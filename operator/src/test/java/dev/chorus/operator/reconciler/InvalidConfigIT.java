@@ -20,8 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -32,21 +30,8 @@ import redis.clients.jedis.Jedis;
  * master stays.
  */
 @LocalKubernetes(shared = true)
+@WithOperator
 class InvalidConfigIT {
-    private static OperatorHarness operator;
-
-    @BeforeAll
-    static void startOperator(TestCluster cluster) throws Exception {
-        operator = OperatorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-        }
-    }
-
     @Test
     void anInvalidValueIsRefusedBeforeAnyNodeSeesItAndTheMasterIsKept(TestCluster cluster) {
         KubernetesClient admin = cluster.admin();

@@ -20,10 +20,18 @@ import java.util.List;
  * (chaos) can stop one operator and start another, as a restarted operator pod would.
  */
 public final class OperatorHarness implements AutoCloseable {
-    private final Operator operator;
+    private final TestCluster cluster;
+    private Operator operator;
 
-    private OperatorHarness(Operator operator) {
+    private OperatorHarness(TestCluster cluster, Operator operator) {
+        this.cluster = cluster;
         this.operator = operator;
+    }
+
+    /** Stops this operator and starts a fresh one, as a restarted operator pod would (nothing survives but the API). */
+    public void restart() {
+        operator.stop();
+        operator = startOperator(cluster);
     }
 
     public static OperatorHarness start(TestCluster cluster) throws IOException {
@@ -43,12 +51,16 @@ public final class OperatorHarness implements AutoCloseable {
             return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
                     .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
         });
+        return new OperatorHarness(cluster, startOperator(cluster));
+    }
+
+    private static Operator startOperator(TestCluster cluster) {
         KubernetesClient asOperator = cluster.impersonating("chorus-system", "chorus-operator");
         Operator operator = new Operator(o -> o.withKubernetesClient(asOperator).withCloseClientOnStop(false)
                 .withStopOnInformerErrorDuringStartup(true));
         operator.register(new ReplicaSetReconciler());
         operator.start();
-        return new OperatorHarness(operator);
+        return operator;
     }
 
     public static Path repoRoot() {

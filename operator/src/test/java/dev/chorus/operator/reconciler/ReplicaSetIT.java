@@ -22,28 +22,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /** The operator on a real local Kubernetes with real node processes: create, write, read, restart, reject. */
 @LocalKubernetes(shared = true)
+@WithOperator
 class ReplicaSetIT {
-    private static OperatorHarness operator;
-
-    @BeforeAll
-    static void startOperator(TestCluster cluster) throws Exception {
-        operator = OperatorHarness.start(cluster);
-    }
-
-    @AfterAll
-    static void stopOperator() {
-        if (operator != null) {
-            operator.close();
-        }
-    }
-
     @Test
     void createsOneMasterAndTwoReplicasThatServeTheMastersWrites(TestCluster cluster) {
         KubernetesClient admin = cluster.admin();
