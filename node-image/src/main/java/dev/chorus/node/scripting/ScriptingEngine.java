@@ -90,6 +90,12 @@ public final class ScriptingEngine {
         sandbox.tracker.setHook(this::onHook);
     }
 
+    /** The client whose script is running, when {@code c} is the script's own client (Redis' server.script_caller). */
+    public Client callerOf(Client c) {
+        RunContext r = run;
+        return c == scriptClient && r != null ? r.caller : null;
+    }
+
     /** A script is running past busy-reply-threshold (Redis' scriptIsTimedout). */
     public boolean busy() {
         return run != null && run.timedOut;

@@ -329,10 +329,29 @@ public final class Tracking {
 
     // ---- remembering what clients read ----
 
-    /** After a read-only command of a tracking client (default mode): remember its keys (trackingRememberKeys). */
+    /**
+     * After a command (Redis' call()): a read-only command remembers the keys of the tracking client it ran for
+     * (trackingRememberKeys). Inside a script that client is the script's caller and the keys are the ones the script
+     * declared (EVAL's, FCALL's), not the ones the read command named; EVAL_RO/EVALSHA_RO/FCALL_RO themselves
+     * remember nothing, only the read commands they run.
+     */
     public void afterCommand(Client c, CommandSpec spec, byte[][] argv) {
+        if (!spec.has(CommandFlag.READONLY) || READ_ONLY_SCRIPTS.contains(spec.name())) {
+            return;
+        }
+        Client caller = server.scripting().callerOf(c);
+        if (caller != null) {
+            rememberKeys(caller, caller.context().spec(), caller.context().argv());
+        } else {
+            rememberKeys(c, spec, argv);
+        }
+    }
+
+    private static final Set<String> READ_ONLY_SCRIPTS = Set.of("eval_ro", "evalsha_ro", "fcall_ro");
+
+    private void rememberKeys(Client c, CommandSpec spec, byte[][] argv) {
         ClientTracking t = c.tracking();
-        if (!t.on || t.bcast || !spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.PUBSUB)) {
+        if (!t.on || t.bcast || spec.has(CommandFlag.PUBSUB)) {
             return;
         }
         if ((t.optin && !t.caching) || (t.optout && t.caching)) {
