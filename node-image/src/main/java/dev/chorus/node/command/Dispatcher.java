@@ -117,14 +117,7 @@ public final class Dispatcher {
         }
         String denied = deniedByServerState(client, spec);
         if (denied != null) {
-            if (client.inMulti() && spec.name().equals("exec")) {
-                // Redis judges EXEC by the flags of the commands it queued (write, denyoom): a state that now
-                // refuses them aborts the whole transaction (rejectCommand -> execCommandAbort).
-                client.endMulti();
-                server.watchedKeys().unwatchAll(client);
-                reject(client, spec, "EXECABORT Transaction discarded because of: " + denied);
-                return;
-            }
+            // (EXEC is judged by the flags of the commands it queued: such a refusal aborts the whole transaction)
             reject(client, spec, denied);
             return;
         }
@@ -280,6 +273,15 @@ public final class Dispatcher {
     /** A known command refused before it ran: Redis counts it in INFO commandstats' rejected_calls. */
     private void reject(Client client, CommandSpec spec, String error) {
         server.stats().command(spec.fullName()).rejectedCalls++;
+        if (client.inMulti() && spec.name().equals("exec")) {
+            // rejectCommand -> execCommandAbort: a refused EXEC discards the transaction and leaves MULTI
+            client.endMulti();
+            server.watchedKeys().unwatchAll(client);
+            String abort = "EXECABORT Transaction discarded because of: " + error;
+            client.writer().error(abort);
+            server.stats().error(abort);
+            return;
+        }
         reject(client, error);
     }
 
