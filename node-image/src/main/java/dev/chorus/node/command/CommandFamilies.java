@@ -34,6 +34,7 @@ public final class CommandFamilies {
                 new LatencyCommands(),
                 new ClusterCommands(),
                 new MigrateCommand(),
-                new ScriptingCommands());
+                new ScriptingCommands(),
+                new FunctionCommands());
     }
 }

@@ -121,7 +121,7 @@ public final class Dispatcher {
             return;
         }
         if (server.scripting().busy() && !spec.has(CommandFlag.ALLOW_BUSY)) {
-            reject(client, spec, dev.chorus.node.scripting.ScriptingEngine.BUSY_EVAL); // a script past busy-reply-threshold
+            reject(client, spec, server.scripting().busyError()); // a script past busy-reply-threshold
             return;
         }
         if (server.clientPause().postpones(client, spec)) {

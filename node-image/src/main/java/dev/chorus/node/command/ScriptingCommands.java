@@ -37,11 +37,16 @@ public final class ScriptingCommands implements CommandFamily {
      */
     public static CommandSpec withScriptFlags(dev.chorus.node.Server server, CommandSpec spec, byte[][] argv) {
         String name = spec.name();
-        if (spec.parent() != null || !name.startsWith("eval") || argv.length < 2) {
+        if (spec.parent() != null || !(name.startsWith("eval") || name.startsWith("fcall")) || argv.length < 2) {
             return spec;
         }
-        boolean evalsha = name.startsWith("evalsha");
-        Integer scriptFlags = server.scripting().declaredFlags(argv[1], evalsha);
+        Integer scriptFlags;
+        if (name.startsWith("fcall")) { // fcallGetCommandFlags
+            var f = server.scripting().functions().function(argv[1]);
+            scriptFlags = f == null ? null : f.flags();
+        } else {
+            scriptFlags = server.scripting().declaredFlags(argv[1], name.startsWith("evalsha"));
+        }
         if (scriptFlags == null) {
             return spec;
         }

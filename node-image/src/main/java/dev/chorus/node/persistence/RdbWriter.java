@@ -175,7 +175,7 @@ public final class RdbWriter {
     }
 
     /** A DUMP payload's footer: RDB version and CRC-64, little-endian; flushes. */
-    void writeDumpFooter() throws IOException {
+    public void writeDumpFooter() throws IOException {
         out.writeLittleEndian(Rdb.VERSION, 2);
         out.writeLittleEndian(out.checksum(), 8);
         out.flush();

@@ -48,7 +48,18 @@ final class LuaSandbox {
     private final SandboxGlobals g = new SandboxGlobals();
     final LineTracker tracker = new LineTracker();
 
+    /** The function engine's globals (function_lua.c): empty and locked, reading through to {@link #g}. */
+    private SandboxGlobals fenv;
+    private ReadOnlyTable fenvMeta;
+    /** LIBRARY_API: what a library's code sees while FUNCTION LOAD runs it. */
+    private ReadOnlyTable libraryApi;
+
     LuaSandbox(ScriptingEngine engine) {
+        this(engine, null);
+    }
+
+    /** With {@code register} non-null, the Lua state of the function engine (luaEngineInitEngine). */
+    LuaSandbox(ScriptingEngine engine, LuaFunction register) {
         this.engine = engine;
         g.tracker = tracker;
         g.load(new BaseLib());
@@ -196,7 +207,57 @@ final class LuaSandbox {
         keepOnly((LuaTable) g.rawget("math"), MATH_5_1);
         keepOnly((LuaTable) g.rawget("coroutine"), COROUTINE_5_1);
         lock();
+        if (register != null) {
+            initFunctionEnv(register);
+        }
         g.debuglib = tracker; // after set-up: LuaJ reports every call and instruction to it
+        if (fenv != null) {
+            fenv.debuglib = tracker;
+        }
+    }
+
+    private void initFunctionEnv(LuaFunction register) {
+        ReadOnlyTable errorMeta = new ReadOnlyTable(tracker);
+        errorMeta.rawset(LuaValue.INDEX, g.getmetatable().rawget(LuaValue.INDEX));
+        errorMeta.setReadonly(true);
+        LuaTable redis = (LuaTable) g.rawget("redis");
+        ReadOnlyTable api = new ReadOnlyTable(tracker);
+        ReadOnlyTable apiRedis = new ReadOnlyTable(tracker);
+        apiRedis.rawset("register_function", register);
+        for (String name : new String[] {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING",
+            "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
+            apiRedis.rawset(name, redis.rawget(name));
+        }
+        apiRedis.setmetatable(errorMeta);
+        apiRedis.setReadonly(true);
+        api.rawset("redis", apiRedis);
+        api.setmetatable(errorMeta);
+        api.setReadonly(true);
+        libraryApi = api;
+        fenvMeta = new ReadOnlyTable(tracker);
+        fenvMeta.rawset(LuaValue.INDEX, g);
+        fenvMeta.setReadonly(true);
+        fenv = new SandboxGlobals(); // a Globals, so LuaJ reports the functions' calls and instructions too
+        fenv.tracker = tracker;
+        fenv.setmetatable(fenvMeta);
+        fenv.setReadonly(true);
+    }
+
+    /** luaEngineCreate's globals switch: the library API while a library's code runs, else the real globals. */
+    void setLoading(boolean loading) {
+        fenvMeta.setReadonly(false);
+        fenvMeta.rawset(LuaValue.INDEX, loading ? libraryApi : g);
+        fenvMeta.setReadonly(true);
+    }
+
+    /** A library's code, compiled with the function engine's globals as its environment. */
+    LuaFunction compileLibrary(byte[] code) {
+        try {
+            Prototype p = g.compilePrototype(new ByteArrayInputStream(code), "@user_function");
+            return new LuaClosure(p, fenv);
+        } catch (IOException e) {
+            throw new LuaError(e.getMessage());
+        }
     }
 
     /** Removes every key not listed (what Lua 5.1 in Redis does not have). */
@@ -310,7 +371,7 @@ final class LuaSandbox {
         }
     }
 
-    private static LuaTable array(byte[][] items) {
+    static LuaTable array(byte[][] items) {
         LuaTable t = new LuaTable(items.length, 0);
         for (int i = 0; i < items.length; i++) {
             t.rawset(i + 1, LuaString.valueUsing(items[i]));

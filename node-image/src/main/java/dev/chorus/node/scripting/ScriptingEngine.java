@@ -49,6 +49,9 @@ public final class ScriptingEngine {
     /** shared.slowevalerr: what other clients get while a script is past busy-reply-threshold. */
     public static final String BUSY_EVAL =
             "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    /** shared.slowscripterr: the same while a function is past busy-reply-threshold. */
+    public static final String BUSY_FUNCTION =
+            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
     /** One cached script: its body, shebang flags and compiled function. */
     public record Script(byte[] body, int flags, LuaFunction function) {
@@ -58,6 +61,8 @@ public final class ScriptingEngine {
     static final class RunContext {
         final Client caller;
         final String funcname;
+        boolean isEval = true;
+        byte[][] argv;
         boolean readOnly;
         boolean allowOom;
         boolean writeDirty;
@@ -78,6 +83,7 @@ public final class ScriptingEngine {
     private long scriptsMemory;
     private final Client scriptClient;
     private LuaSandbox sandbox;
+    private final Functions functions;
     private RunContext run;
     /** redisLrand48's state, shared by all scripts as in Redis (reseeded only by math.randomseed). */
     final Rand48 rand = new Rand48();
@@ -88,7 +94,34 @@ public final class ScriptingEngine {
         scriptClient.setExecutingTransaction(true); // CLIENT_DENY_BLOCKING: blocking commands do not block
         this.sandbox = new LuaSandbox(this);
         sandbox.tracker.setHook(this::onHook);
+        this.functions = new Functions(this);
     }
+
+    /** The function libraries (functions.c). */
+    public Functions functions() {
+        return functions;
+    }
+
+    /** The message other clients get while the running script is busy. */
+    public String busyError() {
+        return run != null && !run.isEval ? BUSY_FUNCTION : BUSY_EVAL;
+    }
+
+    /** FUNCTION STATS' running_script: name, command and duration, or null. */
+    public Object[] runningScript() {
+        if (run == null) {
+            return null;
+        }
+        return new Object[] {run.funcname, run.argv, (System.nanoTime() - run.startNanos) / 1_000_000};
+    }
+
+    void installHook(LuaSandbox s) {
+        s.tracker.setHook(this::onHook);
+    }
+
+    /** FUNCTION LOAD's timeout (luaEngineLoadHook): set while a library's code runs, 0 otherwise. */
+    long loadStartNanos;
+    long loadTimeoutMs;
 
     /** A script is running past busy-reply-threshold (Redis' scriptIsTimedout). */
     public boolean busy() {
@@ -103,6 +136,10 @@ public final class ScriptingEngine {
     private void onHook() {
         RunContext r = run;
         if (r == null) {
+            if (loadStartNanos != 0 && loadTimeoutMs > 0
+                    && (System.nanoTime() - loadStartNanos) / 1_000_000 > loadTimeoutMs) {
+                throw new LuaError(LuaConversions.errorTable("FUNCTION LOAD timeout"));
+            }
             return;
         }
         if (!r.timedOut) {
@@ -302,13 +339,26 @@ public final class ScriptingEngine {
 
     /** evalGenericCommand once the function is known. Writes the reply (or error) to the caller. */
     public void eval(Client caller, String sha, Script script, byte[][] keys, byte[][] args, boolean ro) {
+        run(caller, sha, script.flags(), script.function(), null, sandbox, keys, args, ro, null);
+    }
+
+    /** fcallCommandGeneric once the function is known: keys and args are the callback's two arguments. */
+    void fcall(Client caller, String name, int flags, LuaFunction callback, LuaSandbox fsandbox, byte[][] keys,
+            byte[][] args, boolean ro, byte[][] argv) {
+        run(caller, name, flags, callback, LuaValue.varargsOf(LuaSandbox.array(keys), LuaSandbox.array(args)),
+                fsandbox, keys, args, ro, argv);
+    }
+
+    private void run(Client caller, String sha, int flags, LuaFunction function, Varargs fargs, LuaSandbox sandbox,
+            byte[][] keys, byte[][] args, boolean ro, byte[][] argv) {
         RespWriter out = caller.writer();
-        String denied = prepare(caller, script.flags(), ro);
+        String denied = prepare(caller, flags, ro);
         if (denied != null) {
             throw new CommandError(denied);
         }
         RunContext ctx = new RunContext(caller, sha);
-        int flags = script.flags();
+        ctx.isEval = fargs == null;
+        ctx.argv = argv;
         boolean compat = (flags & FLAG_EVAL_COMPAT_MODE) != 0;
         ctx.readOnly = ro || (!compat && (flags & FLAG_NO_WRITES) != 0);
         ctx.allowOom = !compat && (flags & FLAG_ALLOW_OOM) != 0;
@@ -325,8 +375,12 @@ public final class ScriptingEngine {
             Varargs result;
             try {
                 sandbox.tracker.reset();
-                sandbox.setArrays(keys, args);
-                result = script.function().invoke(LuaValue.NONE);
+                if (fargs == null) {
+                    sandbox.setArrays(keys, args);
+                    result = function.invoke(LuaValue.NONE);
+                } else {
+                    result = function.invoke(fargs);
+                }
             } catch (LuaError e) {
                 String msg = LuaErrors.scriptFailure(e, sha, sandbox.tracker);
                 out.error(msg);
@@ -540,6 +594,12 @@ public final class ScriptingEngine {
             throw new CommandError("UNKILLABLE Sorry the script already executed write commands against the "
                     + "dataset. You can either wait the script termination or kill the server in a hard way using "
                     + "the SHUTDOWN NOSAVE command.");
+        }
+        if (isEval && !run.isEval) {
+            throw new CommandError(BUSY_FUNCTION);
+        }
+        if (!isEval && run.isEval) {
+            throw new CommandError(BUSY_EVAL);
         }
         run.killed = true;
         ctx.reply().ok();
