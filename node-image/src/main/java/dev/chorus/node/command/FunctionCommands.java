@@ -168,7 +168,7 @@ public final class FunctionCommands implements CommandFamily {
 
     static void restore(CommandContext ctx) {
         if (ctx.argc() > 4) {
-            throw Errors.unknownSubcommand(ctx.argString(1), "function");
+            throw subcommandSyntax(ctx);
         }
         String policy = "append";
         if (ctx.argc() == 4) {
@@ -196,7 +196,7 @@ public final class FunctionCommands implements CommandFamily {
 
     static void flush(CommandContext ctx) {
         if (ctx.argc() > 3) {
-            throw Errors.unknownSubcommand(ctx.argString(1), "function");
+            throw subcommandSyntax(ctx);
         }
         if (ctx.argc() == 3 && !ctx.optionIs(2, "sync") && !ctx.optionIs(2, "async")) {
             throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
@@ -204,6 +204,13 @@ public final class FunctionCommands implements CommandFamily {
         functions(ctx).flush();
         ctx.dirty();
         ctx.reply().ok();
+    }
+
+    /** addReplySubcommandSyntaxError */
+    private static CommandError subcommandSyntax(CommandContext ctx) {
+        String sub = ctx.argString(1);
+        return new CommandError("ERR unknown subcommand or wrong number of arguments for '"
+                + (sub.length() > 128 ? sub.substring(0, 128) : sub) + "'. Try FUNCTION HELP.");
     }
 
     static void kill(CommandContext ctx) {

@@ -201,7 +201,12 @@ final class LuaSandbox {
         // The libraries Redis bundles (cjson, cmsgpack, bit, struct), ported in scripting/lib:
         dev.chorus.node.scripting.lib.BundledLibraries.install(g);
 
-        keepOnly(g, BASE_5_1, "cjson", "cmsgpack", "bit", "struct");
+        boolean deprecated = engine.deprecatedApi();
+        if (deprecated) {
+            installDeprecatedApi();
+        }
+        keepOnly(g, BASE_5_1, deprecated ? new String[] {"cjson", "cmsgpack", "bit", "struct", "setfenv", "getfenv",
+            "newproxy"} : new String[] {"cjson", "cmsgpack", "bit", "struct"});
         keepOnly((LuaTable) g.rawget("table"), TABLE_5_1);
         keepOnly((LuaTable) g.rawget("string"), STRING_5_1);
         keepOnly((LuaTable) g.rawget("math"), MATH_5_1);
@@ -260,8 +265,69 @@ final class LuaSandbox {
         }
     }
 
+    /**
+     * Lua 5.1's setfenv, getfenv and newproxy (lua-enable-deprecated-api yes). LuaJ implements Lua 5.2, where a
+     * function's environment is its _ENV upvalue: setfenv replaces that upvalue, getfenv reads it (the globals for
+     * a function without one or a level number).
+     */
+    private void installDeprecatedApi() {
+        g.rawset("getfenv", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue f) {
+                if (f instanceof LuaClosure c) {
+                    int i = envUpvalue(c);
+                    if (i >= 0) {
+                        return c.upValues[i].getValue();
+                    }
+                }
+                return g;
+            }
+        });
+        g.rawset("setfenv", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue f, LuaValue env) {
+                env.checktable();
+                if (f instanceof LuaClosure c) {
+                    int i = envUpvalue(c);
+                    if (i >= 0) {
+                        c.upValues[i] = new org.luaj.vm2.UpValue(new LuaValue[] {env}, 0);
+                    }
+                    return f;
+                }
+                if (f.isfunction()) {
+                    throw new LuaError("'setfenv' cannot change environment of given object");
+                }
+                f.checkint();
+                return f;
+            }
+        });
+        g.rawset("newproxy", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue withMeta) {
+                org.luaj.vm2.LuaUserdata u = new org.luaj.vm2.LuaUserdata(new Object());
+                if (withMeta.toboolean()) {
+                    u.setmetatable(new LuaTable());
+                }
+                return u;
+            }
+        });
+    }
+
+    private static int envUpvalue(LuaClosure c) {
+        org.luaj.vm2.Upvaldesc[] desc = c.p.upvalues;
+        for (int i = 0; i < desc.length && i < c.upValues.length; i++) {
+            if (desc[i].name != null && desc[i].name.tojstring().equals("_ENV")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Removes every key not listed (what Lua 5.1 in Redis does not have). */
     private static void keepOnly(LuaTable t, String[] names, String... alsoKeep) {
+        if (t == null) {
+            return;
+        }
         java.util.Set<String> keep = new java.util.HashSet<>(java.util.Arrays.asList(names));
         keep.addAll(java.util.Arrays.asList(alsoKeep));
         java.util.List<LuaValue> drop = new java.util.ArrayList<>();

@@ -626,6 +626,11 @@ public final class ScriptingEngine {
         return run != null;
     }
 
+    /** lua-enable-deprecated-api (Debian's backport): setfenv, getfenv and newproxy are kept in the globals. */
+    boolean deprecatedApi() {
+        return server.config().getBool(Directives.LUA_ENABLE_DEPRECATED_API);
+    }
+
     /** The log level threshold (verbosity) as Redis' LL_* number. */
     int verbosity() {
         return switch (server.config().getString(Directives.LOGLEVEL)) {
