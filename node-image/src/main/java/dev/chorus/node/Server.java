@@ -450,7 +450,10 @@ public final class Server {
     // ---- memory ----
 
     public long usedMemory() {
-        return keyspace.memoryEstimate();
+        // The script cache and the function libraries are in Redis' used_memory (zmalloc'd) too.
+        return keyspace.memoryEstimate() + (scripting == null ? 0
+                : scripting.scriptsMemory() + (scripting.functions().libraryCount() == 0 ? 0
+                        : scripting.functions().memory() + scripting.functions().memoryOverhead()));
     }
 
     /**

@@ -62,6 +62,10 @@ public final class Dispatcher {
     private void processCommand(Client client, byte[][] argv) {
         long startNanos = System.nanoTime();
         client.touch(System.currentTimeMillis());
+        if (server.scripting().debugging(client)) { // SCRIPT DEBUG SYNC: the client talks to the Lua debugger
+            server.scripting().debugCommand(client, argv);
+            return;
+        }
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
             client.setLastCommand("NULL");

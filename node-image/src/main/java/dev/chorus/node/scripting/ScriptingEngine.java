@@ -95,6 +95,130 @@ public final class ScriptingEngine {
         this.sandbox = new LuaSandbox(this);
         sandbox.tracker.setHook(this::onHook);
         this.functions = new Functions(this);
+        this.debugger = new LuaDebugger(this);
+        server.addCloseListener(debugger::clientClosed);
+    }
+
+    private final LuaDebugger debugger;
+    /** Where a debugged script's reply goes (the session's end), instead of the caller's writer. */
+    private RespWriter replyOverride;
+
+    /** SCRIPT DEBUG NO (0), YES (1) or SYNC (2) for a client. */
+    public void setDebugMode(Client c, int mode) {
+        debugger.setMode(c, mode);
+    }
+
+    public boolean debugMode(Client c) {
+        return debugger.mode(c) != 0;
+    }
+
+    /** The client is in a synchronous debugging session: its commands go to the debugger. */
+    public boolean debugging(Client c) {
+        return debugger.inSession(c);
+    }
+
+    public void debugCommand(Client c, byte[][] argv) {
+        debugger.command(c, argv);
+    }
+
+    /** EVAL from a client in debug mode: true when the debugger took it. */
+    public boolean evalWithDebugging(Client c, byte[] body, byte[][] keys, byte[][] args) {
+        return debugger.startSession(c, body, keys, args);
+    }
+
+    /** The debugged script, run to its end, its reply written to {@code out}. */
+    void runDebugged(Client caller, String sha, Script script, byte[][] keys, byte[][] args, RespWriter out) {
+        replyOverride = out;
+        try {
+            run(caller, sha, script.flags(), script.function(), null, sandbox, keys, args, false, null);
+        } finally {
+            replyOverride = null;
+        }
+    }
+
+    LineTracker evalTracker() {
+        return sandbox.tracker;
+    }
+
+    LuaFunction compileForDebugger(byte[] code) {
+        return sandbox.compile(code, "@ldb_eval");
+    }
+
+    /** The debugger's "redis" command: redis.call from the debugging client, its reply (or error) for the log. */
+    String debuggerCall(Client caller, byte[][] argv) {
+        RunContext ctx = new RunContext(caller, "ldb");
+        ctx.startNanos = System.nanoTime();
+        scriptClient.selectDb(caller.dbIndex());
+        scriptClient.setProtocol(2);
+        run = ctx;
+        server.beginTransactionPropagation();
+        try {
+            String err = scriptCall(argv);
+            if (err != null) {
+                return "<error> " + err;
+            }
+            RespWriter w = scriptClient.writer();
+            byte[] reply = java.util.Arrays.copyOf(w.array(), w.length());
+            w.reset();
+            return "<reply> " + protocolToHuman(reply, new int[1]);
+        } finally {
+            run = null;
+            server.endTransactionPropagation(scriptClient.dbIndex());
+        }
+    }
+
+    /** ldbRedisProtocolToHuman for a RESP2 reply. */
+    private static String protocolToHuman(byte[] r, int[] pos) {
+        int p = pos[0];
+        int nl = p;
+        while (nl < r.length && r[nl] != '\r') {
+            nl++;
+        }
+        String head = new String(r, p, nl - p, StandardCharsets.ISO_8859_1);
+        pos[0] = nl + 2;
+        switch (r[p]) {
+            case ':':
+                return head.substring(1);
+            case '+':
+            case '-':
+                return head;
+            case '$': {
+                int len = Integer.parseInt(head.substring(1));
+                if (len < 0) {
+                    return "NULL";
+                }
+                StringBuilder b = new StringBuilder("\"");
+                for (int i = pos[0]; i < pos[0] + len; i++) {
+                    int ch = r[i] & 0xff;
+                    switch (ch) {
+                        case '\\', '"' -> b.append('\\').append((char) ch);
+                        case '\n' -> b.append("\\n");
+                        case '\r' -> b.append("\\r");
+                        case '\t' -> b.append("\\t");
+                        default -> b.append(ch >= 32 && ch < 127 ? String.valueOf((char) ch)
+                                : String.format("\\x%02x", ch));
+                    }
+                }
+                pos[0] += len + 2;
+                return b.append('"').toString();
+            }
+            case '*': {
+                int n = Integer.parseInt(head.substring(1));
+                if (n < 0) {
+                    return "NULL";
+                }
+                StringBuilder b = new StringBuilder("[");
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    b.append(protocolToHuman(r, pos));
+                }
+                return b.append(']').toString();
+            }
+            default:
+                return head;
+        }
     }
 
     /** The function libraries (functions.c). */
@@ -351,7 +475,7 @@ public final class ScriptingEngine {
 
     private void run(Client caller, String sha, int flags, LuaFunction function, Varargs fargs, LuaSandbox sandbox,
             byte[][] keys, byte[][] args, boolean ro, byte[][] argv) {
-        RespWriter out = caller.writer();
+        RespWriter out = replyOverride != null ? replyOverride : caller.writer();
         String denied = prepare(caller, flags, ro);
         if (denied != null) {
             throw new CommandError(denied);
@@ -513,7 +637,7 @@ public final class ScriptingEngine {
             refusal = "Unknown Redis command called from script";
         } else if (!spec.acceptsArgCount(argv.length)) {
             refusal = "Wrong number of args calling Redis command from script";
-        } else if (spec.has(CommandFlag.NOSCRIPT)) {
+        } else if (!dev.chorus.node.command.DebugCommands.disableDenyScripts && spec.has(CommandFlag.NOSCRIPT)) {
             refusal = "This Redis command is not allowed from script";
         } else if (server.isReplica() && !server.masterLinkUp()
                 && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA) && !spec.has(CommandFlag.STALE)) {
