@@ -223,6 +223,7 @@ public final class Dispatcher {
                 if (!s.subcommands().isEmpty() && argv.length >= 2 && s.subcommands().get(lower(argv[1])) != null) {
                     s = s.subcommands().get(lower(argv[1]));
                 }
+                s = ScriptingCommands.withScriptFlags(server, s, argv); // a script's shebang/function flags
                 write |= s.isWrite();
                 denyOom |= s.has(CommandFlag.DENYOOM);
                 denyStale |= !s.has(CommandFlag.STALE);

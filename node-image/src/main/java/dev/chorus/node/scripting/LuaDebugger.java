@@ -50,6 +50,7 @@ final class LuaDebugger {
         String[] lines;
         int currentLine;
         int maxlen = MAX_LEN_DEFAULT;
+        boolean maxlenHintSent;
         final TreeSet<Integer> breakpoints = new TreeSet<>();
         final List<String> logs = new ArrayList<>();
     }
@@ -129,9 +130,11 @@ final class LuaDebugger {
                 sendLogs(out);
             }
             case "s", "step", "n", "next", "c", "continue" -> runToEnd(c, null);
-            case "a", "abort" -> runToEnd(c, "ERR script aborted for user request");
+            case "a", "abort" -> runToEnd(c, "ERR script aborted for user request script: " + s.sha
+                    + ", on @user_script:" + s.currentLine + ".");
             case "m", "maxlen" -> {
                 if (argc == 2) {
+                    s.maxlenHintSent = true; // the user knows about this command
                     int v = atoi(argv[1]);
                     if (v != 0 && v <= 60) {
                         v = 60;
@@ -321,14 +324,21 @@ final class LuaDebugger {
             b.append(repr(arr[i]));
         }
         b.append('}');
-        s.logs.add(trim(s, b.toString()));
+        logWithMaxLen(s, b.toString());
     }
 
-    private static String trim(Session s, String entry) {
+    /** ldbLogWithMaxLen: trimmed to maxlen, with a hint the first time. */
+    private static void logWithMaxLen(Session s, String entry) {
+        boolean trimmed = false;
         if (s.maxlen != 0 && entry.length() > s.maxlen) {
-            return entry.substring(0, s.maxlen) + " ...";
+            entry = entry.substring(0, s.maxlen) + " ...";
+            trimmed = true;
         }
-        return entry;
+        s.logs.add(entry);
+        if (trimmed && !s.maxlenHintSent) {
+            s.maxlenHintSent = true;
+            s.logs.add("<hint> The above reply was trimmed. Use 'maxlen 0' to disable trimming.");
+        }
     }
 
     /** sdscatrepr */
@@ -377,7 +387,7 @@ final class LuaDebugger {
         }
         try {
             Varargs r = f.invoke(LuaValue.NONE);
-            s.logs.add(trim(s, "<retval> " + human(r.arg1())));
+            logWithMaxLen(s, "<retval> " + human(r.arg1()));
         } catch (LuaError e) {
             LuaValue v = LuaErrors.value(e, engine.evalTracker());
             s.logs.add("<error> " + (v.istable() ? human(v) : v.tojstring()));
@@ -448,7 +458,13 @@ final class LuaDebugger {
         s.logs.add(cmdlog.toString());
         byte[][] cmd = java.util.Arrays.copyOfRange(argv, 1, argv.length);
         String r = engine.debuggerCall(s.client, cmd);
-        s.logs.add(trim(s, r));
+        for (String entry : r.split("\n", -1)) {
+            if (entry.startsWith("<reply>")) {
+                logWithMaxLen(s, entry);
+            } else {
+                s.logs.add(entry);
+            }
+        }
     }
 
     private void help(Session s) {

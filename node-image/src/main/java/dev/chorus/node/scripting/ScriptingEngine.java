@@ -160,11 +160,29 @@ public final class ScriptingEngine {
             RespWriter w = scriptClient.writer();
             byte[] reply = java.util.Arrays.copyOf(w.array(), w.length());
             w.reset();
-            return "<reply> " + protocolToHuman(reply, new int[1]);
+            String human = "<reply> " + protocolToHuman(reply, new int[1]);
+            if (reply.length > 0 && reply[0] == '-') { // luaPushError logs the error before ldbRedis logs the reply
+                String line = new String(reply, 0, reply.length - 2, StandardCharsets.ISO_8859_1);
+                return "<error> " + line + "\n" + human;
+            }
+            return human;
         } finally {
             run = null;
             server.endTransactionPropagation(scriptClient.dbIndex());
         }
+    }
+
+    /** sdscatrepr of a status or error line. */
+    private static String reprOf(String line) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            switch (ch) {
+                case '\\', '"' -> b.append('\\').append(ch);
+                default -> b.append(ch >= 32 && ch < 127 ? String.valueOf(ch) : String.format("\\x%02x", (int) ch));
+            }
+        }
+        return b.append('"').toString();
     }
 
     /** ldbRedisProtocolToHuman for a RESP2 reply. */
@@ -181,7 +199,7 @@ public final class ScriptingEngine {
                 return head.substring(1);
             case '+':
             case '-':
-                return head;
+                return reprOf(head);
             case '$': {
                 int len = Integer.parseInt(head.substring(1));
                 if (len < 0) {
