@@ -149,6 +149,33 @@ class FunctionsIT {
         }
     }
 
+    /** A busy function: BUSY texts naming FUNCTION KILL, SCRIPT KILL refused, FUNCTION STATS and FUNCTION KILL. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBusyFunctionIsKilledByFunctionKill(Kind kind) {
+        ServerProcess server = start(kind, null);
+        try (RawConnection c = server.connect(); RawConnection runner = server.connect()) {
+            assertThat(c.callText("CONFIG", "SET", "busy-reply-threshold", "50")).isEqualTo("+OK\r\n");
+            assertThat(c.callText("FUNCTION", "LOAD", "#!lua name=busy\nredis.register_function{function_name="
+                    + "'spin', callback=function() while true do end end, flags={'no-writes'}}"))
+                    .isEqualTo("$4\r\nbusy\r\n");
+            runner.send(RawConnection.encode("FCALL", "spin", "0"));
+            String busy = "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+                    + "\r\n";
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> c.callText("PING").equals(busy));
+            assertThat(c.callText("SCRIPT", "KILL")).isEqualTo(busy);
+            assertThat(c.callText("FUNCTION", "STATS")).startsWith(
+                    "*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*3\r\n"
+                    + "$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0\r\n$11\r\nduration_ms\r\n:");
+            assertThat(c.callText("FUNCTION", "KILL")).isEqualTo("+OK\r\n");
+            assertThat(new String(runner.read(), java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(
+                    "-ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.\r\n");
+            assertThat(c.callText("PING")).isEqualTo("+PONG\r\n");
+            assertThat(c.callText("FUNCTION", "KILL")).isEqualTo("-NOTBUSY No scripts in execution right now.\r\n");
+        }
+    }
+
     /** An RDB with functions written by redis-server loads in the node, and the node's loads in redis-server. */
     @ParameterizedTest
     @EnumSource(Kind.class)
