@@ -474,13 +474,14 @@ public final class Server {
      * used_memory but not judged against maxmemory (evicting keys to make room for replication would feed itself).
      */
     public record MemoryFigures(long startup, long dataset, long clientsNormal, long clientsReplicas, long backlog,
-                                long notCountedForEvict) {
+                                long notCountedForEvict, long scripts) {
         public long used() {
-            return startup + dataset + clientsNormal + clientsReplicas + backlog;
+            return startup + dataset + clientsNormal + clientsReplicas + backlog + scripts;
         }
 
+        /** Redis' used_memory_overhead: besides startup, clients and backlog, the script cache and libraries. */
         public long overhead() {
-            return startup + clientsNormal + clientsReplicas + backlog;
+            return startup + clientsNormal + clientsReplicas + backlog + scripts;
         }
     }
 
@@ -500,8 +501,12 @@ public final class Server {
             }
         }
         long backlog = replication == null ? 0 : replication.backlogMemory();
+        // The script cache and the function libraries are in Redis' used_memory (zmalloc'd) too.
+        long scripts = scripting == null ? 0 : scripting.scriptsMemory()
+                + (scripting.functions().libraryCount() == 0 ? 0
+                        : scripting.functions().memory() + scripting.functions().memoryOverhead());
         MemoryFigures figures = new MemoryFigures(STARTUP_MEMORY, keyspace.memoryEstimate(), normal, replicas,
-                backlog, replicaOutput);
+                backlog, replicaOutput, scripts);
         peakMemory = Math.max(peakMemory, figures.used());
         return figures;
     }

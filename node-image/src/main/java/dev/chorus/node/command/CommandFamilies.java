@@ -35,6 +35,7 @@ public final class CommandFamilies {
                 new ClusterCommands(),
                 new MigrateCommand(),
                 new ScriptingCommands(),
-                new StreamCommands());
+                new StreamCommands(),
+                new FunctionCommands());
     }
 }

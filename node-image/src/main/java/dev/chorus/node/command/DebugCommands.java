@@ -49,8 +49,8 @@ public final class DebugCommands implements CommandFamily {
     }
     /** DEBUG QUICKLIST-PACKED-THRESHOLD: recorded; lists here have no plain/packed node distinction. */
     static volatile long quicklistPackedThreshold = 1L << 30;
-    /** DEBUG SET-DISABLE-DENY-SCRIPTS: recorded; this node runs no scripts. */
-    static volatile boolean disableDenyScripts;
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS (server.script_disable_deny_script): scripts may call noscript commands. */
+    public static volatile boolean disableDenyScripts;
 
     @Override
     public List<CommandSpec.Builder> commands() {

@@ -64,6 +64,10 @@ public final class Dispatcher {
     private void processCommand(Client client, byte[][] argv) {
         long startNanos = System.nanoTime();
         client.touch(System.currentTimeMillis());
+        if (server.scripting().debugging(client)) { // SCRIPT DEBUG SYNC: the client talks to the Lua debugger
+            server.scripting().debugCommand(client, argv);
+            return;
+        }
         CommandSpec spec = server.commands().lookup(argv[0]);
         if (spec == null) {
             client.setLastCommand("NULL");
@@ -122,7 +126,7 @@ public final class Dispatcher {
             return;
         }
         if (server.scripting().busy() && !spec.has(CommandFlag.ALLOW_BUSY)) {
-            reject(client, spec, dev.chorus.node.scripting.ScriptingEngine.BUSY_EVAL); // a script past busy-reply-threshold
+            reject(client, spec, server.scripting().busyError()); // a script past busy-reply-threshold
             return;
         }
         if (server.clientPause().postpones(client, spec)) {
@@ -226,6 +230,7 @@ public final class Dispatcher {
                 if (!s.subcommands().isEmpty() && argv.length >= 2 && s.subcommands().get(lower(argv[1])) != null) {
                     s = s.subcommands().get(lower(argv[1]));
                 }
+                s = ScriptingCommands.withScriptFlags(server, s, argv); // a script's shebang/function flags
                 write |= s.isWrite();
                 denyOom |= s.has(CommandFlag.DENYOOM);
                 denyStale |= !s.has(CommandFlag.STALE);

@@ -175,16 +175,17 @@ public final class Info {
     private static String scripting(Server server) {
         dev.chorus.node.scripting.ScriptingEngine eval = server.scripting();
         long vmEval = eval.vmMemory();
-        long vmFunctions = 32768;
+        dev.chorus.node.scripting.Functions fn = eval.functions();
+        long vmFunctions = fn.vmMemory();
         long scriptsEval = eval.scriptsMemory();
-        long functions = 184;
+        long functions = fn.memory() + fn.memoryOverhead();
         return "used_memory_lua:" + vmEval + "\n"
                 + "used_memory_vm_eval:" + vmEval + "\n"
                 + "used_memory_lua_human:" + human(vmEval) + "\n"
                 + "used_memory_scripts_eval:" + scriptsEval + "\n"
                 + "number_of_cached_scripts:" + eval.cachedScripts() + "\n"
-                + "number_of_functions:0\n"
-                + "number_of_libraries:0\n"
+                + "number_of_functions:" + fn.functionCount() + "\n"
+                + "number_of_libraries:" + fn.libraryCount() + "\n"
                 + "used_memory_vm_functions:" + vmFunctions + "\n"
                 + "used_memory_vm_total:" + (vmEval + vmFunctions) + "\n"
                 + "used_memory_vm_total_human:" + human(vmEval + vmFunctions) + "\n"

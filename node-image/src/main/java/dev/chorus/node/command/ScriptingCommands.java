@@ -37,11 +37,16 @@ public final class ScriptingCommands implements CommandFamily {
      */
     public static CommandSpec withScriptFlags(dev.chorus.node.Server server, CommandSpec spec, byte[][] argv) {
         String name = spec.name();
-        if (spec.parent() != null || !name.startsWith("eval") || argv.length < 2) {
+        if (spec.parent() != null || !(name.startsWith("eval") || name.startsWith("fcall")) || argv.length < 2) {
             return spec;
         }
-        boolean evalsha = name.startsWith("evalsha");
-        Integer scriptFlags = server.scripting().declaredFlags(argv[1], evalsha);
+        Integer scriptFlags;
+        if (name.startsWith("fcall")) { // fcallGetCommandFlags
+            var f = server.scripting().functions().function(argv[1]);
+            scriptFlags = f == null ? null : f.flags();
+        } else {
+            scriptFlags = server.scripting().declaredFlags(argv[1], name.startsWith("evalsha"));
+        }
         if (scriptFlags == null) {
             return spec;
         }
@@ -73,6 +78,17 @@ public final class ScriptingCommands implements CommandFamily {
             throw new CommandError("ERR Number of keys can't be negative");
         }
         ctx.suppressPropagation(); // the script's effects are propagated, not the script
+        if (engine.debugMode(ctx.client())) {
+            if (evalsha) {
+                throw new CommandError("ERR Please use EVAL instead of EVALSHA for debugging");
+            }
+            int n = (int) numkeys;
+            byte[][] keys = java.util.Arrays.copyOfRange(ctx.argv(), 3, 3 + n);
+            byte[][] args = java.util.Arrays.copyOfRange(ctx.argv(), 3 + n, ctx.argc());
+            if (engine.evalWithDebugging(ctx.client(), ctx.arg(1), keys, args)) {
+                return;
+            }
+        }
         String sha;
         if (evalsha) {
             byte[] given = ctx.arg(1);
@@ -120,16 +136,19 @@ public final class ScriptingCommands implements CommandFamily {
         ctx.server().scripting().kill(ctx, true);
     }
 
+    /** SCRIPT DEBUG YES|SYNC|NO: the client's debug mode (the debugger is scripting/LuaDebugger). */
     static void debug(CommandContext ctx) {
-        // The Lua debugger (LDB) is not offered: SCRIPT DEBUG answers as Redis does for an unknown mode only.
+        ScriptingEngine engine = ctx.server().scripting();
         if (ctx.optionIs(2, "no")) {
-            ctx.reply().ok();
-            return;
+            engine.setDebugMode(ctx.client(), 0);
+        } else if (ctx.optionIs(2, "yes")) {
+            engine.setDebugMode(ctx.client(), 1);
+        } else if (ctx.optionIs(2, "sync")) {
+            engine.setDebugMode(ctx.client(), 2);
+        } else {
+            throw new CommandError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
         }
-        if (ctx.optionIs(2, "yes") || ctx.optionIs(2, "sync")) {
-            throw new CommandError("ERR SCRIPT DEBUG is not supported by this server");
-        }
-        throw new CommandError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
+        ctx.reply().ok();
     }
 
     static void help(CommandContext ctx) {

@@ -102,7 +102,7 @@ public final class ServerCommands implements CommandFamily {
             }
         }
         if (save != Boolean.FALSE && ctx.server().scripting().busy()) {
-            throw new CommandError(dev.chorus.node.scripting.ScriptingEngine.BUSY_EVAL); // only SHUTDOWN NOSAVE
+            throw new CommandError(ctx.server().scripting().busyError()); // only SHUTDOWN NOSAVE
         }
         if (now) {
             ctx.server().shutdownNow(save);

@@ -331,6 +331,9 @@ public final class Directives {
     }, v -> (String) v, "dump.rdb", true).flag(Directive.PROTECTED | Directive.STRING);
     public static final Directive RDBCOMPRESSION = bool("rdbcompression", true, true);
     public static final Directive RDBCHECKSUM = bool("rdbchecksum", true, false);
+    // Debian's 7.0.15 security backport (CVE-2025-46818/46819): scripts see setfenv, getfenv and newproxy when yes
+    public static final Directive LUA_ENABLE_DEPRECATED_API = bool("lua-enable-deprecated-api", false, false)
+            .flag(Directive.HIDDEN);
     // Redis' test-only HIDDEN_CONFIGs (config.c): microseconds slept after each key an RDB save writes / a load reads
     // (debugDelay: a negative -n sleeps 1 us with probability 1/n). Found by exact name only.
     public static final Directive RDB_KEY_SAVE_DELAY = integer("rdb-key-save-delay", 0, Integer.MIN_VALUE,

@@ -254,7 +254,7 @@ public final class RdbLoader {
     }
 
     /** RDB_OPCODE_FUNCTION (7.0 release candidates): rewritten into the 7.0 GA payload, as rdbFunctionLoad does. */
-    private static byte[] readPreGaFunction(RdbInput in) throws IOException {
+    static byte[] readPreGaFunction(RdbInput in) throws IOException {
         String name = new String(in.readString(), StandardCharsets.ISO_8859_1);
         String engine = new String(in.readString(), StandardCharsets.ISO_8859_1);
         if (in.readLength() != 0) {

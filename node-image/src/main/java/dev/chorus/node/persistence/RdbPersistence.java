@@ -99,7 +99,8 @@ public final class RdbPersistence implements RdbTransfer {
     }
 
     private Map<String, String> aux(String replId, long replOffset, int streamDb) {
-        return RdbWriter.standardAux(server.usedMemory(), replId, replOffset, streamDb);
+        return RdbWriter.withFunctions(RdbWriter.standardAux(server.usedMemory(), replId, replOffset, streamDb),
+                server.scripting().functions().libraries().stream().map(l -> l.code()).toList());
     }
 
     private Map<String, String> auxForSave() {
@@ -145,6 +146,10 @@ public final class RdbPersistence implements RdbTransfer {
         }
         RdbLoadResult r = newLoader().load(dir().resolve(dbfilename()));
         logAux(r.aux());
+        if (flush) {
+            server.scripting().functions().flush();
+        }
+        loadFunctions(r, !flush);
         r.keys().applyTo(keyspace);
         lastLoadKeysLoaded = r.keysLoaded();
         lastLoadKeysExpired = r.keysExpired();
@@ -191,10 +196,24 @@ public final class RdbPersistence implements RdbTransfer {
         return r;
     }
 
+    /** rdbFunctionLoad for each library of the file (server thread). */
+    private void loadFunctions(RdbLoadResult r, boolean replace) {
+        for (byte[] code : r.functions()) {
+            try {
+                server.scripting().functions().load(code, replace, 0);
+            } catch (dev.chorus.node.command.CommandError e) {
+                Log.warning("Failed creating function, " + (e.getMessage().startsWith("ERR ")
+                        ? e.getMessage().substring(4) : e.getMessage()));
+            }
+        }
+    }
+
     /** Replaces the keyspace with a verified load result (server thread). */
     private void apply(RdbLoadResult r) {
         logAux(r.aux());
         keyspace.flushAll();
+        server.scripting().functions().flush(); // a full load replaces the libraries too (emptyData with functions)
+        loadFunctions(r, false);
         r.keys().applyTo(keyspace);
         lastLoadKeysLoaded = r.keysLoaded();
         lastLoadKeysExpired = r.keysExpired();

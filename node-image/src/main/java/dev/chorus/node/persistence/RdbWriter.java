@@ -72,11 +72,39 @@ public final class RdbWriter {
     /** "REDIS0010" and the aux fields (numbers come out integer-encoded, as rdbSaveAuxFieldStrInt does). */
     public void writeHeader(Map<String, String> aux) throws IOException {
         out.write(("REDIS" + String.format("%04d", Rdb.VERSION)).getBytes(StandardCharsets.US_ASCII));
+        java.util.List<String> functions = new java.util.ArrayList<>();
         for (Map.Entry<String, String> e : aux.entrySet()) {
+            if (e.getKey().startsWith(FUNCTION_AUX_PREFIX)) {
+                functions.add(e.getValue());
+                continue;
+            }
             out.writeByte(Rdb.OPCODE_AUX);
             out.writeString(e.getKey().getBytes(StandardCharsets.ISO_8859_1));
             out.writeString(e.getValue().getBytes(StandardCharsets.ISO_8859_1));
         }
+        for (String code : functions) { // rdbSaveFunctions, after the aux fields and before the keys
+            writeFunction(code.getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /**
+     * Entries of the header map whose key starts with this are not aux fields but the function libraries' code
+     * (ISO-8859-1), written as FUNCTION2 opcodes after the aux fields: the map is what every save path (SAVE, BGSAVE,
+     * a replica's full sync) already carries from the server thread to the writer.
+     */
+    public static final String FUNCTION_AUX_PREFIX = "\0function:";
+
+    /** Adds the function libraries' code to a header map (see {@link #FUNCTION_AUX_PREFIX}). */
+    public static Map<String, String> withFunctions(Map<String, String> aux, java.util.List<byte[]> libraries) {
+        if (libraries.isEmpty()) {
+            return aux;
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(aux);
+        int i = 0;
+        for (byte[] code : libraries) {
+            all.put(FUNCTION_AUX_PREFIX + i++, new String(code, StandardCharsets.ISO_8859_1));
+        }
+        return all;
     }
 
     /** A function library (FUNCTION2 opcode), written before the keys as Redis does. */
@@ -180,7 +208,7 @@ public final class RdbWriter {
     }
 
     /** A DUMP payload's footer: RDB version and CRC-64, little-endian; flushes. */
-    void writeDumpFooter() throws IOException {
+    public void writeDumpFooter() throws IOException {
         out.writeLittleEndian(Rdb.VERSION, 2);
         out.writeLittleEndian(out.checksum(), 8);
         out.flush();

@@ -48,7 +48,18 @@ final class LuaSandbox {
     private final SandboxGlobals g = new SandboxGlobals();
     final LineTracker tracker = new LineTracker();
 
+    /** The function engine's globals (function_lua.c): empty and locked, reading through to {@link #g}. */
+    private SandboxGlobals fenv;
+    private ReadOnlyTable fenvMeta;
+    /** LIBRARY_API: what a library's code sees while FUNCTION LOAD runs it. */
+    private ReadOnlyTable libraryApi;
+
     LuaSandbox(ScriptingEngine engine) {
+        this(engine, null);
+    }
+
+    /** With {@code register} non-null, the Lua state of the function engine (luaEngineInitEngine). */
+    LuaSandbox(ScriptingEngine engine, LuaFunction register) {
         this.engine = engine;
         g.tracker = tracker;
         g.load(new BaseLib());
@@ -190,17 +201,133 @@ final class LuaSandbox {
         // The libraries Redis bundles (cjson, cmsgpack, bit, struct), ported in scripting/lib:
         dev.chorus.node.scripting.lib.BundledLibraries.install(g);
 
-        keepOnly(g, BASE_5_1, "cjson", "cmsgpack", "bit", "struct");
+        boolean deprecated = engine.deprecatedApi();
+        if (deprecated) {
+            installDeprecatedApi();
+        }
+        keepOnly(g, BASE_5_1, deprecated ? new String[] {"cjson", "cmsgpack", "bit", "struct", "setfenv", "getfenv",
+            "newproxy"} : new String[] {"cjson", "cmsgpack", "bit", "struct"});
         keepOnly((LuaTable) g.rawget("table"), TABLE_5_1);
         keepOnly((LuaTable) g.rawget("string"), STRING_5_1);
         keepOnly((LuaTable) g.rawget("math"), MATH_5_1);
         keepOnly((LuaTable) g.rawget("coroutine"), COROUTINE_5_1);
         lock();
+        if (register != null) {
+            initFunctionEnv(register);
+        }
         g.debuglib = tracker; // after set-up: LuaJ reports every call and instruction to it
+        if (fenv != null) {
+            fenv.debuglib = tracker;
+        }
+    }
+
+    private void initFunctionEnv(LuaFunction register) {
+        ReadOnlyTable errorMeta = new ReadOnlyTable(tracker);
+        errorMeta.rawset(LuaValue.INDEX, g.getmetatable().rawget(LuaValue.INDEX));
+        errorMeta.setReadonly(true);
+        LuaTable redis = (LuaTable) g.rawget("redis");
+        ReadOnlyTable api = new ReadOnlyTable(tracker);
+        ReadOnlyTable apiRedis = new ReadOnlyTable(tracker);
+        apiRedis.rawset("register_function", register);
+        for (String name : new String[] {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING",
+            "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
+            apiRedis.rawset(name, redis.rawget(name));
+        }
+        apiRedis.setmetatable(errorMeta);
+        apiRedis.setReadonly(true);
+        api.rawset("redis", apiRedis);
+        api.setmetatable(errorMeta);
+        api.setReadonly(true);
+        libraryApi = api;
+        fenvMeta = new ReadOnlyTable(tracker);
+        fenvMeta.rawset(LuaValue.INDEX, g);
+        fenvMeta.setReadonly(true);
+        fenv = new SandboxGlobals(); // a Globals, so LuaJ reports the functions' calls and instructions too
+        fenv.tracker = tracker;
+        fenv.setmetatable(fenvMeta);
+        fenv.setReadonly(true);
+    }
+
+    /** luaEngineCreate's globals switch: the library API while a library's code runs, else the real globals. */
+    void setLoading(boolean loading) {
+        fenvMeta.setReadonly(false);
+        fenvMeta.rawset(LuaValue.INDEX, loading ? libraryApi : g);
+        fenvMeta.setReadonly(true);
+    }
+
+    /** A library's code, compiled with the function engine's globals as its environment. */
+    LuaFunction compileLibrary(byte[] code) {
+        try {
+            Prototype p = g.compilePrototype(new ByteArrayInputStream(code), "@user_function");
+            return new LuaClosure(p, fenv);
+        } catch (IOException e) {
+            throw new LuaError(e.getMessage());
+        }
+    }
+
+    /**
+     * Lua 5.1's setfenv, getfenv and newproxy (lua-enable-deprecated-api yes). LuaJ implements Lua 5.2, where a
+     * function's environment is its _ENV upvalue: setfenv replaces that upvalue, getfenv reads it (the globals for
+     * a function without one or a level number).
+     */
+    private void installDeprecatedApi() {
+        g.rawset("getfenv", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue f) {
+                if (f instanceof LuaClosure c) {
+                    int i = envUpvalue(c);
+                    if (i >= 0) {
+                        return c.upValues[i].getValue();
+                    }
+                }
+                return g;
+            }
+        });
+        g.rawset("setfenv", new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue f, LuaValue env) {
+                env.checktable();
+                if (f instanceof LuaClosure c) {
+                    int i = envUpvalue(c);
+                    if (i >= 0) {
+                        c.upValues[i] = new org.luaj.vm2.UpValue(new LuaValue[] {env}, 0);
+                    }
+                    return f;
+                }
+                if (f.isfunction()) {
+                    throw new LuaError("'setfenv' cannot change environment of given object");
+                }
+                f.checkint();
+                return f;
+            }
+        });
+        g.rawset("newproxy", new OneArgFunction() {
+            @Override
+            public LuaValue call(LuaValue withMeta) {
+                org.luaj.vm2.LuaUserdata u = new org.luaj.vm2.LuaUserdata(new Object());
+                if (withMeta.toboolean()) {
+                    u.setmetatable(new LuaTable());
+                }
+                return u;
+            }
+        });
+    }
+
+    private static int envUpvalue(LuaClosure c) {
+        org.luaj.vm2.Upvaldesc[] desc = c.p.upvalues;
+        for (int i = 0; i < desc.length && i < c.upValues.length; i++) {
+            if (desc[i].name != null && desc[i].name.tojstring().equals("_ENV")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Removes every key not listed (what Lua 5.1 in Redis does not have). */
     private static void keepOnly(LuaTable t, String[] names, String... alsoKeep) {
+        if (t == null) {
+            return;
+        }
         java.util.Set<String> keep = new java.util.HashSet<>(java.util.Arrays.asList(names));
         keep.addAll(java.util.Arrays.asList(alsoKeep));
         java.util.List<LuaValue> drop = new java.util.ArrayList<>();
@@ -310,7 +437,7 @@ final class LuaSandbox {
         }
     }
 
-    private static LuaTable array(byte[][] items) {
+    static LuaTable array(byte[][] items) {
         LuaTable t = new LuaTable(items.length, 0);
         for (int i = 0; i < items.length; i++) {
             t.rawset(i + 1, LuaString.valueUsing(items[i]));

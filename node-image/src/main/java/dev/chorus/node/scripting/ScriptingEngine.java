@@ -49,6 +49,9 @@ public final class ScriptingEngine {
     /** shared.slowevalerr: what other clients get while a script is past busy-reply-threshold. */
     public static final String BUSY_EVAL =
             "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    /** shared.slowscripterr: the same while a function is past busy-reply-threshold. */
+    public static final String BUSY_FUNCTION =
+            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
     /** One cached script: its body, shebang flags and compiled function. */
     public record Script(byte[] body, int flags, LuaFunction function) {
@@ -58,6 +61,8 @@ public final class ScriptingEngine {
     static final class RunContext {
         final Client caller;
         final String funcname;
+        boolean isEval = true;
+        byte[][] argv;
         boolean readOnly;
         boolean allowOom;
         boolean writeDirty;
@@ -78,6 +83,7 @@ public final class ScriptingEngine {
     private long scriptsMemory;
     private final Client scriptClient;
     private LuaSandbox sandbox;
+    private final Functions functions;
     private RunContext run;
     /** redisLrand48's state, shared by all scripts as in Redis (reseeded only by math.randomseed). */
     final Rand48 rand = new Rand48();
@@ -88,6 +94,9 @@ public final class ScriptingEngine {
         scriptClient.setExecutingTransaction(true); // CLIENT_DENY_BLOCKING: blocking commands do not block
         this.sandbox = new LuaSandbox(this);
         sandbox.tracker.setHook(this::onHook);
+        this.functions = new Functions(this);
+        this.debugger = new LuaDebugger(this);
+        server.addCloseListener(debugger::clientClosed);
     }
 
     /** The client whose script is running, when {@code c} is the script's own client (Redis' server.script_caller). */
@@ -95,6 +104,172 @@ public final class ScriptingEngine {
         RunContext r = run;
         return c == scriptClient && r != null ? r.caller : null;
     }
+
+    private final LuaDebugger debugger;
+    /** Where a debugged script's reply goes (the session's end), instead of the caller's writer. */
+    private RespWriter replyOverride;
+
+    /** SCRIPT DEBUG NO (0), YES (1) or SYNC (2) for a client. */
+    public void setDebugMode(Client c, int mode) {
+        debugger.setMode(c, mode);
+    }
+
+    public boolean debugMode(Client c) {
+        return debugger.mode(c) != 0;
+    }
+
+    /** The client is in a synchronous debugging session: its commands go to the debugger. */
+    public boolean debugging(Client c) {
+        return debugger.inSession(c);
+    }
+
+    public void debugCommand(Client c, byte[][] argv) {
+        debugger.command(c, argv);
+    }
+
+    /** EVAL from a client in debug mode: true when the debugger took it. */
+    public boolean evalWithDebugging(Client c, byte[] body, byte[][] keys, byte[][] args) {
+        return debugger.startSession(c, body, keys, args);
+    }
+
+    /** The debugged script, run to its end, its reply written to {@code out}. */
+    void runDebugged(Client caller, String sha, Script script, byte[][] keys, byte[][] args, RespWriter out) {
+        replyOverride = out;
+        try {
+            run(caller, sha, script.flags(), script.function(), null, sandbox, keys, args, false, null);
+        } finally {
+            replyOverride = null;
+        }
+    }
+
+    LineTracker evalTracker() {
+        return sandbox.tracker;
+    }
+
+    LuaFunction compileForDebugger(byte[] code) {
+        return sandbox.compile(code, "@ldb_eval");
+    }
+
+    /** The debugger's "redis" command: redis.call from the debugging client, its reply (or error) for the log. */
+    String debuggerCall(Client caller, byte[][] argv) {
+        RunContext ctx = new RunContext(caller, "ldb");
+        ctx.startNanos = System.nanoTime();
+        scriptClient.selectDb(caller.dbIndex());
+        scriptClient.setProtocol(2);
+        run = ctx;
+        server.beginTransactionPropagation();
+        try {
+            String err = scriptCall(argv);
+            if (err != null) {
+                return "<error> " + err;
+            }
+            RespWriter w = scriptClient.writer();
+            byte[] reply = java.util.Arrays.copyOf(w.array(), w.length());
+            w.reset();
+            String human = "<reply> " + protocolToHuman(reply, new int[1]);
+            if (reply.length > 0 && reply[0] == '-') { // luaPushError logs the error before ldbRedis logs the reply
+                String line = new String(reply, 0, reply.length - 2, StandardCharsets.ISO_8859_1);
+                return "<error> " + line + "\n" + human;
+            }
+            return human;
+        } finally {
+            run = null;
+            server.endTransactionPropagation(scriptClient.dbIndex());
+        }
+    }
+
+    /** sdscatrepr of a status or error line. */
+    private static String reprOf(String line) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            switch (ch) {
+                case '\\', '"' -> b.append('\\').append(ch);
+                default -> b.append(ch >= 32 && ch < 127 ? String.valueOf(ch) : String.format("\\x%02x", (int) ch));
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** ldbRedisProtocolToHuman for a RESP2 reply. */
+    private static String protocolToHuman(byte[] r, int[] pos) {
+        int p = pos[0];
+        int nl = p;
+        while (nl < r.length && r[nl] != '\r') {
+            nl++;
+        }
+        String head = new String(r, p, nl - p, StandardCharsets.ISO_8859_1);
+        pos[0] = nl + 2;
+        switch (r[p]) {
+            case ':':
+                return head.substring(1);
+            case '+':
+            case '-':
+                return reprOf(head);
+            case '$': {
+                int len = Integer.parseInt(head.substring(1));
+                if (len < 0) {
+                    return "NULL";
+                }
+                StringBuilder b = new StringBuilder("\"");
+                for (int i = pos[0]; i < pos[0] + len; i++) {
+                    int ch = r[i] & 0xff;
+                    switch (ch) {
+                        case '\\', '"' -> b.append('\\').append((char) ch);
+                        case '\n' -> b.append("\\n");
+                        case '\r' -> b.append("\\r");
+                        case '\t' -> b.append("\\t");
+                        default -> b.append(ch >= 32 && ch < 127 ? String.valueOf((char) ch)
+                                : String.format("\\x%02x", ch));
+                    }
+                }
+                pos[0] += len + 2;
+                return b.append('"').toString();
+            }
+            case '*': {
+                int n = Integer.parseInt(head.substring(1));
+                if (n < 0) {
+                    return "NULL";
+                }
+                StringBuilder b = new StringBuilder("[");
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        b.append(',');
+                    }
+                    b.append(protocolToHuman(r, pos));
+                }
+                return b.append(']').toString();
+            }
+            default:
+                return head;
+        }
+    }
+
+    /** The function libraries (functions.c). */
+    public Functions functions() {
+        return functions;
+    }
+
+    /** The message other clients get while the running script is busy. */
+    public String busyError() {
+        return run != null && !run.isEval ? BUSY_FUNCTION : BUSY_EVAL;
+    }
+
+    /** FUNCTION STATS' running_script: name, command and duration, or null. */
+    public Object[] runningScript() {
+        if (run == null) {
+            return null;
+        }
+        return new Object[] {run.funcname, run.argv, (System.nanoTime() - run.startNanos) / 1_000_000};
+    }
+
+    void installHook(LuaSandbox s) {
+        s.tracker.setHook(this::onHook);
+    }
+
+    /** FUNCTION LOAD's timeout (luaEngineLoadHook): set while a library's code runs, 0 otherwise. */
+    long loadStartNanos;
+    long loadTimeoutMs;
 
     /** A script is running past busy-reply-threshold (Redis' scriptIsTimedout). */
     public boolean busy() {
@@ -109,6 +284,10 @@ public final class ScriptingEngine {
     private void onHook() {
         RunContext r = run;
         if (r == null) {
+            if (loadStartNanos != 0 && loadTimeoutMs > 0
+                    && (System.nanoTime() - loadStartNanos) / 1_000_000 > loadTimeoutMs) {
+                throw new LuaError(LuaConversions.errorTable("FUNCTION LOAD timeout"));
+            }
             return;
         }
         if (!r.timedOut) {
@@ -308,13 +487,26 @@ public final class ScriptingEngine {
 
     /** evalGenericCommand once the function is known. Writes the reply (or error) to the caller. */
     public void eval(Client caller, String sha, Script script, byte[][] keys, byte[][] args, boolean ro) {
-        RespWriter out = caller.writer();
-        String denied = prepare(caller, script.flags(), ro);
+        run(caller, sha, script.flags(), script.function(), null, sandbox, keys, args, ro, null);
+    }
+
+    /** fcallCommandGeneric once the function is known: keys and args are the callback's two arguments. */
+    void fcall(Client caller, String name, int flags, LuaFunction callback, LuaSandbox fsandbox, byte[][] keys,
+            byte[][] args, boolean ro, byte[][] argv) {
+        run(caller, name, flags, callback, LuaValue.varargsOf(LuaSandbox.array(keys), LuaSandbox.array(args)),
+                fsandbox, keys, args, ro, argv);
+    }
+
+    private void run(Client caller, String sha, int flags, LuaFunction function, Varargs fargs, LuaSandbox sandbox,
+            byte[][] keys, byte[][] args, boolean ro, byte[][] argv) {
+        RespWriter out = replyOverride != null ? replyOverride : caller.writer();
+        String denied = prepare(caller, flags, ro);
         if (denied != null) {
             throw new CommandError(denied);
         }
         RunContext ctx = new RunContext(caller, sha);
-        int flags = script.flags();
+        ctx.isEval = fargs == null;
+        ctx.argv = argv;
         boolean compat = (flags & FLAG_EVAL_COMPAT_MODE) != 0;
         ctx.readOnly = ro || (!compat && (flags & FLAG_NO_WRITES) != 0);
         ctx.allowOom = !compat && (flags & FLAG_ALLOW_OOM) != 0;
@@ -331,8 +523,12 @@ public final class ScriptingEngine {
             Varargs result;
             try {
                 sandbox.tracker.reset();
-                sandbox.setArrays(keys, args);
-                result = script.function().invoke(LuaValue.NONE);
+                if (fargs == null) {
+                    sandbox.setArrays(keys, args);
+                    result = function.invoke(LuaValue.NONE);
+                } else {
+                    result = function.invoke(fargs);
+                }
             } catch (LuaError e) {
                 String msg = LuaErrors.scriptFailure(e, sha, sandbox.tracker);
                 out.error(msg);
@@ -465,7 +661,7 @@ public final class ScriptingEngine {
             refusal = "Unknown Redis command called from script";
         } else if (!spec.acceptsArgCount(argv.length)) {
             refusal = "Wrong number of args calling Redis command from script";
-        } else if (spec.has(CommandFlag.NOSCRIPT)) {
+        } else if (!dev.chorus.node.command.DebugCommands.disableDenyScripts && spec.has(CommandFlag.NOSCRIPT)) {
             refusal = "This Redis command is not allowed from script";
         } else if (server.isReplica() && !server.masterLinkUp()
                 && !server.config().getBool(Directives.REPLICA_SERVE_STALE_DATA) && !spec.has(CommandFlag.STALE)) {
@@ -547,6 +743,12 @@ public final class ScriptingEngine {
                     + "dataset. You can either wait the script termination or kill the server in a hard way using "
                     + "the SHUTDOWN NOSAVE command.");
         }
+        if (isEval && !run.isEval) {
+            throw new CommandError(BUSY_FUNCTION);
+        }
+        if (!isEval && run.isEval) {
+            throw new CommandError(BUSY_EVAL);
+        }
         run.killed = true;
         ctx.reply().ok();
     }
@@ -570,6 +772,11 @@ public final class ScriptingEngine {
 
     boolean inRun() {
         return run != null;
+    }
+
+    /** lua-enable-deprecated-api (Debian's backport): setfenv, getfenv and newproxy are kept in the globals. */
+    boolean deprecatedApi() {
+        return server.config().getBool(Directives.LUA_ENABLE_DEPRECATED_API);
     }
 
     /** The log level threshold (verbosity) as Redis' LL_* number. */

@@ -26,8 +26,6 @@ class CommandParityIT {
 
     /** Commands the node does not have yet because other issues own them (with their subcommands). */
     private static final List<Pattern> OTHER_ISSUES = List.of(
-            // functions (EVAL and SCRIPT are the node's)
-            Pattern.compile("fcall|fcall_ro|function(\\|.*)?"),
             // ACL (AUTH and HELLO's AUTH are the node's already)
             Pattern.compile("acl(\\|.*)?"),
             // cluster (ASKING, READONLY and READWRITE are not here: standalone Redis answers them)
