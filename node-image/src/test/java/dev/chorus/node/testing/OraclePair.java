@@ -45,6 +45,11 @@ public final class OraclePair implements BeforeAllCallback, AfterAllCallback {
         return node;
     }
 
+    /** The server of that kind, for tests parameterized over {@link ServerProcess.Kind}. */
+    public ServerProcess get(ServerProcess.Kind kind) {
+        return kind == ServerProcess.Kind.REDIS ? redis : node;
+    }
+
     /** Runs the scenario against Redis, then the node: what every connection received must be the same bytes. */
     public void assertSameTranscripts(TranscriptSession.Scenario scenario) {
         List<String> expected = TranscriptSession.transcript(redis, scenario);
