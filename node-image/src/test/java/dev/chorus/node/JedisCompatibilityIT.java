@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.node.testing.OraclePair;
 import dev.chorus.node.testing.ServerProcess;
 import dev.chorus.node.testing.ServerProcess.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -40,21 +39,11 @@ import redis.clients.jedis.resps.Tuple;
  * RESP3.
  */
 class JedisCompatibilityIT {
-    private static final Map<Kind, ServerProcess> SERVERS = new EnumMap<>(Kind.class);
-
-    @BeforeAll
-    static void start() {
-        SERVERS.put(Kind.REDIS, ServerProcess.redis());
-        SERVERS.put(Kind.NODE, ServerProcess.node());
-    }
-
-    @AfterAll
-    static void stop() {
-        SERVERS.values().forEach(ServerProcess::close);
-    }
+    @RegisterExtension
+    static final OraclePair servers = new OraclePair();
 
     private static Jedis connect(Kind kind) {
-        Jedis jedis = new Jedis("127.0.0.1", SERVERS.get(kind).port(), 10_000);
+        Jedis jedis = new Jedis("127.0.0.1", servers.get(kind).port(), 10_000);
         jedis.flushAll();
         return jedis;
     }
@@ -345,7 +334,7 @@ class JedisCompatibilityIT {
                     .hasMessage("ERR DB index is out of range");
         }
         var config = DefaultJedisClientConfig.builder().database(3).build();
-        try (JedisPooled pooled = new JedisPooled(new HostAndPort("127.0.0.1", SERVERS.get(kind).port()), config)) {
+        try (JedisPooled pooled = new JedisPooled(new HostAndPort("127.0.0.1", servers.get(kind).port()), config)) {
             assertThat(pooled.get("k")).isEqualTo("db2");
         }
     }
@@ -354,7 +343,7 @@ class JedisCompatibilityIT {
     @EnumSource(Kind.class)
     void resp3(Kind kind) {
         var config = DefaultJedisClientConfig.builder().protocol(RedisProtocol.RESP3).build();
-        try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", SERVERS.get(kind).port()), config)) {
+        try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", servers.get(kind).port()), config)) {
             j.flushAll();
             j.hset("h", "f", "v");
             assertThat(j.hgetAll("h")).containsEntry("f", "v");

@@ -4,19 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.chorus.node.testing.OraclePair;
 import dev.chorus.node.testing.ServerProcess;
 import dev.chorus.node.testing.ServerProcess.Kind;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.Range;
-import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TransactionResult;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -27,7 +28,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,19 +47,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * auth, SELECT.
  */
 class LettuceCompatibilityIT {
-    private static final Map<Kind, ServerProcess> SERVERS = new EnumMap<>(Kind.class);
+    @RegisterExtension
+    static final OraclePair servers = new OraclePair();
     private static final List<RedisClient> CLIENTS = new ArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        SERVERS.put(Kind.REDIS, ServerProcess.redis());
-        SERVERS.put(Kind.NODE, ServerProcess.node());
-    }
 
     @AfterAll
     static void stop() {
         CLIENTS.forEach(c -> c.shutdown(Duration.ZERO, Duration.ofSeconds(2)));
-        SERVERS.values().forEach(ServerProcess::close);
     }
 
     static List<Arguments> serversAndProtocols() {
@@ -80,7 +74,7 @@ class LettuceCompatibilityIT {
     }
 
     private static RedisClient client(Kind kind, ProtocolVersion protocol) {
-        return client(RedisURI.builder().withHost("127.0.0.1").withPort(SERVERS.get(kind).port())
+        return client(RedisURI.builder().withHost("127.0.0.1").withPort(servers.get(kind).port())
                 .withTimeout(Duration.ofSeconds(10)).build(), protocol);
     }
 

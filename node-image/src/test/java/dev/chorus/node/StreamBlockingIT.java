@@ -1,20 +1,9 @@
 package dev.chorus.node;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.chorus.node.testing.OraclePair;
-import dev.chorus.node.testing.RawConnection;
-import dev.chorus.node.testing.RespFrames;
-import dev.chorus.node.testing.ServerProcess;
-import java.io.ByteArrayOutputStream;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.chorus.node.testing.TranscriptSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Blocking stream reads (XREAD/XREADGROUP ... BLOCK) with several connections, Redis 7.0 as the oracle: each scenario runs against a real
@@ -24,80 +13,8 @@ class StreamBlockingIT {
     @RegisterExtension
     static final OraclePair servers = new OraclePair();
 
-    /** A scenario drives named connections; everything they receive lands in the transcript. */
-    private interface Scenario {
-        void run(Session s);
-    }
-
-    private static final class Session implements AutoCloseable {
-        final ServerProcess server;
-        final List<String> transcript = new ArrayList<>();
-        final Map<String, RawConnection> connections = new LinkedHashMap<>();
-
-        Session(ServerProcess server) {
-            this.server = server;
-        }
-
-        RawConnection conn(String name) {
-            return connections.computeIfAbsent(name, n -> server.connect());
-        }
-
-        /** Sends a command and records its reply. */
-        void call(String name, String... args) {
-            transcript.add(name + " " + String.join(" ", args) + " -> " + RespFrames.show(conn(name).call(args)));
-        }
-
-        /** Sends commands without reading (the connection blocks, or pipelines). */
-        void send(String name, String... args) {
-            conn(name).send(RawConnection.encode(args));
-        }
-
-        void pipeline(String name, String[]... commands) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (String[] c : commands) {
-                b.writeBytes(RawConnection.encode(c));
-            }
-            conn(name).send(b.toByteArray());
-        }
-
-        /** Records the next reply the connection receives. */
-        void read(String name) {
-            transcript.add(name + " <- " + RespFrames.show(conn(name).read()));
-        }
-
-        void close(String name) {
-            connections.remove(name).close();
-        }
-
-        /** Waits until the server reports exactly {@code n} blocked clients (INFO clients). */
-        void awaitBlocked(int n) {
-            try (RawConnection probe = server.connect()) {
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> probe.callText("INFO", "clients").contains("blocked_clients:" + n + "\r\n"));
-            }
-        }
-
-        @Override
-        public void close() {
-            connections.values().forEach(RawConnection::close);
-        }
-    }
-
-    private static List<String> transcript(ServerProcess server, Scenario scenario) {
-        try (RawConnection admin = server.connect()) {
-            admin.call("FLUSHALL");
-        }
-        try (Session s = new Session(server)) {
-            scenario.run(s);
-            s.awaitBlocked(0);
-            return s.transcript;
-        }
-    }
-
-    private static void sameAsRedis(Scenario scenario) {
-        List<String> expected = transcript(servers.redis(), scenario);
-        List<String> actual = transcript(servers.node(), scenario);
-        assertThat(actual).as("node transcript (redis: %s)", expected).isEqualTo(expected);
+    private static void sameAsRedis(TranscriptSession.Scenario scenario) {
+        servers.assertSameTranscripts(scenario);
     }
 
     @Test

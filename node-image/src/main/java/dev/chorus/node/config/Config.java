@@ -1,5 +1,6 @@
 package dev.chorus.node.config;
 
+import dev.chorus.node.resp.Repr;
 import dev.chorus.node.resp.RespRequestParser;
 import dev.chorus.node.store.GlobMatcher;
 import java.io.IOException;
@@ -122,27 +123,7 @@ public final class Config {
 
     /** Redis' sdscatrepr over the UTF-8 bytes: quoted, with C escapes and \\xHH for unprintable bytes. */
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Repr.of(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Parses and loads config files, following includes. */

@@ -134,12 +134,20 @@ public final class Doubles {
 
     /** C's printf("%.17g"). */
     static String formatG17(double d) {
+        return formatG(d, 17);
+    }
+
+    /**
+     * C's printf("%.<precision>g") of a finite double (precision at least 1), with glibc's exact decimal rounding (to
+     * nearest, ties to even).
+     */
+    public static String formatG(double d, int precision) {
         if (d == 0) {
             return 1 / d < 0 ? "-0" : "0";
         }
-        BigDecimal bd = new BigDecimal(d).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        BigDecimal bd = new BigDecimal(d).round(new java.math.MathContext(precision, java.math.RoundingMode.HALF_EVEN));
         int exponent = bd.precision() - bd.scale() - 1;
-        if (exponent < -4 || exponent >= 17) {
+        if (exponent < -4 || exponent >= precision) {
             // Scientific form: d.ddddde+XX with trailing zeros removed.
             String digits = bd.unscaledValue().abs().toString();
             digits = digits.replaceAll("0+$", "");

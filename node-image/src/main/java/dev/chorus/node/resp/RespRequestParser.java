@@ -159,27 +159,7 @@ public final class RespRequestParser {
 
     /** Redis' sdscatrepr of the first {@code max} buffered bytes, for log lines. */
     public String repr(int max) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = start; i < Math.min(end, start + max); i++) {
-            int c = buf[i] & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (c >= 0x20 && c < 0x7f) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return Repr.of(buf, start, Math.min(end, start + max));
     }
 
     /** Keep a copy of each command's exact bytes (a replica passes its master's stream on verbatim). */

@@ -329,41 +329,29 @@ public final class SkipList {
     }
 
     int deleteRange(ScoreRange r, Removal removal) {
-        Node[] update = new Node[MAX_LEVEL];
-        Node x = header;
-        for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !r.aboveMin(x.forward[i].score)) {
-                x = x.forward[i];
-            }
-            update[i] = x;
-        }
-        x = x.forward[0];
-        int removed = 0;
-        while (x != null && r.belowMax(x.score)) {
-            Node next = x.forward[0];
-            unlink(x, update);
-            removal.removed(x);
-            removed++;
-            x = next;
-        }
-        return removed;
+        return deleteRange(n -> !r.aboveMin(n.score), n -> r.belowMax(n.score), removal);
     }
 
     int deleteRange(LexRange r, Removal removal) {
         if (r.isEmpty()) {
             return 0;
         }
+        return deleteRange(n -> !r.aboveMin(n.key), n -> r.belowMax(n.key), removal);
+    }
+
+    /** Unlinks the run of nodes after those {@code beforeRange} accepts, as long as {@code inRange} accepts them. */
+    private int deleteRange(Predicate<Node> beforeRange, Predicate<Node> inRange, Removal removal) {
         Node[] update = new Node[MAX_LEVEL];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
-            while (x.forward[i] != null && !r.aboveMin(x.forward[i].key)) {
+            while (x.forward[i] != null && beforeRange.test(x.forward[i])) {
                 x = x.forward[i];
             }
             update[i] = x;
         }
         x = x.forward[0];
         int removed = 0;
-        while (x != null && r.belowMax(x.key)) {
+        while (x != null && inRange.test(x)) {
             Node next = x.forward[0];
             unlink(x, update);
             removal.removed(x);

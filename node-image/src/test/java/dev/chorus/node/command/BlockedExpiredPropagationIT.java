@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.node.testing.OraclePair;
 import dev.chorus.node.testing.RawConnection;
+import dev.chorus.node.testing.ReplicationStream;
 import dev.chorus.node.testing.ServerProcess;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.awaitility.Awaitility;
@@ -86,105 +83,20 @@ class BlockedExpiredPropagationIT {
     }
 
     /**
-     * Connects as a replica, runs the scenario (with active expiry off) on another connection, and returns the
-     * commands streamed up to a marker write, PINGs left out and PEXPIREAT's time replaced by "T".
+     * The commands the scenario puts on the replication stream (with active expiry off until it ends), PEXPIREAT's
+     * time replaced by "T".
      */
     private static List<String> stream(ServerProcess server, BiConsumer<RawConnection, Integer> scenario) throws IOException {
         try (RawConnection admin = server.connect()) {
-            admin.call("FLUSHALL");
             admin.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
         }
-        try (Socket replica = new Socket("127.0.0.1", server.port())) {
-            replica.setSoTimeout(200);
-            InputStream in = new BufferedInputStream(replica.getInputStream());
-            replica.getOutputStream().write("SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
-            skipRdb(in);
-            try (RawConnection c = server.connect()) {
-                scenario.accept(c, server.port());
-                c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
-                c.call("SET", "end", "marker");
-            }
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> {
-                readAvailable(in, received);
-                return received.toString(StandardCharsets.ISO_8859_1).contains("$6\r\nmarker\r\n");
-            });
-            List<String> commands = new ArrayList<>();
-            for (String c : parse(new java.io.ByteArrayInputStream(received.toByteArray()))) {
-                if (!c.equalsIgnoreCase("ping")) {
-                    commands.add(c.toUpperCase(java.util.Locale.ROOT).startsWith("PEXPIREAT ")
-                            ? c.replaceAll(" [0-9]+$", " T") : c);
-                }
-            }
-            return commands;
+        List<String> commands = new ArrayList<>();
+        for (String c : ReplicationStream.commands(server, conn -> {
+            scenario.accept(conn, server.port());
+            conn.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        })) {
+            commands.add(c.toUpperCase(Locale.ROOT).startsWith("PEXPIREAT ") ? c.replaceAll(" [0-9]+$", " T") : c);
         }
-    }
-
-    private static void skipRdb(InputStream in) throws IOException {
-        Awaitility.await().atMost(10, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
-            int b = in.read();
-            if (b == '$') {
-                return true;
-            }
-            if (b != '\n' && b != '\r') {
-                throw new IllegalStateException("unexpected byte " + b);
-            }
-            return false;
-        });
-        long len = Long.parseLong(line(in));
-        for (long i = 0; i < len; i++) {
-            if (in.read() < 0) {
-                throw new IOException("eof in rdb");
-            }
-        }
-    }
-
-    /** Appends what arrives until a read times out. */
-    private static void readAvailable(InputStream in, ByteArrayOutputStream out) throws IOException {
-        byte[] buf = new byte[8192];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            // nothing more for now
-        }
-    }
-
-    /** The commands of a replication stream, arguments joined by spaces (newlines between them are skipped). */
-    private static List<String> parse(InputStream in) throws IOException {
-        List<String> out = new ArrayList<>();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b != '*') {
-                continue;
-            }
-            int n = Integer.parseInt(line(in));
-            List<String> args = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                in.read(); // '$'
-                int len = Integer.parseInt(line(in));
-                byte[] arg = in.readNBytes(len);
-                in.readNBytes(2);
-                args.add(new String(arg, StandardCharsets.UTF_8));
-            }
-            out.add(String.join(" ", args));
-        }
-        return out;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) {
-                throw new IOException("eof");
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return b.toString(StandardCharsets.US_ASCII);
+        return commands;
     }
 }

@@ -7,26 +7,16 @@ import static org.awaitility.Awaitility.await;
 import dev.chorus.node.testing.InProcessNode;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What ClientPauseIT can't see from outside: the order postponed clients resume in, what reaches replicas, how two
  * pauses combine, and that neither expiry nor eviction touches the data set while paused.
  */
 class ClientPauseTest {
-    private InProcessNode node;
-
-    @BeforeEach
-    void start() {
-        node = new InProcessNode();
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    final InProcessNode node = new InProcessNode();
 
     private ClientPause.Mode mode() {
         return node.onServerThread(() -> node.server().clientPause().mode());

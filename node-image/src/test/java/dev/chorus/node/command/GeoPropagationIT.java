@@ -3,19 +3,10 @@ package dev.chorus.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.node.testing.OraclePair;
-import dev.chorus.node.testing.RawConnection;
+import dev.chorus.node.testing.ReplicationStream;
 import dev.chorus.node.testing.ServerProcess;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,7 +41,6 @@ class GeoPropagationIT {
         {"GEORADIUS", "pk", "15", "37", "200", "km", "store", "pdst4"},
         {"GEOADD", "pk", "3", "3", "m3"},
         {"EXEC"},
-        {"SET", "end", "marker"},
     };
 
     @Test
@@ -62,98 +52,12 @@ class GeoPropagationIT {
         assertThat(node).isEqualTo(redis);
     }
 
-    /** Connects as a replica, runs the commands on another connection and returns the commands streamed. */
+    /** The commands COMMANDS put on the replication stream. */
     private static List<String> stream(ServerProcess server) throws IOException {
-        try (RawConnection admin = server.connect()) {
-            admin.call("FLUSHALL");
-        }
-        try (Socket replica = new Socket("127.0.0.1", server.port())) {
-            replica.setSoTimeout(200);
-            InputStream in = new BufferedInputStream(replica.getInputStream());
-            replica.getOutputStream().write("SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
-            skipRdb(in);
-            try (RawConnection c = server.connect()) {
-                for (String[] command : COMMANDS) {
-                    c.call(command);
-                }
+        return ReplicationStream.commands(server, c -> {
+            for (String[] command : COMMANDS) {
+                c.call(command);
             }
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> {
-                readAvailable(in, received);
-                return received.toString(StandardCharsets.ISO_8859_1).contains("$6\r\nmarker\r\n");
-            });
-            List<String> commands = parse(new java.io.ByteArrayInputStream(received.toByteArray()));
-            commands.removeIf(c -> c.equalsIgnoreCase("ping"));
-            return commands;
-        }
-    }
-
-    private static void skipRdb(InputStream in) throws IOException {
-        Awaitility.await().atMost(10, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
-            in.mark(1);
-            int b = in.read();
-            if (b == '$') {
-                return true;
-            }
-            if (b != '\n' && b != '\r') {
-                throw new IllegalStateException("unexpected byte " + b);
-            }
-            return false;
         });
-        long len = Long.parseLong(line(in));
-        for (long i = 0; i < len; i++) {
-            if (in.read() < 0) {
-                throw new IOException("eof in rdb");
-            }
-        }
-    }
-
-    /** Appends what arrives until a read times out. */
-    private static void readAvailable(InputStream in, ByteArrayOutputStream out) throws IOException {
-        byte[] buf = new byte[8192];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            // nothing more for now
-        }
-    }
-
-    /** The commands of a replication stream, arguments joined by spaces (newlines between them are skipped). */
-    private static List<String> parse(InputStream in) throws IOException {
-        List<String> out = new ArrayList<>();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b != '*') {
-                continue;
-            }
-            int n = Integer.parseInt(line(in));
-            List<String> args = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                in.read(); // '$'
-                int len = Integer.parseInt(line(in));
-                byte[] arg = in.readNBytes(len);
-                in.readNBytes(2);
-                args.add(new String(arg, StandardCharsets.UTF_8));
-            }
-            out.add(String.join(" ", args));
-        }
-        return out;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) != '\n') {
-            if (c < 0) {
-                throw new IOException("eof");
-            }
-            if (c != '\r') {
-                b.write(c);
-            }
-        }
-        return b.toString(StandardCharsets.US_ASCII);
     }
 }

@@ -3,9 +3,8 @@ package dev.chorus.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.node.testing.InProcessNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What list commands send to replicas. The expectations were taken from redis-server 7.0.15's replication stream
@@ -13,17 +12,8 @@ import org.junit.jupiter.api.Test;
  * LPOP/RPOP with the count actually popped, commands that changed nothing travel not at all.
  */
 class ListPropagationTest {
-    private InProcessNode node;
-
-    @BeforeEach
-    void start() {
-        node = new InProcessNode();
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    final InProcessNode node = new InProcessNode();
 
     @Test
     void immediateCommandsPropagateAsRedisDoes() {

@@ -3,16 +3,16 @@ package dev.chorus.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.node.testing.FreePorts;
 import dev.chorus.node.testing.Info;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.RespFrames;
 import dev.chorus.node.testing.ServerProcess;
 import dev.chorus.node.testing.ServerProcess.Kind;
+import dev.chorus.node.testing.ServerProcesses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,18 +35,8 @@ class MigrateIT {
         }
     }
 
-    private final List<ServerProcess> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() {
-        started.forEach(ServerProcess::close);
-    }
-
-    private ServerProcess start(Kind kind, String... directives) {
-        ServerProcess s = ServerProcess.start(kind, FreePorts.next(), null, directives);
-        started.add(s);
-        return s;
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
     @ParameterizedTest
     @EnumSource(Pairing.class)
@@ -60,10 +50,10 @@ class MigrateIT {
     }
 
     private List<String> scenario(Kind sourceKind, Kind targetKind) {
-        ServerProcess source = start(sourceKind);
-        ServerProcess target = start(targetKind);
-        ServerProcess locked = start(targetKind, "--requirepass", "secret");
-        ServerProcess replica = start(sourceKind);
+        ServerProcess source = servers.start(sourceKind);
+        ServerProcess target = servers.start(targetKind);
+        ServerProcess locked = servers.start(targetKind, "--requirepass", "secret");
+        ServerProcess replica = servers.start(sourceKind);
         String port = Integer.toString(target.port());
         List<String> out = new ArrayList<>();
         try (RawConnection r = replica.connect()) {

@@ -3,9 +3,8 @@ package dev.chorus.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.node.testing.InProcessNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What SORT, SWAPDB and DEBUG send to replicas, as Redis 7.0's call() does: SORT ... STORE travels verbatim when it
@@ -13,17 +12,8 @@ import org.junit.jupiter.api.Test;
  * only replies travels not at all, SWAPDB always travels, DEBUG never.
  */
 class SortSwapDebugPropagationTest {
-    private InProcessNode node;
-
-    @BeforeEach
-    void start() {
-        node = new InProcessNode();
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    final InProcessNode node = new InProcessNode();
 
     @Test
     void sortPropagatesOnlyWhenItStoresOrDeletes() {

@@ -3,9 +3,8 @@ package dev.chorus.node.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chorus.node.testing.InProcessNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What EXEC sends to replicas, as unit/multi's "MULTI / EXEC is not propagated (single write command)" and
@@ -13,17 +12,8 @@ import org.junit.jupiter.api.Test;
  * wrapped in MULTI/EXEC only when there is more than one; a transaction of reads propagates nothing.
  */
 class TransactionPropagationTest {
-    private InProcessNode node;
-
-    @BeforeEach
-    void start() {
-        node = new InProcessNode();
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    final InProcessNode node = new InProcessNode();
 
     @Test
     void singleWriteIsNotWrapped() {

@@ -1,14 +1,15 @@
 package dev.chorus.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.chorus.node.testing.ServerProcesses.awaitLinkUp;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.node.replication.ReplicationIT.Pairing;
-import dev.chorus.node.testing.FreePorts;
 import dev.chorus.node.testing.Info;
+import dev.chorus.node.testing.Pairing;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.ServerProcess;
 import dev.chorus.node.testing.ServerProcess.Kind;
+import dev.chorus.node.testing.ServerProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,13 +30,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * sides speak through PSYNC ... FAILOVER. Replicas are held with SIGSTOP where a scenario needs the master to wait.
  */
 class FailoverIT {
-    private final List<ServerProcess> started = new ArrayList<>();
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
     private final List<ServerProcess> stopped = new ArrayList<>();
 
+    /** Runs before the extension stops the servers. */
     @AfterEach
-    void stopAll() {
+    void resumeStopped() {
         stopped.forEach(FailoverIT::resume);
-        started.forEach(ServerProcess::close);
     }
 
     private ServerProcess start(Kind kind) {
@@ -42,10 +45,7 @@ class FailoverIT {
     }
 
     private ServerProcess start(Kind kind, String disklessSyncDelay) {
-        ServerProcess s = ServerProcess.start(kind, FreePorts.next(), null, "--repl-diskless-sync-delay",
-                disklessSyncDelay);
-        started.add(s);
-        return s;
+        return servers.start(kind, "--repl-diskless-sync-delay", disklessSyncDelay);
     }
 
     // ---- scenarios ----
@@ -277,10 +277,7 @@ class FailoverIT {
     // ---- helpers ----
 
     private static void replicate(ServerProcess replica, ServerProcess master) {
-        try (RawConnection c = replica.connect()) {
-            assertThat(c.callText("REPLICAOF", "127.0.0.1", Integer.toString(master.port()))).isEqualTo("+OK\r\n");
-        }
-        awaitLinkUp(replica);
+        ServerProcesses.replicate(replica, master);
         await("master on port " + master.port() + " listing the replica online")
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
@@ -289,12 +286,6 @@ class FailoverIT {
                                 .anyMatch(v -> v.contains("port=" + replica.port() + ",state=online"));
                     }
                 });
-    }
-
-    private static void awaitLinkUp(ServerProcess replica) {
-        await("replica on port " + replica.port() + " reporting master_link_status:up")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> "up".equals(Info.field(replica, "replication", "master_link_status")));
     }
 
     private static void awaitRoles(ServerProcess newMaster, ServerProcess oldMaster) {

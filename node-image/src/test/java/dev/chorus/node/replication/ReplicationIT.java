@@ -1,16 +1,17 @@
 package dev.chorus.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.chorus.node.testing.ServerProcesses.replicate;
 import static org.awaitility.Awaitility.await;
 
 import dev.chorus.node.testing.Info;
+import dev.chorus.node.testing.Pairing;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.ServerProcess;
-import dev.chorus.node.testing.ServerProcess.Kind;
+import dev.chorus.node.testing.ServerProcesses;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,55 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the same scenario must behave the same with either side swapped). Each server is stopped by PID after the test.
  */
 class ReplicationIT {
-    /** Which implementation plays master and which plays the replicas. */
-    enum Pairing {
-        NODE_TO_NODE(Kind.NODE, Kind.NODE),
-        REDIS_MASTER_NODE_REPLICA(Kind.REDIS, Kind.NODE),
-        NODE_MASTER_REDIS_REPLICA(Kind.NODE, Kind.REDIS),
-        REDIS_TO_REDIS(Kind.REDIS, Kind.REDIS);
-
-        final Kind master;
-        final Kind replica;
-
-        Pairing(Kind master, Kind replica) {
-            this.master = master;
-            this.replica = replica;
-        }
-    }
-
-    private final List<ServerProcess> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() {
-        started.forEach(ServerProcess::close);
-    }
-
-    private ServerProcess start(Kind kind, String... directives) {
-        ServerProcess s = ServerProcess.start(kind, dev.chorus.node.testing.FreePorts.next(), null,
-                concat(directives, "--repl-diskless-sync-delay", "0"));
-        started.add(s);
-        return s;
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = new String[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static void replicate(ServerProcess replica, ServerProcess master) {
-        try (RawConnection c = replica.connect()) {
-            assertThat(c.callText("REPLICAOF", "127.0.0.1", Integer.toString(master.port()))).isEqualTo("+OK\r\n");
-        }
-        awaitLinkUp(replica);
-    }
-
-    private static void awaitLinkUp(ServerProcess replica) {
-        await("replica on port " + replica.port() + " reporting master_link_status:up")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> "up".equals(Info.field(replica, "replication", "master_link_status")));
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses("--repl-diskless-sync-delay", "0");
 
     private static void awaitValue(ServerProcess server, String key, String expectedReply) {
         await("key " + key + " on port " + server.port() + " replying " + expectedReply.strip())
@@ -82,9 +36,9 @@ class ReplicationIT {
     @ParameterizedTest
     @EnumSource(Pairing.class)
     void writesOnTheMasterReachBothReplicasWhichRefuseWrites(Pairing p) {
-        ServerProcess master = start(p.master);
-        ServerProcess r1 = start(p.replica);
-        ServerProcess r2 = start(p.replica);
+        ServerProcess master = servers.start(p.master);
+        ServerProcess r1 = servers.start(p.replica);
+        ServerProcess r2 = servers.start(p.replica);
         try (RawConnection m = master.connect()) {
             m.call("SET", "before-sync", "1"); // in the snapshot
             replicate(r1, master);
@@ -118,8 +72,8 @@ class ReplicationIT {
     @ParameterizedTest
     @EnumSource(Pairing.class)
     void offsetsAgreeBetweenMasterAndReplica(Pairing p) {
-        ServerProcess master = start(p.master);
-        ServerProcess replica = start(p.replica);
+        ServerProcess master = servers.start(p.master);
+        ServerProcess replica = servers.start(p.replica);
         replicate(replica, master);
         try (RawConnection m = master.connect()) {
             for (int i = 0; i < 50; i++) {
@@ -139,9 +93,9 @@ class ReplicationIT {
     void aPromotedReplicaKeepsItsDataAndTheOtherReplicaContinuesPartially(Pairing p) {
         // No periodic PING from the master: one that reached r2 but not yet r1 before the promotion would leave r2
         // ahead of r1, and r2 would rightly need a full resync (with Redis too).
-        ServerProcess master = start(p.master, "--repl-ping-replica-period", "3600");
-        ServerProcess r1 = start(p.replica);
-        ServerProcess r2 = start(p.replica);
+        ServerProcess master = servers.start(p.master, "--repl-ping-replica-period", "3600");
+        ServerProcess r1 = servers.start(p.replica);
+        ServerProcess r2 = servers.start(p.replica);
         replicate(r1, master);
         replicate(r2, master);
         try (RawConnection m = master.connect()) {
@@ -170,12 +124,12 @@ class ReplicationIT {
     @ParameterizedTest
     @EnumSource(Pairing.class)
     void minReplicasToWriteRefusesWritesWithoutEnoughReplicas(Pairing p) {
-        ServerProcess master = start(p.master, "--min-replicas-to-write", "1", "--min-replicas-max-lag", "10");
+        ServerProcess master = servers.start(p.master, "--min-replicas-to-write", "1", "--min-replicas-max-lag", "10");
         try (RawConnection m = master.connect()) {
             assertThat(m.callText("SET", "a", "1")).isEqualTo("-NOREPLICAS Not enough good replicas to write.\r\n");
             assertThat(m.callText("GET", "a")).isEqualTo("$-1\r\n");
         }
-        ServerProcess replica = start(p.replica);
+        ServerProcess replica = servers.start(p.replica);
         replicate(replica, master);
         await("master accepting writes with one good replica").atMost(Duration.ofSeconds(10)).until(() -> {
             try (RawConnection m = master.connect()) {
@@ -187,8 +141,8 @@ class ReplicationIT {
     @ParameterizedTest
     @EnumSource(Pairing.class)
     void waitCountsOnlyReplicasThatAcknowledged(Pairing p) {
-        ServerProcess master = start(p.master);
-        ServerProcess r1 = start(p.replica);
+        ServerProcess master = servers.start(p.master);
+        ServerProcess r1 = servers.start(p.replica);
         replicate(r1, master);
         try (RawConnection m = master.connect()) {
             m.call("SET", "a", "1");
@@ -203,9 +157,9 @@ class ReplicationIT {
     @EnumSource(Pairing.class)
     void aMixedChainPassesTheStreamAlong(Pairing p) {
         // master -> middle (the other implementation) -> tail
-        ServerProcess master = start(p.master);
-        ServerProcess middle = start(p.replica);
-        ServerProcess tail = start(p.master);
+        ServerProcess master = servers.start(p.master);
+        ServerProcess middle = servers.start(p.replica);
+        ServerProcess tail = servers.start(p.master);
         replicate(middle, master);
         replicate(tail, middle);
         try (RawConnection m = master.connect()) {

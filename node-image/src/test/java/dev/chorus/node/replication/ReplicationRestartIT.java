@@ -1,6 +1,7 @@
 package dev.chorus.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.chorus.node.testing.ServerProcesses.awaitLinkUp;
 import static org.awaitility.Awaitility.await;
 
 import dev.chorus.node.testing.FreePorts;
@@ -36,12 +37,6 @@ class ReplicationRestartIT {
         ServerProcess s = ServerProcess.start(kind, port, dir, all);
         started.add(s);
         return s;
-    }
-
-    private static void awaitLinkUp(ServerProcess replica) {
-        await("replica on port " + replica.port() + " reporting master_link_status:up")
-                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> "up".equals(Info.field(replica, "replication", "master_link_status")));
     }
 
     private static void writeSevenKeys(ServerProcess master, int replicas) {

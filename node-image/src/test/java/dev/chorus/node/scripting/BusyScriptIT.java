@@ -3,15 +3,13 @@ package dev.chorus.node.scripting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.node.testing.FreePorts;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.ServerProcess;
 import dev.chorus.node.testing.ServerProcess.Kind;
+import dev.chorus.node.testing.ServerProcesses;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,18 +22,8 @@ class BusyScriptIT {
     private static final String BUSY =
             "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
 
-    private final List<ServerProcess> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() {
-        started.forEach(ServerProcess::close);
-    }
-
-    private ServerProcess start(Kind kind) {
-        ServerProcess s = ServerProcess.start(kind, FreePorts.next(), null, "--busy-reply-threshold", "100");
-        started.add(s);
-        return s;
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses("--busy-reply-threshold", "100");
 
     private static void awaitBusy(RawConnection other) {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
@@ -45,7 +33,7 @@ class BusyScriptIT {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void scriptKillStopsAReadOnlyScript(Kind kind) {
-        ServerProcess s = start(kind);
+        ServerProcess s = servers.start(kind);
         try (RawConnection caller = s.connect(); RawConnection other = s.connect()) {
             caller.send(RawConnection.encode("EVAL", LOOP, "0"));
             caller.send(RawConnection.encode("PING"));
@@ -65,7 +53,7 @@ class BusyScriptIT {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aScriptThatWroteIsStoppedOnlyByShutdownNosave(Kind kind) {
-        ServerProcess s = start(kind);
+        ServerProcess s = servers.start(kind);
         try (RawConnection caller = s.connect(); RawConnection other = s.connect()) {
             caller.send(RawConnection.encode("EVAL", "redis.call('set', 'x', '1') " + LOOP, "0"));
             awaitBusy(other);
@@ -80,7 +68,7 @@ class BusyScriptIT {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aSlowScriptThatEndsRepliesAndItsPipelineGoesOn(Kind kind) {
-        ServerProcess s = start(kind);
+        ServerProcess s = servers.start(kind);
         try (RawConnection caller = s.connect(); RawConnection other = s.connect()) {
             String slow = "local i = 0 while i < 2000000 do i = i + 1 pcall(function() end) end return 'done'";
             caller.send(RawConnection.encode("EVAL", slow, "0"));

@@ -3,13 +3,10 @@ package dev.chorus.node.scripting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chorus.node.testing.ServerProcess;
+import dev.chorus.node.testing.OraclePair;
 import dev.chorus.node.testing.ServerProcess.Kind;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
@@ -19,25 +16,15 @@ import redis.clients.jedis.params.SetParams;
 
 /** Jedis' scripting API (EVAL, EVALSHA, SCRIPT) and a lock built on a script, against the node and Redis alike. */
 class JedisScriptingIT {
-    private static final Map<Kind, ServerProcess> SERVERS = new EnumMap<>(Kind.class);
+    @RegisterExtension
+    static final OraclePair servers = new OraclePair();
 
     /** The usual distributed-lock release: delete the key only if it still holds our token. */
     private static final String UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('del', KEYS[1]) else return 0 end";
 
-    @BeforeAll
-    static void start() {
-        SERVERS.put(Kind.REDIS, ServerProcess.redis());
-        SERVERS.put(Kind.NODE, ServerProcess.node());
-    }
-
-    @AfterAll
-    static void stop() {
-        SERVERS.values().forEach(ServerProcess::close);
-    }
-
     private static Jedis connect(Kind kind) {
-        Jedis jedis = new Jedis("127.0.0.1", SERVERS.get(kind).port(), 10_000);
+        Jedis jedis = new Jedis("127.0.0.1", servers.get(kind).port(), 10_000);
         jedis.flushAll();
         jedis.scriptFlush();
         return jedis;

@@ -3,16 +3,15 @@ package dev.chorus.node.scripting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.chorus.node.testing.FreePorts;
-import dev.chorus.node.testing.Info;
+import dev.chorus.node.testing.Pairing;
 import dev.chorus.node.testing.RawConnection;
 import dev.chorus.node.testing.ServerProcess;
-import dev.chorus.node.testing.ServerProcess.Kind;
+import dev.chorus.node.testing.ServerProcesses;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,43 +20,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * replication), with Redis as the oracle: the replica's MONITOR shows the same commands whichever side is the node.
  */
 class ScriptingReplicationIT {
-    enum Pairing {
-        NODE_TO_NODE(Kind.NODE, Kind.NODE),
-        NODE_MASTER_REDIS_REPLICA(Kind.NODE, Kind.REDIS),
-        REDIS_TO_REDIS(Kind.REDIS, Kind.REDIS);
-
-        final Kind master;
-        final Kind replica;
-
-        Pairing(Kind master, Kind replica) {
-            this.master = master;
-            this.replica = replica;
-        }
-    }
-
-    private final List<ServerProcess> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() {
-        started.forEach(ServerProcess::close);
-    }
-
-    private ServerProcess start(Kind kind) {
-        ServerProcess s = ServerProcess.start(kind, FreePorts.next(), null, "--repl-diskless-sync-delay", "0");
-        started.add(s);
-        return s;
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses("--repl-diskless-sync-delay", "0");
 
     @ParameterizedTest
-    @EnumSource(Pairing.class)
+    @EnumSource(value = Pairing.class, names = {"NODE_TO_NODE", "NODE_MASTER_REDIS_REPLICA", "REDIS_TO_REDIS"})
     void scriptEffectsReachTheReplicaInMultiExec(Pairing pairing) throws Exception {
-        ServerProcess master = start(pairing.master);
-        ServerProcess replica = start(pairing.replica);
-        try (RawConnection c = replica.connect()) {
-            assertThat(c.callText("REPLICAOF", "127.0.0.1", Integer.toString(master.port()))).isEqualTo("+OK\r\n");
-        }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> "up".equals(Info.field(replica, "replication", "master_link_status")));
+        ServerProcess master = servers.start(pairing.master);
+        ServerProcess replica = servers.start(pairing.replica);
+        ServerProcesses.replicate(replica, master);
         try (RawConnection monitor = replica.connect(); RawConnection m = master.connect()) {
             assertThat(monitor.callText("MONITOR")).isEqualTo("+OK\r\n");
             assertThat(m.callText("EVAL", "redis.call('set', KEYS[1], ARGV[1]) redis.call('incr', 'c') "

@@ -14,13 +14,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A {@link Server} without sockets, for tests that need to see inside: commands go through the real parser,
  * dispatcher and client code on a single server thread, replies are captured per client, and what would go to
- * replicas is recorded as text ("LPOP key").
+ * replicas is recorded as text ("LPOP key"). Also a JUnit extension: {@code @RegisterExtension final InProcessNode node =
+ * new InProcessNode();} gives each test a fresh node, closed after it.
  */
-public final class InProcessNode implements AutoCloseable {
+public final class InProcessNode implements AutoCloseable, AfterEachCallback {
     private final ScheduledExecutorService serverThread = new ScheduledThreadPoolExecutor(1);
     private final Server server;
     private final List<String> propagated = Collections.synchronizedList(new ArrayList<>());
@@ -77,6 +80,11 @@ public final class InProcessNode implements AutoCloseable {
     @Override
     public void close() {
         serverThread.shutdownNow();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     /** A connected client whose replies are collected as text. */

@@ -1,5 +1,8 @@
 package dev.chorus.node.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,5 +43,17 @@ public final class OraclePair implements BeforeAllCallback, AfterAllCallback {
 
     public ServerProcess node() {
         return node;
+    }
+
+    /** The server of that kind, for tests parameterized over {@link ServerProcess.Kind}. */
+    public ServerProcess get(ServerProcess.Kind kind) {
+        return kind == ServerProcess.Kind.REDIS ? redis : node;
+    }
+
+    /** Runs the scenario against Redis, then the node: what every connection received must be the same bytes. */
+    public void assertSameTranscripts(TranscriptSession.Scenario scenario) {
+        List<String> expected = TranscriptSession.transcript(redis, scenario);
+        List<String> actual = TranscriptSession.transcript(node, scenario);
+        assertThat(actual).as("node transcript (redis: %s)", expected).isEqualTo(expected);
     }
 }

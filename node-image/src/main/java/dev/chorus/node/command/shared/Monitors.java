@@ -3,6 +3,7 @@ package dev.chorus.node.command.shared;
 import dev.chorus.node.command.CommandFlag;
 import dev.chorus.node.command.CommandSpec;
 import dev.chorus.node.net.Client;
+import dev.chorus.node.resp.Repr;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -105,28 +106,6 @@ public final class Monitors {
 
     /** sds.c's sdscatrepr: quoted, with \\ \" \n \r \t \a \b escaped and other non-printables as \xHH. */
     static void repr(ByteArrayOutputStream out, byte[] s) {
-        out.write('"');
-        for (byte b : s) {
-            int ch = b & 0xff;
-            switch (ch) {
-                case '\\', '"' -> {
-                    out.write('\\');
-                    out.write(ch);
-                }
-                case '\n' -> out.writeBytes(new byte[] {'\\', 'n'});
-                case '\r' -> out.writeBytes(new byte[] {'\\', 'r'});
-                case '\t' -> out.writeBytes(new byte[] {'\\', 't'});
-                case 7 -> out.writeBytes(new byte[] {'\\', 'a'});
-                case '\b' -> out.writeBytes(new byte[] {'\\', 'b'});
-                default -> {
-                    if (ch >= 0x20 && ch <= 0x7e) {
-                        out.write(ch);
-                    } else {
-                        out.writeBytes(String.format("\\x%02x", ch).getBytes(StandardCharsets.US_ASCII));
-                    }
-                }
-            }
-        }
-        out.write('"');
+        out.writeBytes(Repr.of(s).getBytes(StandardCharsets.US_ASCII));
     }
 }

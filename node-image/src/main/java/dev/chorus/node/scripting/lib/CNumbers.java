@@ -1,8 +1,6 @@
 package dev.chorus.node.scripting.lib;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import dev.chorus.node.resp.Doubles;
 
 /** glibc's printf("%.Ng") and strtod(), which lua_cjson.c (through fpconv.c) and Lua 5.1 use for numbers. */
 final class CNumbers {
@@ -23,46 +21,7 @@ final class CNumbers {
         if (Double.isInfinite(d)) {
             return negative ? "-inf" : "inf";
         }
-        if (d == 0) {
-            return negative ? "-0" : "0";
-        }
-        BigDecimal rounded = new BigDecimal(Math.abs(d)).round(new MathContext(p, RoundingMode.HALF_EVEN));
-        int exponent = rounded.precision() - rounded.scale() - 1;
-        StringBuilder sb = new StringBuilder();
-        if (negative) {
-            sb.append('-');
-        }
-        if (exponent < -4 || exponent >= p) {
-            String digits = rounded.unscaledValue().toString();
-            int last = digits.length();
-            while (last > 1 && digits.charAt(last - 1) == '0') {
-                last--;
-            }
-            sb.append(digits.charAt(0));
-            if (last > 1) {
-                sb.append('.').append(digits, 1, last);
-            }
-            sb.append('e').append(exponent < 0 ? '-' : '+');
-            int abs = Math.abs(exponent);
-            if (abs < 10) {
-                sb.append('0');
-            }
-            sb.append(abs);
-        } else {
-            String plain = rounded.setScale(Math.max(0, p - 1 - exponent), RoundingMode.HALF_EVEN).toPlainString();
-            if (plain.indexOf('.') >= 0) {
-                int last = plain.length();
-                while (plain.charAt(last - 1) == '0') {
-                    last--;
-                }
-                if (plain.charAt(last - 1) == '.') {
-                    last--;
-                }
-                plain = plain.substring(0, last);
-            }
-            sb.append(plain);
-        }
-        return sb.toString();
+        return Doubles.formatG(d, p);
     }
 
     private static int at(byte[] b, int i, int end) {

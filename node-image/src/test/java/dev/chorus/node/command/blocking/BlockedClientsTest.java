@@ -8,26 +8,16 @@ import dev.chorus.node.store.ValueType;
 import dev.chorus.node.testing.InProcessNode;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The blocked-clients registry beyond what the list differential tests cover: timers, unblocking from outside, clients
  * waiting for another type than the key holds (sorted-set waiters will share the registry with list waiters).
  */
 class BlockedClientsTest {
-    private InProcessNode node;
-
-    @BeforeEach
-    void start() {
-        node = new InProcessNode();
-    }
-
-    @AfterEach
-    void stop() {
-        node.close();
-    }
+    @RegisterExtension
+    final InProcessNode node = new InProcessNode();
 
     private int blockedCount() {
         return node.onServerThread(() -> (int) node.server().clients().all().stream().filter(c -> c.blocked()).count());
