@@ -35,7 +35,8 @@ class AllCommandsFuzzTest {
             "requirepass", "masterauth", "masteruser", "port", "bind", "unixsocket", "unixsocketperm", "tls-port",
             "replicaof", "slaveof", "timeout", "client-output-buffer-limit", "maxclients", "proto-max-bulk-len",
             "daemonize", "supervised", "appendonly", "appendfilename", "appenddirname", "aclfile",
-            "client-query-buffer-limit", "enable-debug-command", "protected-mode", "save");
+            "client-query-buffer-limit", "enable-debug-command", "protected-mode", "save",
+            "maxmemory-clients"); // a small one evicts the test's own clients, as Redis does
     /** Commands that may close their own connection. */
     private static final Set<String> MAY_CLOSE = Set.of("quit", "client|kill");
 
