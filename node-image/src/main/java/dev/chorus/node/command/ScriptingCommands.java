@@ -9,6 +9,8 @@ import java.util.Locale;
 /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (eval.c); the engine is {@link ScriptingEngine}. */
 public final class ScriptingCommands implements CommandFamily {
     private static final String EVAL_FLAGS = "noscript stale skip_monitor no_mandatory_keys may_replicate";
+    /** EVAL_RO and EVALSHA_RO: read-only, and (unlike EVAL) not may_replicate, so a write pause does not hold them. */
+    private static final String EVAL_RO_FLAGS = "readonly noscript stale skip_monitor no_mandatory_keys";
     private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
 
     @Override
@@ -17,8 +19,8 @@ public final class ScriptingCommands implements CommandFamily {
         return List.of(
                 CommandSpec.of("eval", -3, EVAL_FLAGS, ctx -> eval(ctx, false, false)).getKeys(keys),
                 CommandSpec.of("evalsha", -3, EVAL_FLAGS, ctx -> eval(ctx, true, false)).getKeys(keys),
-                CommandSpec.of("eval_ro", -3, "readonly " + EVAL_FLAGS, ctx -> eval(ctx, false, true)).getKeys(keys),
-                CommandSpec.of("evalsha_ro", -3, "readonly " + EVAL_FLAGS, ctx -> eval(ctx, true, true))
+                CommandSpec.of("eval_ro", -3, EVAL_RO_FLAGS, ctx -> eval(ctx, false, true)).getKeys(keys),
+                CommandSpec.of("evalsha_ro", -3, EVAL_RO_FLAGS, ctx -> eval(ctx, true, true))
                         .getKeys(keys),
                 CommandSpec.of("script", -2, "")
                         .sub(CommandSpec.of("help", 2, "loading stale", ScriptingCommands::help))
