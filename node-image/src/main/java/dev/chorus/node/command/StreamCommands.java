@@ -878,6 +878,17 @@ public final class StreamCommands implements CommandFamily {
     }
 
     /** streamCreateConsumer with SCC_DEFAULT: dirty and the xgroup-createconsumer event. */
+    /** XCLAIM/XAUTOCLAIM's consumer: the existing one, marked seen at {@code now}, or a new one. */
+    private static Consumer seenOrCreated(CommandContext ctx, StreamValue s, Group g, byte[] name, byte[] key,
+                                          long now) {
+        Consumer consumer = g.consumers.get(name);
+        if (consumer == null) {
+            return createConsumer(ctx, s, g, name, key);
+        }
+        consumer.seenTime = now;
+        return consumer;
+    }
+
     private static Consumer createConsumer(CommandContext ctx, StreamValue s, Group g, byte[] name, byte[] key) {
         Consumer consumer = new Consumer(name, now());
         g.consumers.put(name, consumer);
@@ -1513,12 +1524,7 @@ public final class StreamCommands implements CommandFamily {
                     continue;
                 }
                 if (consumer == null) {
-                    consumer = g.consumers.get(name);
-                    if (consumer != null) {
-                        consumer.seenTime = now;
-                    } else {
-                        consumer = createConsumer(ctx, s, g, name, key);
-                    }
+                    consumer = seenOrCreated(ctx, s, g, name, key, now);
                 }
                 if (nack.consumer != consumer && nack.consumer != null) {
                     nack.consumer.pel.remove(id);
@@ -1644,12 +1650,7 @@ public final class StreamCommands implements CommandFamily {
                 continue;
             }
             if (consumer == null) {
-                consumer = g.consumers.get(name);
-                if (consumer != null) {
-                    consumer.seenTime = now;
-                } else {
-                    consumer = createConsumer(ctx, s, g, name, key);
-                }
+                consumer = seenOrCreated(ctx, s, g, name, key, now);
             }
             if (nack.consumer != consumer && nack.consumer != null) {
                 nack.consumer.pel.remove(id);
